@@ -1,0 +1,44 @@
+# Two entry points: `make run` (the app) and `make test` (the whole suite).
+# Both set everything up on a fresh machine first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SHARED ?= ../shared
+PORT ?= 8501
+
+.PHONY: run test setup data assets browser lint bench
+
+run: setup
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: setup browser
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed data assets
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Boundaries and reference tables from ../shared, checked against PROVENANCE.md.
+data: $(VENV)/.installed
+	$(PY) -m mutte_geo install-data --source $(SHARED)
+
+# Leaflet from the npm registry, served by the app itself (no CDN).
+assets: static/vendor/leaflet/leaflet.js
+
+static/vendor/leaflet/leaflet.js: scripts/install_assets.sh
+	bash scripts/install_assets.sh
+
+# Debian's Chromium for the end-to-end tests.
+browser:
+	bash scripts/ensure_chromium.sh
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m mypy mutte_geo
+
+bench: setup browser
+	$(PY) bench/run.py

@@ -1,0 +1,37 @@
+"""Mường Tè commune atlas: entry point. Run with `make run`."""
+
+import streamlit as st
+
+from mutte_geo.appstate import LANG_KEY, VINTAGE_KEY, current_lang, current_vintage
+from mutte_geo.i18n import LANGUAGES, tr
+
+st.set_page_config(page_title="Atlas xã Mường Tè", page_icon="🗺️", layout="wide")
+
+lang = current_lang()
+with st.sidebar:
+    chosen = st.radio(
+        "Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get,
+        index=list(LANGUAGES).index(lang), horizontal=True, key="lang_switch",
+    )
+    if chosen != lang:
+        st.session_state[LANG_KEY] = chosen
+        st.query_params[LANG_KEY] = chosen
+        st.rerun()
+    vintage = current_vintage()
+    chosen_vintage = st.radio(
+        tr(lang, "Ranh giới", "Boundaries"), [2024, 2025], index=[2024, 2025].index(vintage), key="vintage_switch",
+        format_func=lambda v: tr(lang, "2024 (14 xã, thị trấn)", "2024 (14 units)") if v == 2024
+        else tr(lang, "2025 (xã mới từ 01/07/2025)", "2025 (new communes from 1 Jul 2025)"),
+    )
+    if chosen_vintage != vintage:
+        st.session_state[VINTAGE_KEY] = chosen_vintage
+        st.query_params[VINTAGE_KEY] = str(chosen_vintage)
+        st.rerun()
+
+pages = [
+    st.Page("pages/map.py", title=tr(lang, "Bản đồ chỉ tiêu", "Indicator map"), icon="🗺️", url_path="map",
+            default=True),
+    st.Page("pages/data.py", title=tr(lang, "Dữ liệu và kiểm tra", "Data and checks"), icon="📋",
+            url_path="data"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,3 @@
+"""Mường Tè commune atlas: boundaries, indicators and choropleth maps."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,27 @@
+"""Data and checks: the catalogue, every value with its source, and inconsistencies."""
+
+import streamlit as st
+
+from mutte_geo.appstate import atlas_or_stop, current_lang
+from mutte_geo.datapage import catalogue_table, values_table
+from mutte_geo.i18n import tr
+
+lang = current_lang()
+atlas = atlas_or_stop(lang)
+
+st.title(tr(lang, "Dữ liệu và kiểm tra", "Data and checks"))
+
+st.subheader(tr(lang, "Số liệu không nhất quán trong báo cáo", "Inconsistencies in the report"))
+issues = atlas.inconsistencies()
+if issues:
+    for issue in issues:
+        name = atlas.catalogue[issue.indicator].name(lang)
+        st.warning(f"**{name}** ({issue.period}): {issue.describe(lang)}")
+else:
+    st.success(tr(lang, "Không phát hiện số liệu mâu thuẫn.", "No contradictions found."))
+
+st.subheader(tr(lang, "Tất cả giá trị", "All values"))
+st.dataframe(values_table(atlas, lang), hide_index=True, use_container_width=True)
+
+st.subheader(tr(lang, "Danh mục chỉ tiêu", "Indicator catalogue"))
+st.dataframe(catalogue_table(atlas, lang), hide_index=True, use_container_width=True)

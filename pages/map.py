@@ -1,0 +1,103 @@
+"""Indicator map: a choropleth of any indicator, with legend, labels, tooltips and profiles."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.classify import SCHEME_LABELS, SCHEMES
+from mutte_geo.i18n import format_period, tr
+from mutte_geo.indicators import LATEST
+from mutte_geo.legend import legend_title
+from mutte_geo.mappage import (
+    DEFAULT_INDICATOR,
+    district_values,
+    indicator_choices,
+    indicator_label,
+    legend_note,
+    period_choices,
+)
+from mutte_geo.webmap import choropleth_map, legend_html
+
+lang = current_lang()
+atlas = atlas_or_stop(lang)
+vintage = current_vintage()
+
+st.title(tr(lang, "Bản đồ chỉ tiêu theo xã – huyện Mường Tè", "Commune indicator map – Mường Tè district"))
+
+controls, map_col = st.columns([1, 3])
+with controls:
+    choices = indicator_choices(atlas, vintage)
+    indicator_id = st.selectbox(
+        tr(lang, "Chỉ tiêu", "Indicator"), choices, index=choices.index(DEFAULT_INDICATOR),
+        format_func=lambda i: indicator_label(atlas, i, vintage, lang), key="indicator",
+    )
+    indicator = atlas.catalogue[indicator_id]
+    kind_choice = st.radio(
+        tr(lang, "Loại số liệu", "Kind of value"), ["actual", "target"], horizontal=True, key="kind",
+        format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
+        else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
+    )
+    kinds = ("actual", "estimate") if kind_choice == "actual" else ("target",)
+    period = st.selectbox(
+        tr(lang, "Kỳ", "Period"), period_choices(atlas, indicator_id, vintage, kinds), key="period",
+        format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST
+        else format_period(p, lang),
+    )
+    scheme, k, manual = "quantiles", 5, None
+    if indicator.is_numeric:
+        scheme = st.selectbox(tr(lang, "Cách phân lớp", "Classification"), SCHEMES, key="scheme",
+                              format_func=lambda s: tr(lang, *SCHEME_LABELS[s]))
+        if scheme == "manual":
+            text = st.text_input(tr(lang, "Ngưỡng (cách nhau bởi dấu ;)", "Breaks (separated by ;)"),
+                                 key="breaks")
+            try:
+                manual = [float(b.replace(",", ".")) for b in text.split(";") if b.strip()]
+            except ValueError:
+                st.error(tr(lang, "Ngưỡng phải là số, ví dụ: 2000; 3000", "Breaks must be numbers, e.g. 2000; 3000"))
+                manual = []
+        else:
+            k = st.slider(tr(lang, "Số lớp", "Classes"), 2, 7, 5, key="k")
+    basemap = st.checkbox(tr(lang, "Nền OpenStreetMap (cần internet)", "OpenStreetMap basemap (needs internet)"),
+                          value=False, key="basemap")
+
+view = atlas.map_view(indicator_id, vintage=vintage, lang=lang, period=period, kinds=kinds,
+                      scheme=scheme, k=k, manual_breaks=manual)
+note = legend_note(view, lang)
+
+with map_col:
+    fmap = choropleth_map(
+        view.joined, view.classification,
+        legend=legend_html(legend_title(indicator, lang), view.legend, note),
+        attribution=atlas.attribution(vintage), lang=lang, basemap=basemap,
+    )
+    clicked = st_folium(fmap, height=600, use_container_width=True,
+                        returned_objects=["last_active_drawing"], key="atlas_map")
+    st.caption(" · ".join(atlas.attribution(vintage)))
+
+with controls:
+    district = district_values(atlas, indicator_id, lang)
+    if district:
+        st.markdown(tr(lang, "**Toàn huyện:**", "**Whole district:**"))
+        st.markdown("\n".join(f"- {line}" for line in district))
+    for issue in atlas.inconsistencies():
+        if issue.indicator == indicator_id:
+            st.warning(tr(lang, "Số liệu không nhất quán: ", "Inconsistent figures: ") + issue.describe(lang))
+    if not view.joined["has_data"].any():
+        st.info(tr(lang, "Chưa có số liệu cấp xã cho chỉ tiêu này: mọi xã hiển thị “Không có dữ liệu”.",
+                   "No commune-level data for this indicator yet: every unit shows “No data”."))
+
+feature = (clicked or {}).get("last_active_drawing") or {}
+selected = (feature.get("properties") or {}).get("code")
+if selected:
+    unit = atlas.units[vintage][selected]
+    st.subheader(tr(lang, "Hồ sơ: ", "Profile: ") + f"{unit.label(lang)} ({unit.code})")
+    st.dataframe(atlas.unit_profile(vintage, selected, lang), hide_index=True, use_container_width=True)
+else:
+    st.caption(tr(lang, "Bấm vào một xã trên bản đồ để xem hồ sơ của xã.", "Click a unit on the map to see its profile."))
+
+st.subheader(tr(lang, "Bảng giá trị", "Values table"))
+table = view.joined[["code", "label", "value_text", "period_text", "source"]].rename(columns={
+    "code": tr(lang, "Mã", "Code"), "label": tr(lang, "Đơn vị", "Unit"), "value_text": tr(lang, "Giá trị", "Value"),
+    "period_text": tr(lang, "Kỳ", "Period"), "source": tr(lang, "Nguồn", "Source"),
+})
+st.dataframe(table, hide_index=True, use_container_width=True)
