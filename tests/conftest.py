@@ -1,0 +1,110 @@
+"""Shared fixtures: the real installed data, a running app server and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mutte_geo.atlas import Atlas
+from mutte_geo.paths import PROJECT_ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-features=Translate,MediaRouter",
+]
+LOCAL_PREFIXES = ("http://localhost", "http://127.0.0.1", "data:", "blob:", "about:", "chrome")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def atlas() -> Atlas:
+    return Atlas.load()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Start the app with `streamlit run app.py` on a free loopback port."""
+    port = _free_port()
+    log = (ARTIFACTS / "streamlit.log")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError(f"the app did not start; see {log}")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: `make test` installs Debian's chromium (scripts/ensure_chromium.sh)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh page that records every request leaving localhost in ``page.external_requests``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    external: list[str] = []
+    pg.on("request", lambda req: None if req.url.startswith(LOCAL_PREFIXES) else external.append(req.url))
+    pg.external_requests = external  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def map_frame(pg, timeout_ms: int = 30000, *, legend_contains: str = ""):  # type: ignore[no-untyped-def]
+    """The streamlit-folium iframe once Leaflet has drawn polygons (and, if given, a legend
+    containing ``legend_contains``). The component remounts on change, so frames may detach."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        for frame in pg.frames:
+            try:
+                if "st_folium" not in frame.url or frame.locator("path.leaflet-interactive").count() == 0:
+                    continue
+                if legend_contains and legend_contains not in frame.locator(".atlas-legend").inner_text(timeout=1000):
+                    continue
+                return frame
+            except Error:
+                continue
+        pg.wait_for_timeout(200)
+    raise AssertionError(f"the map was not drawn (legend containing {legend_contains!r})")

@@ -1,0 +1,33 @@
+"""End to end: the app in headless Chromium, offline, as a user drives it."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ARTIFACTS, map_frame
+
+pytestmark = pytest.mark.e2e
+
+
+def _legend_text(frame) -> str:  # type: ignore[no-untyped-def]
+    return frame.locator(".atlas-legend").inner_text()
+
+
+def test_map_draws_14_units_and_legend_changes_with_indicator(page, app_url):  # type: ignore[no-untyped-def]
+    page.goto(app_url)
+    frame = map_frame(page)
+    assert frame.locator("path.leaflet-interactive").count() == 14
+    first_legend = _legend_text(frame)
+    assert "Dân số" in first_legend and "Không có dữ liệu" in first_legend
+    assert "Ranh giới mang tính tham khảo" in frame.locator(".leaflet-control-attribution").inner_text()
+
+    page.get_by_label("Chỉ tiêu", exact=True).click()
+    page.get_by_role("option", name="Giáp biên giới Trung Quốc").click()
+    frame = map_frame(page, legend_contains="Giáp biên giới Trung Quốc")
+    legend = _legend_text(frame)
+    assert legend != first_legend
+    assert "Có (6)" in legend and "Không (8)" in legend
+    assert frame.locator("path.leaflet-interactive").count() == 14
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map_borders_china.png"))
+    assert page.external_requests == []
