@@ -65,3 +65,36 @@ def load_units(vintage: int, reference_dir: Path = REFERENCE_DIR) -> dict[str, U
                         row["name_vi"], None, row["formed_from_2024"])
         units[unit.code] = unit
     return units
+
+
+def qualified_code(vintage: int, code: str) -> str:
+    """A unit code qualified by its boundary vintage, for storage, URLs and exports.
+
+    >>> qualified_code(2024, "03433"), qualified_code(2025, "03433")
+    ('2024:03433', '2025:03433')
+    """
+    if vintage not in VINTAGES:
+        raise ValueError(f"Unknown vintage {vintage}: choose one of {VINTAGES}")
+    return f"{vintage}:{code}"
+
+
+def parse_qualified_code(text: str) -> tuple[int, str]:
+    """Split ``'2025:03433'`` into ``(2025, '03433')``; a bare code is refused as ambiguous.
+
+    >>> parse_qualified_code(" 2024:3433 ")
+    (2024, '03433')
+    >>> parse_qualified_code("03433")
+    Traceback (most recent call last):
+    ...
+    ValueError: '03433' is not vintage-qualified: write 2024:03433 or 2025:03433
+    """
+    text = text.strip()
+    vintage_text, sep, code = text.partition(":")
+    if not sep:
+        raise ValueError(f"'{text}' is not vintage-qualified: write 2024:{text} or 2025:{text}")
+    code = code.strip()
+    if not (vintage_text.strip().isdigit() and int(vintage_text) in VINTAGES):
+        raise ValueError(f"'{text}': vintage must be one of {VINTAGES}")
+    if not code.isdigit() or len(code) > 5:
+        raise ValueError(f"'{text}': the code must be up to 5 digits")
+    return int(vintage_text), code.zfill(5)
