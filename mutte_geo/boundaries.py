@@ -73,7 +73,8 @@ def read_boundaries(path: Path, units: dict[str, Unit]) -> gpd.GeoDataFrame:
         crs=4326,
     )
     result["area_km2"] = result.geometry.to_crs(DISTRICT_LAEA).area / 1e6
-    return result.set_index("code", drop=False).sort_index()
+    result.index = result["code"].to_numpy()
+    return result.sort_index()
 
 
 def load_boundaries(vintage: int, units: dict[str, Unit], boundary_dir: Path = BOUNDARY_DIR) -> gpd.GeoDataFrame:

@@ -97,6 +97,11 @@ def classify_numeric(
         upper = np.array([y.iloc[0]])
     else:
         upper = _scheme_bounds(y, scheme, k if scheme == "equal_interval" else min(k, distinct))
+        if scheme == "quantiles" and len(upper) < min(k, distinct):
+            # Ties put several quantiles on one value; natural breaks still separate the values.
+            upper = _scheme_bounds(y, "natural_breaks", min(k, distinct))
+            notes.append(("Phân vị trùng nhau do nhiều giá trị bằng nhau: dùng ngắt tự nhiên.",
+                          "Tied values make quantiles coincide: natural breaks used instead."))
     if scheme != "manual" and len(upper) < k:
         notes.append((
             f"Chỉ tạo được {len(upper)} lớp thay vì {k}: số liệu chỉ có {distinct} giá trị khác nhau.",

@@ -1,0 +1,106 @@
+"""Classification: mapclassify schemes, missing values, ties and colour direction."""
+
+from __future__ import annotations
+
+import math
+
+import mapclassify
+import numpy as np
+import pandas as pd
+import pytest
+
+from mutte_geo.classify import (
+    CATEGORY_COLORS,
+    YES_NO_COLORS,
+    classify_categories,
+    classify_numeric,
+    sequential_palette,
+)
+
+NAN = math.nan
+VALUES = pd.Series([5421, 2005, 3825, NAN, 2730, 3666, 2700, 3299, 2923, 1041, 7967, 3103, NAN, 2027],
+                   index=[f"u{i:02d}" for i in range(14)], dtype=float)
+
+
+@pytest.mark.parametrize(("scheme", "make"), [
+    ("quantiles", mapclassify.Quantiles), ("equal_interval", mapclassify.EqualInterval),
+    ("natural_breaks", mapclassify.FisherJenks)])
+def test_schemes_match_mapclassify_on_the_non_missing_values(scheme, make) -> None:  # type: ignore[no-untyped-def]
+    result = classify_numeric(VALUES, scheme=scheme, k=4, higher_is_better=None)
+    expected = make(VALUES.dropna().to_numpy(), k=4)
+    assert [b.upper for b in result.bins] == pytest.approx(list(expected.bins))
+    assert sum(b.count for b in result.bins) == 12
+    palette = sequential_palette(4, None)
+    for code, klass in zip(VALUES.dropna().index, expected.yb):
+        assert result.colors[code] == palette[klass]
+
+
+def test_missing_values_get_no_class_and_no_colour() -> None:
+    result = classify_numeric(VALUES, k=5)
+    assert "u03" not in result.colors and "u12" not in result.colors
+    assert len(result.colors) == 12
+
+
+def test_ties_fall_back_to_fewer_classes_and_say_so() -> None:
+    tied = pd.Series([100.0, 100, 100, 100, 98, 98, NAN], index=list("abcdefg"))
+    result = classify_numeric(tied, scheme="quantiles", k=5)
+    assert result.k == 2
+    assert "natural breaks used instead" in result.note("en")
+    assert "Only 2 classes instead of 5" in result.note("en")
+    assert "Chỉ tạo được 2 lớp" in result.note("vi")
+
+
+def test_a_single_value_makes_one_class() -> None:
+    result = classify_numeric(pd.Series([30.0, NAN], index=["a", "b"]), scheme="natural_breaks", k=5)
+    assert result.k == 1 and result.colors == {"a": result.bins[0].color}
+
+
+def test_all_missing_does_not_crash() -> None:
+    result = classify_numeric(pd.Series([NAN, NAN], index=["a", "b"]), k=5)
+    assert result.bins == [] and result.colors == {}
+    assert "No unit has data" in result.note("en")
+
+
+def test_manual_breaks() -> None:
+    result = classify_numeric(VALUES, scheme="manual", manual_breaks=[2500, 4000])
+    assert [b.upper for b in result.bins] == [2500, 4000, 7967]
+    assert [b.count for b in result.bins] == [3, 7, 2]
+
+
+def test_manual_breaks_outside_the_data_are_ignored() -> None:
+    result = classify_numeric(VALUES, scheme="manual", manual_breaks=[-5, 1e9])
+    assert result.k == 1
+
+
+def test_unknown_scheme_is_refused() -> None:
+    with pytest.raises(ValueError, match="Unknown scheme 'jenks'"):
+        classify_numeric(VALUES, scheme="jenks")
+
+
+def test_higher_is_worse_runs_the_ramp_the_other_way() -> None:
+    assert sequential_palette(5, False) == sequential_palette(5, True)[::-1]
+    better = classify_numeric(VALUES, k=3, higher_is_better=True)
+    worse = classify_numeric(VALUES, k=3, higher_is_better=False)
+    top = VALUES.idxmax()
+    assert better.colors[top] == worse.bins[0].color
+    assert worse.colors[top] == better.bins[0].color
+
+
+def test_palettes_are_distinct_and_light_to_dark() -> None:
+    for k in range(2, 8):
+        colors = sequential_palette(k, None)
+        assert len(set(colors)) == k
+        lightness = [sum(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in colors]
+        assert lightness == sorted(lightness, reverse=True)
+
+
+def test_yes_no_colours_are_fixed_and_missing_is_left_out() -> None:
+    result = classify_categories(pd.Series(["yes", "no", None, "yes"], index=list("abcd")), yes_no=True)
+    assert [(b.code, b.count) for b in result.bins] == [("yes", 2), ("no", 1)]
+    assert result.colors == {"a": YES_NO_COLORS["yes"], "b": YES_NO_COLORS["no"], "d": YES_NO_COLORS["yes"]}
+
+
+def test_categories_use_the_colour_blind_safe_set() -> None:
+    result = classify_categories(pd.Series(["la_hu", "ha_nhi", np.nan], index=list("abc")), yes_no=False)
+    assert {b.color for b in result.bins} <= set(CATEGORY_COLORS)
+    assert [b.code for b in result.bins] == ["ha_nhi", "la_hu"]
