@@ -1,0 +1,99 @@
+"""A commune's profile: identity, area from its boundary, its 2025 commune, and every indicator.
+
+Codes are always read with their vintage: ``03433`` is the town in 2024 and Bum Tở in 2025.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .atlas import Atlas
+from .catalogue import CATEGORIES
+from .formatting import format_plain
+from .i18n import NO_DATA, format_period, kind_label, tr
+from .indicators import period_sort_key
+from .join import value_text
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    vintage: int
+    code: str
+    label: str
+    type_label: str
+    area_km2: float
+    successor: str | None  # 2024 unit: the 2025 commune it became part of
+    predecessors: str  # 2025 unit: the 2024 units it was formed from
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed or pasted: a spreadsheet may have dropped the leading zero.
+
+    >>> normalise_code(" 3448")
+    '03448'
+    """
+    code = code.strip()
+    return "0" + code if len(code) == 4 and code.isdigit() else code
+
+
+def find_unit_code(atlas: Atlas, vintage: int, code: str) -> str | None:
+    """The normalised ``code`` if it is a unit of ``vintage``, else None."""
+    code = normalise_code(code)
+    return code if code in atlas.units[vintage] else None
+
+
+def unit_summary(atlas: Atlas, vintage: int, code: str, lang: str) -> UnitSummary:
+    unit = atlas.units[vintage][code]
+    area = float(atlas.boundaries(vintage).set_index("code").loc[code, "area_km2"])
+    successor = None
+    if unit.successor_code:
+        new = atlas.units[2025][unit.successor_code]
+        successor = f"{new.label(lang)} ({new.code}, {tr(lang, 'ranh giới 2025', '2025 boundaries')})"
+    return UnitSummary(vintage, code, unit.label(lang), unit.type_label(lang), area, successor, unit.predecessors)
+
+
+def area_text(area_km2: float, lang: str) -> str:
+    return f"{format_plain(area_km2, lang, 2)} km²"
+
+
+def indicator_table(atlas: Atlas, vintage: int, code: str, lang: str, *, include_sensitive: bool = True
+                    ) -> pd.DataFrame:
+    """Every catalogue indicator for one unit, newest value first; a missing one is a row saying so."""
+    rows = atlas.values[(atlas.values["vintage"] == vintage) & (atlas.values["unit_code"] == code)]
+    records = []
+    for ind in atlas.catalogue.values():
+        if ind.sensitive and not include_sensitive:
+            continue
+        mine = rows[rows["indicator"] == ind.id]
+        base = {tr(lang, "Nhóm", "Group"): tr(lang, *CATEGORIES[ind.category]),
+                tr(lang, "Chỉ tiêu", "Indicator"): ind.name(lang)}
+        if mine.empty:
+            records.append({**base, tr(lang, "Giá trị", "Value"): NO_DATA[lang], tr(lang, "Kỳ", "Period"): "",
+                            tr(lang, "Loại", "Kind"): "", tr(lang, "Tình trạng", "Status"): "",
+                            tr(lang, "Nguồn", "Source"): "", tr(lang, "Ghi chú", "Note"): ""})
+            continue
+        mine = mine.assign(_o=mine["period"].map(period_sort_key)).sort_values("_o", ascending=False)
+        for _, row in mine.iterrows():
+            uncertain = row["status"] == "UNCERTAIN"
+            records.append({
+                **base,
+                tr(lang, "Giá trị", "Value"): value_text(ind, row, lang) + (" *" if uncertain else ""),
+                tr(lang, "Kỳ", "Period"): format_period(row["period"], lang),
+                tr(lang, "Loại", "Kind"): kind_label(row["kind"], lang),
+                tr(lang, "Tình trạng", "Status"): tr(lang, "chưa chắc chắn", "uncertain") if uncertain
+                else tr(lang, "đã kiểm chứng", "verified"),
+                tr(lang, "Nguồn", "Source"): row["source"],
+                tr(lang, "Ghi chú", "Note"): row["note"],
+            })
+    return pd.DataFrame.from_records(records)
+
+
+def missing_indicators(atlas: Atlas, vintage: int, code: str, lang: str, *, include_sensitive: bool = True
+                       ) -> list[str]:
+    """Names of the catalogue indicators with no value at all for this unit: what staff should collect."""
+    rows = atlas.values[(atlas.values["vintage"] == vintage) & (atlas.values["unit_code"] == code)]
+    present = set(rows["indicator"])
+    return [ind.name(lang) for ind in atlas.catalogue.values()
+            if ind.id not in present and (include_sensitive or not ind.sensitive)]
