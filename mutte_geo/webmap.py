@@ -1,21 +1,38 @@
-"""The interactive choropleth (Folium/Leaflet), with every asset served by the app itself."""
+"""The interactive choropleth (Folium/Leaflet), with every asset served by the app itself.
+
+The map comes in two parts so that Streamlit reruns stay cheap: a *base* map that holds the
+geometry (identical from one indicator to the next, so streamlit-folium keeps the same map alive)
+and a small *style* layer (colours, tooltip texts, legend, labels) that is all that changes when
+the user picks another indicator. The geometry can be inlined in the page or served once as a
+static file (``geometry_url``) that the browser fetches and caches.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
 
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
 from .classify import NO_DATA_EDGE, NO_DATA_FILL, Classification
 from .i18n import tr
 from .legend import LegendEntry
+from .paths import STATIC_DIR
 
 # Streamlit serves ``static/`` at /app/static (server.enableStaticServing); setup fills vendor/.
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
+GEOMETRY_DIR = STATIC_DIR / "cache"
+GEOMETRY_URL = "/app/static/cache"
 PLAIN_BACKGROUND = "#eef1f4"
 MAP_CSS = (
     ".leaflet-control-attribution{font-size:10px!important;line-height:1.3;max-width:70%;"
@@ -26,6 +43,9 @@ UNIT_LABEL_CSS = (
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff; transform:translate(-50%,-50%);"
     "pointer-events:none;"
 )
+CANVAS_FROM = 500  # features: above this, Leaflet draws on one canvas instead of SVG paths
+LABELS_UP_TO = 200  # features: above this, no name labels (they would cover the map)
+DECIMALS = 5  # coordinate decimals sent to the browser (about 1 m)
 
 
 class _Script(MacroElement):
@@ -43,6 +63,21 @@ class _Script(MacroElement):
         self.code = code
 
 
+class _GlobalScript(MacroElement):
+    """A snippet of JavaScript that reaches the map through ``window.atlasMap`` (works in a feature group)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(map) { {{ this.code }} })(window.atlasMap);
+        {% endmacro %}
+    """)
+
+    def __init__(self, code: str):
+        super().__init__()
+        self._name = "AtlasStyle"
+        self.code = code
+
+
 def _control(position: str, css_class: str, inner_html: str) -> _Script:
     return _Script(
         f"var c = L.control({{position: {position!r}}});"
@@ -53,9 +88,7 @@ def _control(position: str, css_class: str, inner_html: str) -> _Script:
 
 
 def _js_string(text: str) -> str:
-    import json
-
-    return json.dumps(text).replace("</", "<\\/")
+    return json.dumps(text, ensure_ascii=False).replace("</", "<\\/")
 
 
 def legend_html(title: str, entries: list[LegendEntry], note: str = "") -> str:
@@ -80,6 +113,211 @@ def legend_html(title: str, entries: list[LegendEntry], note: str = "") -> str:
     )
 
 
+# ---------------------------------------------------------------- geometry, built once per layer
+
+_GEOJSON_CACHE: dict[tuple[object, ...], tuple[list[object], str]] = {}
+_GEOJSON_CACHE_SIZE = 8
+
+
+def geometry_geojson(joined: gpd.GeoDataFrame, *, decimals: int = DECIMALS) -> str:
+    """GeoJSON of ``code``, ``label`` and geometry, coordinates rounded to ``decimals``.
+
+    Cached by the identity of the (immutable) shapely geometries, which ``join_indicator``
+    passes through from the cached web layer, so a rerun with another indicator reuses it.
+    """
+    geoms = list(joined.geometry.values)
+    key = (decimals, tuple(joined["code"]), tuple(joined["label"]), tuple(map(id, geoms)))
+    hit = _GEOJSON_CACHE.get(key)
+    if hit is not None:
+        return hit[1]
+    rounded = shapely.transform(np.asarray(geoms, dtype=object), lambda xy: np.round(xy, decimals))
+    features = ",".join(
+        '{"type":"Feature","properties":' + json.dumps({"code": c, "label": lab}, ensure_ascii=False)
+        + ',"geometry":' + g + "}"
+        for c, lab, g in zip(joined["code"], joined["label"], shapely.to_geojson(rounded))
+    )
+    text = '{"type":"FeatureCollection","features":[' + features + "]}"
+    if len(_GEOJSON_CACHE) >= _GEOJSON_CACHE_SIZE:
+        _GEOJSON_CACHE.pop(next(iter(_GEOJSON_CACHE)))
+    _GEOJSON_CACHE[key] = (geoms, text)  # holding the geometries keeps their ids unique
+    return text
+
+
+def geometry_url(joined: gpd.GeoDataFrame, *, decimals: int = DECIMALS, directory: Path = GEOMETRY_DIR) -> str:
+    """Write the layer's GeoJSON once under ``static/cache/<hash>.json`` and return its URL.
+
+    The name is the content hash, so a browser may cache it for good and a changed layer
+    gets a new name.
+    """
+    text = geometry_geojson(joined, decimals=decimals)
+    name = hashlib.sha256(text.encode()).hexdigest()[:20] + ".json"
+    path = directory / name
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return f"{GEOMETRY_URL}/{name}"
+
+
+# ---------------------------------------------------------------- the two parts of a map
+
+
+@dataclass
+class MapParts:
+    """``base``: map and geometry (stable across indicators); ``styles``: what an indicator changes."""
+
+    base: folium.Map
+    styles: folium.FeatureGroup
+
+    def combined(self) -> folium.Map:
+        """One self-contained map (base with the style layer added)."""
+        self.styles.add_to(self.base)
+        return self.base
+
+
+def base_map(
+    joined: gpd.GeoDataFrame,
+    *,
+    attribution: list[str],
+    basemap: bool = False,
+    url: str | None = None,
+    decimals: int = DECIMALS,
+) -> folium.Map:
+    """The map with the geometry layer, unstyled until a style layer arrives.
+
+    With ``url`` the browser fetches the geometry (once, cacheable); otherwise it is inlined.
+    """
+    bounds = joined.total_bounds
+    canvas = len(joined) >= CANVAS_FROM
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=canvas)
+    fmap.default_js = [("leaflet", LEAFLET_JS)]
+    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
+    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    if basemap:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
+    data = f"fetch({_js_string(url)}).then(function(r) {{ return r.json(); }})" if url else (
+        f"Promise.resolve({geometry_geojson(joined, decimals=decimals)})")
+    fit = f"[[{bounds[1]}, {bounds[0]}], [{bounds[3]}, {bounds[2]}]]"
+    fmap.add_child(_Script(
+        "window.atlasMap = map; window.atlasData = null;"
+        "var pending = {color: '#888888', weight: 1, fillColor: '#ffffff', fillOpacity: 0};"
+        "var layer = L.geoJSON(null, {style: function() { return pending; }}).addTo(map);"
+        "layer.bindTooltip(function(l) { return window.atlasTooltip ? window.atlasTooltip(l) : ''; },"
+        " {sticky: true, className: 'atlas-tooltip'});"
+        "layer.on('mouseover', function(e) { e.layer.setStyle({weight: 3, color: '#000000'}); });"
+        "layer.on('mouseout', function(e) { layer.resetStyle(e.layer); });"
+        "window.atlasLayer = layer;"
+        f"window.atlasReady = {data}.then(function(d) {{ layer.addData(d); return layer; }});"
+        f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
+        f"var s = document.createElement('style'); s.textContent = {_js_string(MAP_CSS)};"
+        "document.head.appendChild(s);"
+        f"map.attributionControl.addAttribution({_js_string(html.escape(' · '.join(attribution)))});"
+        f"setTimeout(function() {{ map.invalidateSize(); map.fitBounds({fit}, {{padding: [8, 8]}}); }}, 50);"
+    ))
+    return fmap
+
+
+def _unit_name(row: pd.Series, lang: str) -> str:
+    name = str(row["name"]) if row["type_label"] in ("xã", "commune") else tr(
+        lang, f"TT. {row['name']}", f"{row['name']} (town)")
+    return name + " *" if row["uncertain"] else name
+
+
+def style_layer(
+    joined: gpd.GeoDataFrame,
+    classification: Classification,
+    *,
+    legend: str,
+    lang: str,
+    highlight: set[str] | None = None,
+) -> folium.FeatureGroup:
+    """Colours, tooltip texts, legend and labels for one indicator, applied to the base layer.
+
+    Styles are sent as a short list of distinct styles plus one index per unit.
+    """
+    styles: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    sources: list[str] = []
+    source_ix: dict[str, int] = {}
+    units: dict[str, list[object]] = {}
+    for code, value, period, source in zip(joined["code"], joined["value_text"], joined["period_text"],
+                                           joined["source"]):
+        fill = classification.color_of(code)
+        faded = highlight is not None and code not in highlight
+        style = {
+            "fillColor": fill or NO_DATA_FILL,
+            "fillOpacity": 0.25 if faded else (0.85 if fill else 0.6),
+            "color": NO_DATA_EDGE if fill is None else "#333333",
+            "weight": 3 if (highlight is not None and not faded) else 1,
+            "dashArray": "4 4" if fill is None else None,
+        }
+        skey = json.dumps(style, sort_keys=True)
+        if skey not in seen:
+            seen[skey] = len(styles)
+            styles.append(style)
+        if source not in source_ix:
+            source_ix[source] = len(sources)
+            sources.append(source)
+        units[code] = [seen[skey], value, period, source_ix[source]]
+    aliases = [tr(lang, "Đơn vị", "Unit"), tr(lang, "Mã", "Code"), tr(lang, "Giá trị", "Value"),
+               tr(lang, "Kỳ", "Period"), tr(lang, "Nguồn", "Source")]
+    payload = json.dumps({"styles": styles, "units": units, "sources": sources, "aliases": aliases},
+                         ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    group = folium.FeatureGroup(name="atlas-style", control=False)
+    group.add_child(_GlobalScript(
+        f"var d = {payload}; window.atlasData = d;"
+        "function esc(t) { return String(t).replace(/[&<>\"]/g, function(c) {"
+        " return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '\"': '&quot;'}[c]; }); }"
+        "window.atlasTooltip = function(l) { var p = l.feature.properties, u = window.atlasData.units[p.code];"
+        " var v = [p.label, p.code, u[1], u[2], window.atlasData.sources[u[3]]];"
+        " var a = window.atlasData.aliases, rows = '';"
+        " for (var i = 0; i < v.length; i++) { rows += '<tr><th style=\"text-align:left;padding-right:6px\">'"
+        " + esc(a[i]) + '</th><td>' + esc(v[i]) + '</td></tr>'; }"
+        " return '<table style=\"max-width:320px;white-space:normal\">' + rows + '</table>'; };"
+        "window.atlasReady.then(function(layer) {"
+        " layer.options.style = function(f) { var u = d.units[f.properties.code];"
+        "  return u ? d.styles[u[0]] : {fillOpacity: 0, weight: 0}; };"
+        " layer.setStyle(layer.options.style); });"
+        "if (window.atlasLegend) { map.removeControl(window.atlasLegend); }"
+        "var c = L.control({position: 'topright'});"
+        "c.onAdd = function() { var e = L.DomUtil.create('div', 'atlas-legend-control');"
+        f" e.innerHTML = {_js_string(legend)}; L.DomEvent.disableClickPropagation(e); return e; }};"
+        "c.addTo(map); window.atlasLegend = c;"
+    ))
+    if len(joined) <= LABELS_UP_TO:
+        for _, row in joined.iterrows():
+            point = row.geometry.representative_point()
+            folium.Marker(
+                [round(point.y, 5), round(point.x, 5)],
+                icon=folium.DivIcon(html=f'<div class="unit-label" style="{UNIT_LABEL_CSS}">'
+                                         f'{html.escape(_unit_name(row, lang))}</div>', icon_size=(0, 0)),
+                interactive=False,
+                keyboard=False,
+            ).add_to(group)
+    return group
+
+
+def map_parts(
+    joined: gpd.GeoDataFrame,
+    classification: Classification,
+    *,
+    legend: str,
+    attribution: list[str],
+    lang: str,
+    basemap: bool = False,
+    highlight: set[str] | None = None,
+    serve_geometry: bool = False,
+    decimals: int = DECIMALS,
+) -> MapParts:
+    """The two parts of the choropleth; with ``serve_geometry`` the geometry goes to a static file."""
+    url = geometry_url(joined, decimals=decimals) if serve_geometry else None
+    return MapParts(
+        base_map(joined, attribution=attribution, basemap=basemap, url=url, decimals=decimals),
+        style_layer(joined, classification, legend=legend, lang=lang, highlight=highlight),
+    )
+
+
 def choropleth_map(
     joined: gpd.GeoDataFrame,
     classification: Classification,
@@ -90,67 +328,10 @@ def choropleth_map(
     basemap: bool = False,
     highlight: set[str] | None = None,
 ) -> folium.Map:
-    """A Leaflet map of ``joined`` (from ``join_indicator``) coloured by ``classification``.
+    """A self-contained Leaflet map of ``joined`` (from ``join_indicator``) coloured by ``classification``.
 
     Units without data get the no-data style (grey, dashed outline). ``highlight``, when
     given, outlines those units strongly and fades the rest.
     """
-    bounds = joined.total_bounds
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=False)
-    fmap.default_js = [("leaflet", LEAFLET_JS)]
-    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    if basemap:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
-
-    fill_of = {code: classification.color_of(code) for code in joined["code"]}
-
-    def style(feature: dict) -> dict:
-        code = feature["properties"]["code"]
-        fill = fill_of.get(code)
-        faded = highlight is not None and code not in highlight
-        return {
-            "fillColor": fill or NO_DATA_FILL,
-            "fillOpacity": 0.25 if faded else (0.85 if fill else 0.6),
-            "color": NO_DATA_EDGE if fill is None else "#333333",
-            "weight": 3 if (highlight is not None and not faded) else 1,
-            "dashArray": "4 4" if fill is None else None,
-        }
-
-    fields = ["label", "code", "value_text", "period_text", "source"]
-    aliases = [tr(lang, "Đơn vị", "Unit"), tr(lang, "Mã", "Code"), tr(lang, "Giá trị", "Value"),
-               tr(lang, "Kỳ", "Period"), tr(lang, "Nguồn", "Source")]
-    data = joined[[*fields, "geometry"]]
-    folium.GeoJson(
-        data.to_json(drop_id=True),
-        name="choropleth",
-        style_function=style,
-        highlight_function=lambda _: {"weight": 3, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True,
-                                      style="max-width:320px;white-space:normal;"),
-    ).add_to(fmap)
-
-    for _, row in joined.iterrows():
-        point = row.geometry.representative_point()
-        name = row["name"] if row["type_label"] in ("xã", "commune") else tr(lang, f"TT. {row['name']}",
-                                                                               f"{row['name']} (town)")
-        if row["uncertain"]:
-            name += " *"
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(html=f'<div class="unit-label" style="{UNIT_LABEL_CSS}">{html.escape(name)}</div>',
-                                icon_size=(0, 0)),
-            interactive=False,
-            keyboard=False,
-        ).add_to(fmap)
-
-    fmap.add_child(_control("topright", "atlas-legend-control", legend))
-    fit = f"[[{bounds[1]}, {bounds[0]}], [{bounds[3]}, {bounds[2]}]]"
-    fmap.add_child(_Script(
-        f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
-        f"var s = document.createElement('style'); s.textContent = {_js_string(MAP_CSS)};"
-        "document.head.appendChild(s);"
-        f"map.attributionControl.addAttribution({_js_string(html.escape(' · '.join(attribution)))});"
-        f"setTimeout(function() {{ map.invalidateSize(); map.fitBounds({fit}, {{padding: [8, 8]}}); }}, 50);"
-    ))
-    return fmap
+    return map_parts(joined, classification, legend=legend, attribution=attribution, lang=lang,
+                     basemap=basemap, highlight=highlight).combined()

@@ -16,7 +16,7 @@ from mutte_geo.mappage import (
     legend_note,
     period_choices,
 )
-from mutte_geo.webmap import choropleth_map, legend_html
+from mutte_geo.webmap import legend_html, map_parts
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -65,12 +65,13 @@ view = atlas.map_view(indicator_id, vintage=vintage, lang=lang, period=period, k
 note = legend_note(view, lang)
 
 with map_col:
-    fmap = choropleth_map(
+    # Geometry is served once as a static file; a rerun sends only the style layer.
+    parts = map_parts(
         view.joined, view.classification,
         legend=legend_html(legend_title(indicator, lang), view.legend, note),
-        attribution=atlas.attribution(vintage), lang=lang, basemap=basemap,
+        attribution=atlas.attribution(vintage), lang=lang, basemap=basemap, serve_geometry=True,
     )
-    clicked = st_folium(fmap, height=600, use_container_width=True,
+    clicked = st_folium(parts.base, height=600, use_container_width=True, feature_group_to_add=parts.styles,
                         returned_objects=["last_active_drawing"], key="atlas_map")
     st.caption(" · ".join(atlas.attribution(vintage)))
 
