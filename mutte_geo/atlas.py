@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,6 +12,7 @@ from .boundaries import load_boundaries, simplify_coverage
 from .catalogue import Catalogue, load_catalogue
 from .classify import Classification, classify_categories, classify_numeric
 from .consistency import Inconsistency, find_inconsistencies
+from .crosswalk import Crosswalk, load_crosswalk, mark_reaching_outside
 from .datasetup import verify_installed
 from .i18n import format_period, kind_label, tr
 from .indicators import LATEST, UnitsByVintage, load_values, period_sort_key
@@ -19,6 +20,7 @@ from .join import join_indicator, value_text
 from .legend import LegendEntry, legend_entries
 from .paths import BOUNDARY_DIR, INDICATOR_DIR, REFERENCE_DIR
 from .provenance import Provenance
+from .reform import classify_derived_categories, derive_values, derived_legend_entries, with_derived
 from .units import DISTRICT_CODE, VINTAGES, load_units
 
 
@@ -38,6 +40,7 @@ class Atlas:
     values: pd.DataFrame
     provenance: Provenance
     boundary_dir: Path = BOUNDARY_DIR
+    crosswalk: Crosswalk | None = None
     _layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
     _web_layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
 
@@ -53,7 +56,12 @@ class Atlas:
         units = {v: load_units(v, reference_dir) for v in VINTAGES}
         catalogue = load_catalogue(indicator_dir)
         values = load_values(catalogue, units, indicator_dir)
-        return cls(catalogue, units, values, provenance, boundary_dir)
+        atlas = cls(catalogue, units, values, provenance, boundary_dir)
+        # 2024 values moved onto the 2025 communes (column derived_from); loaded 2025 values win.
+        atlas.crosswalk = load_crosswalk(units[2024], units[2025], atlas.boundaries(2024), atlas.boundaries(2025),
+                                         reference_dir)
+        atlas.values = with_derived(values, derive_values(values, catalogue, atlas.crosswalk, units[2024]))
+        return atlas
 
     def boundaries(self, vintage: int) -> gpd.GeoDataFrame:
         if vintage not in self._layers:
@@ -99,9 +107,15 @@ class Atlas:
                                               higher_is_better=indicator.higher_is_better,
                                               manual_breaks=manual_breaks)
         else:
-            classification = classify_categories(series["value"], yes_no=indicator.value_type == "yes/no")
+            derived = classify_derived_categories(series["value"], indicator)
+            classification = derived or classify_categories(series["value"], yes_no=indicator.value_type == "yes/no")
         no_data = int((~joined["has_data"]).sum())
-        return MapView(joined, classification, legend_entries(classification, indicator, lang, no_data_count=no_data))
+        legend = (derived_legend_entries if not indicator.is_numeric and derived else legend_entries)(
+            classification, indicator, lang, no_data_count=no_data)
+        if vintage == 2025 and self.crosswalk is not None:
+            joined, notes = mark_reaching_outside(joined, self.crosswalk, self.units, lang)
+            classification = replace(classification, notes=[*classification.notes, *notes])
+        return MapView(joined, classification, legend)
 
     def unit_profile(self, vintage: int, code: str, lang: str) -> pd.DataFrame:
         """Every value held for one unit, with period, kind, source and status."""

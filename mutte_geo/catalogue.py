@@ -74,7 +74,7 @@ def load_catalogue(directory: Path = INDICATOR_DIR) -> Catalogue:
     labels = _category_labels(directory / "categories.csv")
     catalogue: Catalogue = {}
     for row_no, row in enumerate(table.to_dict("records"), start=2):
-        def bad(column: str, vi: str, en: str) -> None:
+        def bad(column: str, vi: str, en: str, row_no: int = row_no) -> None:
             problems.append(Problem(path.name, row_no, column, vi, en))
 
         ident = row["id"].strip()

@@ -8,11 +8,20 @@ import pandas as pd
 from .catalogue import Indicator
 from .i18n import NO_DATA, format_number, format_period, kind_label, tr, yes_no_label
 from .indicators import LATEST, select
+from .reform import derived_suffix, derived_value_label
 from .units import Unit
 
 
 def value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
-    """A value as a reader sees it: number with unit, yes/no or category label."""
+    """A value as a reader sees it: number with unit, yes/no or category label; a value moved across
+    the 2025 reform says what it was derived from."""
+    return _bare_value_text(indicator, row, lang) + derived_suffix(row, lang)
+
+
+def _bare_value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
+    derived = derived_value_label(indicator, str(row["value"]), lang)
+    if derived is not None:
+        return derived
     if indicator.value_type == "yes/no":
         return yes_no_label(row["value"], lang)
     if indicator.value_type == "category":
