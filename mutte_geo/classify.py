@@ -68,7 +68,7 @@ def sequential_palette(k: int, higher_is_better: bool | None) -> list[str]:
     >>> sequential_palette(3, True)[0] == sequential_palette(3, False)[-1]
     True
     """
-    ramp = linear["Blues_09"] if higher_is_better is None else linear["YlGnBu_09"]
+    ramp = getattr(linear, "Blues_09" if higher_is_better is None else "YlGnBu_09")
     start, stop = 0.15, 1.0
     steps = [start + (stop - start) * i / max(k - 1, 1) for i in range(k)]
     colors = [ramp.rgb_hex_str(ramp.vmin + (ramp.vmax - ramp.vmin) * s) for s in steps]
