@@ -130,7 +130,8 @@ def check_condition(condition: Condition, catalogue: Catalogue) -> list[tuple[st
         elif not all(math.isfinite(n) for n in numbers):
             problems.append((f"“{name_vi}”: giá trị phải là số hữu hạn", f"“{name_en}”: values must be finite numbers"))
         elif wanted == 2 and numbers[0] > numbers[1]:
-            problems.append((f"“{name_vi}”: cận dưới lớn hơn cận trên", f"“{name_en}”: lower bound exceeds upper bound"))
+            problems.append((f"“{name_vi}”: cận dưới lớn hơn cận trên",
+                             f"“{name_en}”: lower bound exceeds upper bound"))
     else:
         allowed = choices_for(indicator)
         if numbers or not codes or (condition.op != "one_of" and len(codes) != 1):
@@ -292,6 +293,12 @@ def evaluate(
     return FilterResult(criteria, vintage, tuple(results), tuple(missing))
 
 
+def value_phrase(value: ConditionValue, catalogue: Catalogue, lang: str) -> str:
+    """'Indicator name: value', flagged when the value is uncertain."""
+    text = f"{catalogue[value.condition.indicator].name(lang)}: {value.text}"
+    return text + tr(lang, " (chưa chắc chắn)", " (uncertain)") if value.uncertain else text
+
+
 # --- Words -----------------------------------------------------------------------------------------
 
 def number_text(x: float, lang: str) -> str:
@@ -305,7 +312,8 @@ def number_text(x: float, lang: str) -> str:
     return format_number(float(x), lang, decimals)
 
 
-def _code_text(indicator: Indicator, code: str, lang: str) -> str:
+def code_text(indicator: Indicator, code: str, lang: str) -> str:
+    """A yes/no or category code as a reader sees it."""
     return yes_no_label(code, lang) if indicator.value_type == "yes/no" else indicator.category_label(code, lang)
 
 
@@ -327,7 +335,7 @@ def describe_condition(condition: Condition, catalogue: Catalogue, lang: str) ->
         return tr(lang, f"{name} từ {low} đến {high}", f"{name} between {low} and {high}")
     if op in DATA_OPS:
         return f"{name} {tr(lang, *OP_LABELS[op])}"
-    texts = [_code_text(indicator, c, lang) for c in condition.codes]
+    texts = [code_text(indicator, c, lang) for c in condition.codes]
     if op == "one_of":
         return tr(lang, f"{name} là một trong: {', '.join(texts)}", f"{name} is one of: {', '.join(texts)}")
     return f"{name} {tr(lang, *OP_LABELS[op])} {texts[0]}"
