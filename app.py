@@ -31,6 +31,8 @@ with st.sidebar:
 pages = [
     st.Page("pages/map.py", title=tr(lang, "Bản đồ chỉ tiêu", "Indicator map"), icon="🗺️", url_path="map",
             default=True),
+    st.Page("pages/filter.py", title=tr(lang, "Lọc xã theo tiêu chí", "Filter communes"), icon="🔎",
+            url_path="filter"),
     st.Page("pages/data.py", title=tr(lang, "Dữ liệu và kiểm tra", "Data and checks"), icon="📋",
             url_path="data"),
 ]
