@@ -1,0 +1,57 @@
+"""What a user sees when data is missing or broken: a clear message, never a traceback."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mutte_geo.appstate import _load_atlas
+from mutte_geo.boundaries import boundary_path
+from mutte_geo.errors import BoundaryError
+from mutte_geo.paths import PROJECT_ROOT
+
+
+@pytest.fixture
+def fresh_cache():  # type: ignore[no-untyped-def]
+    _load_atlas.clear()
+    yield
+    _load_atlas.clear()
+
+
+def test_a_user_boundary_file_that_does_not_exist_is_named(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "ranh_gioi.gpkg"
+    monkeypatch.setenv("MUTTE_BOUNDARIES_2024", str(missing))
+    with pytest.raises(BoundaryError, match=f"{missing}.*does not exist"):
+        boundary_path(2024)
+
+
+def test_the_app_shows_the_problem_instead_of_a_traceback(monkeypatch, tmp_path: Path, fresh_cache) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "xa.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": []}')
+    monkeypatch.setenv("MUTTE_BOUNDARIES_2024", str(bad))
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages/map.py"), default_timeout=60)
+    at.session_state["lang"] = "vi"
+    at.run()
+    assert not at.exception
+    [error] = at.error
+    assert "Không tải được dữ liệu ranh giới" in error.value
+    assert str(bad) in error.value
+
+
+def test_a_user_geopackage_replaces_the_default_layer(monkeypatch, tmp_path: Path, atlas, fresh_cache) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "xa.gpkg"
+    atlas.boundaries(2024)[["code", "geometry"]].rename(columns={"code": "gso_code"}).to_file(path)
+    monkeypatch.setenv("MUTTE_BOUNDARIES_2024", str(path))
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages/map.py"), default_timeout=60)
+    at.session_state["lang"] = "vi"
+    at.run()
+    assert not at.exception and not at.error
+
+
+def test_usage_statistics_are_off_and_static_serving_on() -> None:
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit/config.toml").read_text())
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["enableStaticServing"] is True
