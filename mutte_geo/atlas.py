@@ -102,15 +102,15 @@ class Atlas:
         joined = join_indicator(self.web_layer(vintage), self.values, indicator=indicator, vintage=vintage,
                                 units=self.units[vintage], lang=lang, period=period, kinds=kinds)
         series = joined.set_index("code")
+        derived = None if indicator.is_numeric else classify_derived_categories(series["value"], indicator)
         if indicator.is_numeric:
             classification = classify_numeric(series["number"], scheme=scheme, k=k,
                                               higher_is_better=indicator.higher_is_better,
                                               manual_breaks=manual_breaks)
         else:
-            derived = classify_derived_categories(series["value"], indicator)
             classification = derived or classify_categories(series["value"], yes_no=indicator.value_type == "yes/no")
         no_data = int((~joined["has_data"]).sum())
-        legend = (derived_legend_entries if not indicator.is_numeric and derived else legend_entries)(
+        legend = (legend_entries if derived is None else derived_legend_entries)(
             classification, indicator, lang, no_data_count=no_data)
         if vintage == 2025 and self.crosswalk is not None:
             joined, notes = mark_reaching_outside(joined, self.crosswalk, self.units, lang)

@@ -172,3 +172,37 @@ def load_crosswalk(
     return validate_crosswalk(links, units_2024=units_2024, units_2025=units_2025, layer_2024=layer_2024,
                               layer_2025=layer_2025, file=path.name, tolerance=NEST_TOLERANCE,
                               extra_problems=problems)
+
+
+OUTSIDE_MARK = " ↗"
+
+
+def mark_reaching_outside(
+    joined: gpd.GeoDataFrame, crosswalk: Crosswalk, units: dict[int, dict[str, Unit]], lang: str
+) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]]]:
+    """Mark 2025 communes that reach outside the former district (map label, tooltip) and explain it.
+
+    Returns the marked copy of ``joined`` (columns ``code, name, label``) and legend notes (vi, en).
+    """
+    from .i18n import format_number, tr
+
+    outside = [c for c in joined["code"] if crosswalk.reaches_outside(c)]
+    if not outside:
+        return joined, []
+    joined = joined.copy()
+    mask = joined["code"].isin(outside)
+    joined.loc[mask, "name"] = joined.loc[mask, "name"] + OUTSIDE_MARK
+    joined.loc[mask, "label"] = joined.loc[mask, "label"] + tr(
+        lang, " (vượt ra ngoài huyện Mường Tè cũ)", " (reaches outside the former Mường Tè district)")
+    notes = []
+    for code in outside:
+        parts = ", ".join(f"{units[2024][c].name_vi} {qualified_code(2024, c)}" for c in crosswalk.predecessors(code))
+        share_vi, share_en = (format_number(100 * crosswalk.coverage[code], x, 0) for x in ("vi", "en"))
+        name = units[2025][code].name_vi
+        notes.append((
+            f"{OUTSIDE_MARK.strip()} {name}: chỉ khoảng {share_vi}% diện tích thuộc huyện Mường Tè cũ "
+            f"({parts}); phần còn lại thuộc huyện khác, không có số liệu của huyện.",
+            f"{OUTSIDE_MARK.strip()} {name}: only about {share_en}% of its area was in the former Mường Tè "
+            f"district ({parts}); the rest was in another district and has no data here.",
+        ))
+    return joined, notes
