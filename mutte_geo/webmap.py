@@ -262,8 +262,10 @@ def style_layer(
         units[code] = [seen[skey], value, period, source_ix[source]]
     aliases = [tr(lang, "Đơn vị", "Unit"), tr(lang, "Mã", "Code"), tr(lang, "Giá trị", "Value"),
                tr(lang, "Kỳ", "Period"), tr(lang, "Nguồn", "Source")]
-    payload = json.dumps({"styles": styles, "units": units, "sources": sources, "aliases": aliases},
-                         ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    fields = ["label", "code", "value_text", "period_text", "source"]  # tooltip rows, in this order
+    compact = {"units": units, "sources": sources, "aliases": aliases, "fields": fields}
+    payload = ('{"styles": ' + json.dumps(styles) + "," + json.dumps(compact, ensure_ascii=False,
+               separators=(",", ":"))[1:]).replace("</", "<\\/")
     group = folium.FeatureGroup(name="atlas-style", control=False)
     group.add_child(_GlobalScript(
         f"var d = {payload}; window.atlasData = d;"
