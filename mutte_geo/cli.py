@@ -17,8 +17,15 @@ def main(argv: list[str] | None = None) -> int:
     install.add_argument("--source", type=Path, default=DEFAULT_SHARED_DIR,
                          help="folder holding data/boundaries and data/reference (default ../shared)")
     commands.add_parser("check", help="validate the installed data and print a short report")
+    from .exports import add_export_parser
+
+    add_export_parser(commands)
     args = parser.parse_args(argv)
     try:
+        if args.command == "export":
+            from .exports import run_export
+
+            return run_export(args)
         if args.command == "install-data":
             from .datasetup import install_data
 
