@@ -6,23 +6,19 @@ Both use the app's own Leaflet copy (``webmap.LEAFLET_JS``), never a CDN.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from .atlas import Atlas
 from .catalogue import Catalogue
 from .i18n import tr
-from .webmap import (
-    LEAFLET_CSS,
-    LEAFLET_JS,
-    PLAIN_BACKGROUND,
-    _control,
-    _js_string,
-    _Script,
-)
+from .webmap import LEAFLET_CSS, LEAFLET_JS, MAP_CSS, PLAIN_BACKGROUND
 
 ATTENTION_VINTAGE = 2024  # the report (6/2024) names the 2024 units
 
@@ -32,15 +28,40 @@ class AttentionStyle:
     color: str
     symbol: str
     dash: str | None
+    short_vi: str
+    short_en: str
+
+    def short(self, lang: str) -> str:
+        return tr(lang, self.short_vi, self.short_en)
 
 
 # Okabe–Ito colours; each layer also has its own symbol and outline so colour is never the only cue.
 ATTENTION_LAYERS: dict[str, AttentionStyle] = {
-    "security_hotspot": AttentionStyle("#D55E00", "▲", None),
-    "attendance_priority": AttentionStyle("#0072B2", "●", None),
-    "ntm_candidate_2025": AttentionStyle("#009E73", "★", None),
-    "borders_china": AttentionStyle("#CC79A7", "▬", "6 4"),
+    "security_hotspot": AttentionStyle("#D55E00", "▲", None, "An ninh trật tự phức tạp", "Security hotspot"),
+    "attendance_priority": AttentionStyle("#0072B2", "●", None, "Trọng tâm chuyên cần", "School-attendance priority"),
+    "ntm_candidate_2025": AttentionStyle("#009E73", "★", None, "Dự kiến đạt NTM 2025", "NTM candidate 2025"),
+    "borders_china": AttentionStyle("#CC79A7", "▬", "6 4", "Giáp biên giới Trung Quốc", "Borders China"),
 }
+class _MapScript(MacroElement):
+    """JavaScript run once against the parent map (legend control, attribution, fit)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(map) { {{ this.code }} })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, code: str):
+        super().__init__()
+        self._name = "AttentionScript"
+        self.code = code
+
+
+def _js(text: str) -> str:
+    return json.dumps(text).replace("</", "<\\/")
+
+
+LAYER_CONTROL_CSS = ".leaflet-control-layers{font:12px/1.4 sans-serif!important;max-width:230px}"
 BASE_STYLE = {"fillColor": "#ffffff", "fillOpacity": 0.6, "color": "#6b6b6b", "weight": 1}
 
 
@@ -68,9 +89,11 @@ def _base_map(layer: gpd.GeoDataFrame) -> folium.Map:
 
 def _finish(fmap: folium.Map, layer: gpd.GeoDataFrame, attribution: list[str]) -> None:
     b = layer.total_bounds
-    fmap.add_child(_Script(
+    fmap.add_child(_MapScript(
         f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
-        f"map.attributionControl.addAttribution({_js_string(html.escape(' · '.join(attribution)))});"
+        f"var s = document.createElement('style'); s.textContent = {_js(MAP_CSS + LAYER_CONTROL_CSS)};"
+        "document.head.appendChild(s);"
+        f"map.attributionControl.addAttribution({_js(html.escape(' · '.join(attribution)))});"
         f"setTimeout(function() {{ map.invalidateSize(); map.fitBounds([[{b[1]}, {b[0]}], [{b[3]}, {b[2]}]],"
         " {padding: [6, 6]}); }, 50);"
     ))
@@ -112,7 +135,9 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
         style = ATTENTION_LAYERS[ind_id]
         name = atlas.catalogue[ind_id].name(lang)
         codes = flagged[ind_id]
-        group = folium.FeatureGroup(name=f"{style.symbol} {name} ({len(codes)})", show=True)
+        label = (f'<span style="color:{style.color};font-weight:700">{style.symbol}</span> '
+                 f"{html.escape(style.short(lang))} ({len(codes)})")
+        group = folium.FeatureGroup(name=label, show=True)
         shapes = boundary[boundary["code"].isin(codes)]
         if not shapes.empty:
             folium.GeoJson(
@@ -133,10 +158,12 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
                 tooltip=f"{units[code].label(lang)} – {name}",
             ).add_to(group)
         group.add_to(fmap)
+        border = f"2px {'dashed' if style.dash else 'solid'} {style.color}"
         legend_rows.append(
-            f'<div class="legend-row"><span style="color:{style.color};font-weight:700;display:inline-block;'
-            f'width:20px">{style.symbol}</span>{html.escape(name)} <span style="color:#666">({len(codes)})</span>'
-            "</div>")
+            f'<div class="legend-row" title="{html.escape(name)}"><span style="display:inline-block;width:16px;'
+            f'height:11px;margin-right:4px;vertical-align:middle;background:{style.color}2e;border:{border}"></span>'
+            f'<span style="color:{style.color};font-weight:700;display:inline-block;width:16px">{style.symbol}</span>'
+            f'{html.escape(style.short(lang))} <span style="color:#666">({len(codes)})</span></div>')
     for _, row in boundary.iterrows():
         point = row.geometry.representative_point()
         folium.Marker(
@@ -147,14 +174,17 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
                                 icon_size=(0, 0)),
             interactive=False,
         ).add_to(fmap)
-    folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     legend = ('<div class="atlas-legend" style="background:rgba(255,255,255,.93);padding:6px 9px;border-radius:4px;'
-              'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.5 sans-serif;max-width:260px">'
+              'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.5 sans-serif;max-width:230px">'
               f'<div style="font-weight:600">{html.escape(tr(lang, "Xã được báo cáo nêu tên", "Named in the report"))}'
               "</div>" + "".join(legend_rows)
               + f'<div style="color:#555;margin-top:3px">{html.escape(tr(lang, "Ranh giới 2024", "2024 boundaries"))}'
               "</div></div>")
-    fmap.add_child(_control("bottomright", "atlas-legend-control", legend))
+    fmap.add_child(_MapScript(
+        "var c = L.control({position: 'bottomleft'}); c.onAdd = function() {"
+        f" var d = L.DomUtil.create('div', 'atlas-legend-control'); d.innerHTML = {_js(legend)};"
+        " L.DomEvent.disableClickPropagation(d); return d; }; c.addTo(map);"))
     _finish(fmap, boundary, atlas.attribution(vintage))
     return fmap
 

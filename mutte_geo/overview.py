@@ -30,8 +30,9 @@ BADGE_STYLES = {
     PERIODS_DIFFER: ("≠", "background:#fff;color:#6c3483;border:2px solid #6c3483"),
     NO_DIRECTION: ("↕", "background:#fff;color:#333;border:1px solid #333"),
 }
+COLUMN_WIDTHS = (33, 19, 14, 12, 10, 12)  # the same for every heading, so the tables line up
 _TABLE_CSS = (
-    "<style>.targets{border-collapse:collapse;width:100%;font-size:0.9rem;margin-bottom:0.6rem}"
+    "<style>.targets{border-collapse:collapse;width:100%;table-layout:fixed;font-size:0.9rem;margin-bottom:0.6rem}"
     ".targets th{text-align:left;border-bottom:2px solid #999;padding:4px 6px;font-weight:600}"
     ".targets td{border-bottom:1px solid #ddd;padding:4px 6px;vertical-align:top}"
     ".targets td.num{text-align:right;white-space:nowrap}"
@@ -114,7 +115,8 @@ def targets_html(rows: list[TargetRow], lang: str) -> str:
     head = [tr(lang, "Chỉ tiêu", "Indicator"), tr(lang, "Kết quả mới nhất", "Latest result"),
             tr(lang, "Chỉ tiêu 2025", "2025 target"), tr(lang, "Chênh lệch", "Gap"),
             tr(lang, "Chiều tiến bộ", "Direction"), tr(lang, "Trạng thái", "Status")]
-    lines = [_TABLE_CSS, '<table class="targets"><thead><tr>',
+    lines = [_TABLE_CSS, '<table class="targets"><colgroup>',
+             "".join(f'<col style="width:{w}%">' for w in COLUMN_WIDTHS), "</colgroup><thead><tr>",
              "".join(f"<th>{html.escape(h)}</th>" for h in head), "</tr></thead><tbody>"]
     for row in rows:
         result = html.escape(result_text(row, lang))
