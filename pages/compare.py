@@ -1,0 +1,99 @@
+"""Compare 2024 – 2025: one indicator on the 14 former units and on the 2025 communes, and the merge map."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mutte_geo.appstate import atlas_or_stop, current_lang
+from mutte_geo.comparemap import (
+    URL_UNIT_KEY,
+    compare_indicators,
+    compare_periods,
+    compare_table,
+    compare_views,
+    highlights,
+    merge_map,
+    selected_commune,
+)
+from mutte_geo.i18n import format_period, tr
+from mutte_geo.indicators import LATEST
+from mutte_geo.legend import legend_title
+from mutte_geo.mappage import DEFAULT_INDICATOR, legend_note
+from mutte_geo.tables import to_csv_bytes
+from mutte_geo.units import qualified_code
+from mutte_geo.webmap import choropleth_map, legend_html
+
+lang = current_lang()
+atlas = atlas_or_stop(lang)
+
+st.title(tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"))
+st.caption(tr(
+    lang,
+    "Từ 01/07/2025 (Nghị quyết 1670/NQ-UBTVQH15) 14 xã, thị trấn của huyện Mường Tè thành 7 xã mới, "
+    "xã Vàng San nhập vào xã Hua Bum. Số liệu 2024 được chuyển sang xã 2025 theo quy tắc của từng chỉ tiêu "
+    "và luôn ghi rõ “suy ra từ” các đơn vị nào.",
+    "On 1 July 2025 (Resolution 1670/NQ-UBTVQH15) the 14 units of Mường Tè district became 7 new communes, "
+    "and Vàng San joined Hua Bum. 2024 values are moved onto the 2025 communes by each indicator's rule and "
+    "always say which units they were “derived from”.",
+))
+
+communes = sorted(atlas.units[2025])
+url_commune = selected_commune(atlas, st.query_params.get(URL_UNIT_KEY))
+c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+choices = compare_indicators(atlas)
+indicator_id = c1.selectbox(
+    tr(lang, "Chỉ tiêu", "Indicator"), choices,
+    index=choices.index(DEFAULT_INDICATOR) if DEFAULT_INDICATOR in choices else 0,
+    format_func=lambda i: atlas.catalogue[i].name(lang), key="compare_indicator",
+)
+kind_choice = c2.radio(
+    tr(lang, "Loại số liệu", "Kind of value"), ["actual", "target"], horizontal=True, key="compare_kind",
+    format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
+    else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
+)
+kinds = ("actual", "estimate") if kind_choice == "actual" else ("target",)
+period = c3.selectbox(
+    tr(lang, "Kỳ", "Period"), compare_periods(atlas, indicator_id, kinds), key="compare_period",
+    format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST
+    else format_period(p, lang),
+)
+commune = c4.selectbox(
+    tr(lang, "Làm nổi xã 2025", "Highlight a 2025 commune"), [None, *communes],
+    index=0 if url_commune is None else communes.index(url_commune) + 1, key="compare_commune",
+    format_func=lambda c: tr(lang, "(không)", "(none)") if c is None else atlas.units[2025][c].label(lang),
+)
+if commune is None:
+    st.query_params.pop(URL_UNIT_KEY, None)
+else:
+    st.query_params[URL_UNIT_KEY] = qualified_code(2025, commune)
+
+indicator = atlas.catalogue[indicator_id]
+views = compare_views(atlas, indicator_id, lang=lang, period=period, kinds=kinds)
+outline = highlights(atlas, commune)
+left, right = st.columns(2)
+for column, vintage, heading in (
+    (left, 2024, tr(lang, "2024 – 14 xã, thị trấn", "2024 – 14 units")),
+    (right, 2025, tr(lang, "2025 – xã mới", "2025 – new communes")),
+):
+    view = views[vintage]
+    with column:
+        st.subheader(heading)
+        fmap = choropleth_map(
+            view.joined, view.classification,
+            legend=legend_html(legend_title(indicator, lang), view.legend, legend_note(view, lang)),
+            attribution=atlas.attribution(vintage), lang=lang, highlight=outline[vintage],
+        )
+        st_folium(fmap, height=460, use_container_width=True, returned_objects=[], key=f"compare_{vintage}")
+        st.caption(" · ".join(atlas.attribution(vintage)))
+
+st.subheader(tr(lang, "14 đơn vị đã sáp nhập thế nào", "How the 14 units merged"))
+st_folium(merge_map(atlas, lang, highlight=commune), height=560, use_container_width=True, returned_objects=[],
+          key="compare_merge")
+st.caption(" · ".join(atlas.attribution(2024)))
+
+table = compare_table(atlas, views, lang)
+st.dataframe(table, hide_index=True, width="stretch")
+st.download_button(
+    tr(lang, "Tải bảng (CSV)", "Download table (CSV)"),
+    to_csv_bytes(table, notes=[indicator.name(lang), *atlas.attribution(2024)]),
+    file_name=f"so-sanh-2024-2025-{indicator_id}.csv", mime="text/csv", key="compare_csv",
+)
