@@ -33,6 +33,8 @@ pages = [
             default=True),
     st.Page("pages/filter.py", title=tr(lang, "Lọc xã theo tiêu chí", "Filter communes"), icon="🔎",
             url_path="filter"),
+    st.Page("pages/compare.py", title=tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"), icon="🔀",
+            url_path="compare"),
     st.Page("pages/data.py", title=tr(lang, "Dữ liệu và kiểm tra", "Data and checks"), icon="📋",
             url_path="data"),
 ]
