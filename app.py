@@ -29,10 +29,15 @@ with st.sidebar:
         st.rerun()
 
 pages = [
-    st.Page("pages/map.py", title=tr(lang, "Bản đồ chỉ tiêu", "Indicator map"), icon="🗺️", url_path="map",
-            default=True),
+    st.Page("pages/overview.py", title=tr(lang, "Tổng quan", "Overview"), icon=":material/flag:",
+            url_path="overview", default=True),
+    st.Page("pages/map.py", title=tr(lang, "Bản đồ chỉ tiêu", "Indicator map"), icon="🗺️", url_path="map"),
     st.Page("pages/filter.py", title=tr(lang, "Lọc xã theo tiêu chí", "Filter communes"), icon="🔎",
             url_path="filter"),
+    st.Page("pages/profile.py", title=tr(lang, "Hồ sơ xã", "Commune profile"), icon=":material/badge:",
+            url_path="profile"),
+    st.Page("pages/completeness.py", title=tr(lang, "Mức độ đầy đủ dữ liệu", "Data completeness"),
+            icon=":material/grid_on:", url_path="completeness"),
     st.Page("pages/compare.py", title=tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"), icon="🔀",
             url_path="compare"),
     st.Page("pages/data.py", title=tr(lang, "Dữ liệu và kiểm tra", "Data and checks"), icon="📋",

@@ -1,0 +1,63 @@
+"""Commune profile: identity, area, 2025 commune, locator map and every indicator (missing ones listed)."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.attentionmap import locator_map
+from mutte_geo.i18n import tr
+from mutte_geo.profile import area_text, find_unit_code, indicator_table, missing_indicators, unit_summary
+
+lang = current_lang()
+atlas = atlas_or_stop(lang)
+vintage = current_vintage()
+units = atlas.units[vintage]
+codes = sorted(units)
+
+requested = st.query_params.get("unit", "")
+code = find_unit_code(atlas, vintage, requested) if requested else None
+if requested and code is None:
+    st.error(tr(lang, f"Mã đơn vị “{requested}” không có trong danh mục năm {vintage}. Hãy chọn trong danh sách.",
+                f"Unit code “{requested}” is not a {vintage} unit. Choose one from the list."))
+key = f"profile_unit_{vintage}"
+
+
+def _remember_choice() -> None:
+    st.query_params["unit"] = st.session_state[key]
+    st.query_params["vintage"] = str(vintage)
+
+
+if code is not None:
+    st.session_state[key] = code  # the URL decides; the list follows it
+chosen = st.selectbox(tr(lang, "Đơn vị hành chính", "Unit"), codes, key=key, on_change=_remember_choice,
+                      format_func=lambda c: f"{units[c].label(lang)} ({c})")
+
+summary = unit_summary(atlas, vintage, chosen, lang)
+st.title(summary.label)
+info, locator = st.columns([3, 2])
+with info:
+    facts = [
+        (tr(lang, "Loại đơn vị", "Type"), summary.type_label),
+        (tr(lang, "Mã đơn vị", "Code"), f"{summary.code} ({tr(lang, 'ranh giới', 'boundaries')} {vintage})"),
+        (tr(lang, "Diện tích (tính từ ranh giới)", "Area (from the boundary)"), area_text(summary.area_km2, lang)),
+    ]
+    if summary.successor:
+        facts.append((tr(lang, "Từ 01/07/2025 thuộc", "From 1 Jul 2025 part of"), summary.successor))
+    if summary.predecessors:
+        facts.append((tr(lang, "Hình thành từ (đơn vị 2024)", "Formed from (2024 units)"), summary.predecessors))
+    st.markdown("\n".join(f"- **{label}:** {value}" for label, value in facts))
+    missing = missing_indicators(atlas, vintage, chosen, lang)
+    st.markdown(tr(lang, f"Có số liệu cho **{len(atlas.catalogue) - len(missing)}/{len(atlas.catalogue)}** chỉ tiêu.",
+                   f"Values for **{len(atlas.catalogue) - len(missing)}/{len(atlas.catalogue)}** indicators."))
+with locator:
+    st_folium(locator_map(atlas, vintage, chosen, lang), height=300, use_container_width=True,
+              returned_objects=[], key=f"locator_{vintage}_{chosen}")
+    st.caption(" · ".join(atlas.attribution(vintage)))
+
+st.subheader(tr(lang, "Tất cả chỉ tiêu", "All indicators"))
+st.caption(tr(lang, "* số liệu chưa chắc chắn (nguồn yếu).", "* uncertain value (weak source)."))
+st.dataframe(indicator_table(atlas, vintage, chosen, lang), hide_index=True, width="stretch")
+
+st.subheader(tr(lang, f"Chỉ tiêu còn thiếu số liệu ({len(missing)})", f"Indicators with no data ({len(missing)})"))
+st.caption(tr(lang, "Không có dữ liệu – cần thu thập:", "No data – to be collected:"))
+st.markdown("\n".join(f"- {name}" for name in missing))

@@ -1,0 +1,99 @@
+"""Streamlit AppTest of the overview, profile and completeness pages (no browser)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from mutte_geo.paths import PROJECT_ROOT
+
+TIMEOUT = 60
+
+
+def _page(name: str, lang: str = "vi", **params: str) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / name), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_app_opens_on_the_overview() -> None:
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Chỉ tiêu năm 2025 – huyện Mường Tè"
+
+
+def test_overview_lists_targets_grouped_by_the_report_headings() -> None:
+    at = _page("overview.py")
+    assert not at.exception
+    assert [s.value for s in at.subheader] == [
+        "Kinh tế", "Kết cấu hạ tầng", "Giáo dục", "Y tế", "Lao động, việc làm và giảm nghèo", "Văn hóa", "Môi trường"]
+    text = _markdown(at)
+    assert "28,6 tỷ đồng" in text and "69 tỷ đồng" in text and "−40,4 tỷ đồng" in text
+    assert "5.375 tấn" in text and "17.860 tấn" in text and "không so sánh (kỳ khác nhau)" in text
+    assert '<span class="flag">ước</span>' in text  # the grain figure is an estimate
+    assert "24,08%" in text and "↓ Thấp hơn là tốt" in text  # stunting: lower is better
+    assert text.count('class="badge status-behind"') == 16 + 1  # 16 rows, once in the status legend
+    assert [m.value for m in at.metric] == ["12/38", "16/38", "1/38", "9/38"]
+
+
+def test_overview_in_english() -> None:
+    at = _page("overview.py", lang="en")
+    assert not at.exception
+    assert at.subheader[0].value == "Economy" and at.subheader[4].value == "Labour and poverty"
+    text = _markdown(at)
+    assert "28.6 billion VND" in text and "17,860 tonnes" in text and "0.7‰" in text
+    assert "Behind" in text and "On track" in text and "Chậm tiến độ" not in text
+
+
+def test_profile_by_url_shows_unit_its_2025_commune_and_missing_indicators() -> None:
+    at = _page("profile.py", unit="03448")
+    assert not at.exception
+    assert at.title[0].value == "Xã Pa Vệ Sủ"
+    text = _markdown(at)
+    assert "03448 (ranh giới 2024)" in text
+    assert "Xã Bum Nưa (03466, ranh giới 2025)" in text
+    assert "241,54 km²" in text  # area computed from the 2024 boundary
+    assert "- Thu nhập bình quân đầu người" in text  # listed as missing, for staff to collect
+    missing = [s.value for s in at.subheader if s.value.startswith("Chỉ tiêu còn thiếu")]
+    assert missing == ["Chỉ tiêu còn thiếu số liệu (51)"]
+    table = at.dataframe[0].value
+    income = table[table["Chỉ tiêu"] == "Thu nhập bình quân đầu người"]
+    assert income["Giá trị"].tolist() == ["Không có dữ liệu"]
+    population = table[table["Chỉ tiêu"] == "Dân số"]
+    assert population["Kỳ"].tolist() == ["2019", "2009", "1999"]  # newest first
+    assert set(population["Tình trạng"]) == {"chưa chắc chắn"}
+    assert at.selectbox[0].value == "03448"
+
+
+def test_profile_codes_are_read_with_their_vintage() -> None:
+    at = _page("profile.py", unit="03433", vintage="2025")
+    assert not at.exception
+    assert at.title[0].value == "Xã Bum Tở"
+    assert "Thị trấn Mường Tè, Xã Can Hồ, Xã Bum Tở" in _markdown(at)
+    at = _page("profile.py", unit="03433", vintage="2024")
+    assert at.title[0].value == "Thị trấn Mường Tè"
+
+
+def test_profile_unknown_code_says_so_and_list_changes_the_url() -> None:
+    at = _page("profile.py", unit="03448", vintage="2025")
+    assert "không có trong danh mục năm 2025" in at.error[0].value
+    at = _page("profile.py", unit="03448")
+    at.selectbox[0].set_value("03439").run()
+    assert at.title[0].value == "Xã Ka Lăng"
+    assert at.query_params["unit"] == "03439"
+
+
+def test_completeness_counts_real_cells() -> None:
+    at = _page("completeness.py")
+    assert not at.exception
+    metrics = [m.value for m in at.metric]
+    assert metrics[0] == "93/826"  # 59 indicators × 14 units
+    assert metrics[1] == "11,3%"
+    grid = at.dataframe[0].value
+    row = grid[grid["Chỉ tiêu"] == "Giáp biên giới Trung Quốc"]
+    assert row["Số xã có số liệu"].tolist() == ["14/14"]
