@@ -93,6 +93,8 @@ if selected:
     unit = atlas.units[vintage][selected]
     st.subheader(tr(lang, "Hồ sơ: ", "Profile: ") + f"{unit.label(lang)} ({unit.code})")
     st.dataframe(atlas.unit_profile(vintage, selected, lang), hide_index=True, use_container_width=True)
+    st.page_link("pages/profile.py", label=tr(lang, "Mở hồ sơ đầy đủ của đơn vị", "Open the unit's full profile"),
+                 icon=":material/badge:", query_params={"unit": selected, "vintage": str(vintage)})
 else:
     st.caption(tr(lang, "Bấm vào một xã trên bản đồ để xem hồ sơ của xã.", "Click a unit on the map to see its profile."))
 
