@@ -1,0 +1,99 @@
+"""The rendered map HTML: colours, legend entries, no-data style, labels, attribution, no CDN."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from mutte_geo.classify import NO_DATA_FILL
+from mutte_geo.legend import legend_title
+from mutte_geo.mappage import legend_note
+from mutte_geo.webmap import LEAFLET_CSS, LEAFLET_JS, choropleth_map, legend_html
+
+
+def _render(atlas, indicator: str, lang: str = "vi", **kwargs) -> str:  # type: ignore[no-untyped-def]
+    view = atlas.map_view(indicator, vintage=2024, lang=lang, **kwargs)
+    legend = legend_html(legend_title(atlas.catalogue[indicator], lang), view.legend, legend_note(view, lang))
+    fmap = choropleth_map(view.joined, view.classification, legend=legend, attribution=atlas.attribution(2024),
+                          lang=lang)
+    return fmap.get_root().render()
+
+
+@pytest.fixture(scope="module")
+def population_html(atlas) -> str:  # type: ignore[no-untyped-def]
+    return _render(atlas, "population")
+
+
+def _style_payload(html: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(html.split("var d = ", 1)[1].split("; window.atlasData = d;", 1)[0])
+
+
+def test_each_unit_is_styled_with_its_class_colour(atlas, population_html) -> None:  # type: ignore[no-untyped-def]
+    view = atlas.map_view("population", vintage=2024, lang="vi")
+    payload = _style_payload(population_html)
+    for code in view.joined["code"]:
+        style = payload["styles"][payload["units"][code][0]]
+        assert style["fillColor"] == (view.classification.colors.get(code) or NO_DATA_FILL), code
+    assert payload["units"]["03440"][1] == "Không có dữ liệu"  # Tá Bạ: no population published
+
+
+def test_no_data_units_are_grey_and_dashed(population_html) -> None:  # type: ignore[no-untyped-def]
+    assert f'"fillColor": "{NO_DATA_FILL}"' in population_html
+    assert '"dashArray": "4 4"' in population_html
+    assert "Không có dữ liệu" in population_html
+    assert re.search(r'data-no-data=\\"true\\"', population_html)
+
+
+def test_legend_lists_class_ranges_in_vietnamese_format(population_html) -> None:  # type: ignore[no-untyped-def]
+    assert "Dân số (người)" in population_html
+    assert "1.041 – " in population_html  # Vietnamese thousands separator
+    assert "số liệu chưa chắc chắn" in population_html
+
+
+def test_every_unit_is_labelled(atlas, population_html) -> None:  # type: ignore[no-untyped-def]
+    icons = [json.loads(m) for m in re.findall(r'L\.divIcon\(\{\s*"html": ("(?:[^"\\]|\\.)*")', population_html)]
+    labels = [re.sub(r"<[^>]+>", "", icon) for icon in icons if 'class="unit-label"' in icon]
+    assert len(labels) == 14
+    assert any(label.startswith("TT. Mường Tè") for label in labels)
+    assert sum(label.startswith("Mường Tè") for label in labels) == 1
+
+
+def test_tooltip_has_name_code_value_period_and_source(population_html) -> None:  # type: ignore[no-untyped-def]
+    for field in ("label", "code", "value_text", "period_text", "source"):
+        assert f'"{field}"' in population_html
+    assert "citypopulation" in population_html
+
+
+def test_attribution_from_provenance_is_shown(atlas, population_html) -> None:  # type: ignore[no-untyped-def]
+    for line in atlas.attribution(2024):
+        assert line.split(",")[0] in population_html
+
+
+def test_only_local_assets_are_loaded(population_html) -> None:  # type: ignore[no-untyped-def]
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', population_html)
+    assert set(sources) == {LEAFLET_JS, LEAFLET_CSS}
+    assert "cdn" not in population_html.lower()
+    assert "openstreetmap" not in population_html.lower()  # no basemap unless asked
+
+
+def test_basemap_is_optional(atlas) -> None:  # type: ignore[no-untyped-def]
+    view = atlas.map_view("population", vintage=2024, lang="vi")
+    fmap = choropleth_map(view.joined, view.classification, legend="", attribution=[], lang="vi", basemap=True)
+    assert "tile.openstreetmap.org" in fmap.get_root().render()
+
+
+def test_yes_no_legend_in_english(atlas) -> None:  # type: ignore[no-untyped-def]
+    html = _render(atlas, "borders_china", lang="en")
+    assert "Borders China" in html
+    assert "Yes" in html and "No data" in html
+    assert "Không có dữ liệu" not in html
+
+
+def test_higher_is_worse_indicator_reverses_colours(atlas) -> None:  # type: ignore[no-untyped-def]
+    view = atlas.map_view("poverty_rate", vintage=2024, lang="vi", k=2)
+    colours = view.classification.colors
+    # Tá Bạ (>90 % poor households) is worse than Ka Lăng (62.41 %): it gets the "bad" (yellow) end.
+    assert colours["03440"] == view.classification.bins[-1].color
+    assert int(colours["03440"][1:3], 16) > int(colours["03439"][1:3], 16)
