@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.exportui import filter_export_panel
 from mutte_geo.filtermap import filter_map
 from mutte_geo.filterpage import (
     JOIN_KEY,
@@ -188,3 +189,4 @@ downloads[1].download_button(tr(lang, "Tải bảng XLSX", "Download XLSX"),
 
 # Export panel (added later by the exports work): the map is `fmap`, the result `result`,
 # the table `table` and its notes `notes`.
+filter_export_panel(atlas, result, vintage=vintage, lang=lang)
