@@ -5,6 +5,7 @@ from streamlit_folium import st_folium
 
 from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage
 from mutte_geo.classify import SCHEME_LABELS, SCHEMES
+from mutte_geo.exportui import export_panel
 from mutte_geo.i18n import format_period, tr
 from mutte_geo.indicators import LATEST
 from mutte_geo.legend import legend_title
@@ -104,3 +105,5 @@ table = view.joined[["code", "label", "value_text", "period_text", "source"]].re
     "period_text": tr(lang, "Kỳ", "Period"), "source": tr(lang, "Nguồn", "Source"),
 })
 st.dataframe(table, hide_index=True, use_container_width=True)
+
+export_panel(atlas, view, indicator_id=indicator_id, period=period, kinds=kinds, vintage=vintage, lang=lang)
