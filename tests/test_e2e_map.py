@@ -14,8 +14,8 @@ def _legend_text(frame) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_map_draws_14_units_and_legend_changes_with_indicator(page, app_url):  # type: ignore[no-untyped-def]
-    page.goto(app_url)
-    frame = map_frame(page)
+    page.goto(f"{app_url}/map")
+    frame = map_frame(page, legend_contains="Dân số")
     assert frame.locator("path.leaflet-interactive").count() == 14
     first_legend = _legend_text(frame)
     assert "Dân số" in first_legend and "Không có dữ liệu" in first_legend
@@ -30,4 +30,15 @@ def test_map_draws_14_units_and_legend_changes_with_indicator(page, app_url):  #
     assert frame.locator("path.leaflet-interactive").count() == 14
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map_borders_china.png"))
+    assert page.external_requests == []
+
+
+def test_clicking_a_unit_opens_its_profile(page, app_url):  # type: ignore[no-untyped-def]
+    page.goto(f"{app_url}/map")
+    frame = map_frame(page, legend_contains="Dân số")
+    frame.locator("path.leaflet-interactive").nth(4).click()  # features are in code order: 03442 Pa Ủ
+    heading = page.get_by_role("heading", name="Hồ sơ: Xã Pa Ủ (03442)")
+    heading.wait_for(timeout=20000)
+    profile = page.get_by_test_id("stDataFrame").first
+    assert profile.is_visible()
     assert page.external_requests == []
