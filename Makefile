@@ -6,13 +6,13 @@ PY := $(VENV)/bin/python
 SHARED ?= ../shared
 PORT ?= 8501
 
-.PHONY: run test setup data assets browser lint bench
+.PHONY: run test setup data assets browser postgres lint bench
 
 run: setup
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: setup browser
-	$(PY) -m pytest
+test: setup browser postgres
+	MUTTE_TEST_POSTGRES_URL=$${MUTTE_TEST_POSTGRES_URL:-$(PG_TEST_URL)} $(PY) -m pytest
 
 setup: $(VENV)/.installed data assets
 
@@ -35,6 +35,11 @@ static/vendor/leaflet/leaflet.js: scripts/install_assets.sh
 # Debian's Chromium for the end-to-end tests.
 browser:
 	bash scripts/ensure_chromium.sh
+
+# A loopback PostgreSQL server (Debian's postgresql) for the store tests.
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:55432/mutte_test
+postgres:
+	bash scripts/ensure_postgres.sh
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
