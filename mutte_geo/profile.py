@@ -60,9 +60,10 @@ def area_text(area_km2: float, lang: str) -> str:
 
 def indicator_table(atlas: Atlas, vintage: int, code: str, lang: str, *, include_sensitive: bool = True
                     ) -> pd.DataFrame:
-    """Every catalogue indicator for one unit, newest value first; a missing one is a row saying so."""
+    """Every catalogue indicator for one unit: those with values first (newest value first), then one
+    row per missing indicator saying so."""
     rows = atlas.values[(atlas.values["vintage"] == vintage) & (atlas.values["unit_code"] == code)]
-    records = []
+    present, missing = [], []
     for ind in atlas.catalogue.values():
         if ind.sensitive and not include_sensitive:
             continue
@@ -70,14 +71,14 @@ def indicator_table(atlas: Atlas, vintage: int, code: str, lang: str, *, include
         base = {tr(lang, "Nhóm", "Group"): tr(lang, *CATEGORIES[ind.category]),
                 tr(lang, "Chỉ tiêu", "Indicator"): ind.name(lang)}
         if mine.empty:
-            records.append({**base, tr(lang, "Giá trị", "Value"): NO_DATA[lang], tr(lang, "Kỳ", "Period"): "",
+            missing.append({**base, tr(lang, "Giá trị", "Value"): NO_DATA[lang], tr(lang, "Kỳ", "Period"): "",
                             tr(lang, "Loại", "Kind"): "", tr(lang, "Tình trạng", "Status"): "",
                             tr(lang, "Nguồn", "Source"): "", tr(lang, "Ghi chú", "Note"): ""})
             continue
         mine = mine.assign(_o=mine["period"].map(period_sort_key)).sort_values("_o", ascending=False)
         for _, row in mine.iterrows():
             uncertain = row["status"] == "UNCERTAIN"
-            records.append({
+            present.append({
                 **base,
                 tr(lang, "Giá trị", "Value"): value_text(ind, row, lang) + (" *" if uncertain else ""),
                 tr(lang, "Kỳ", "Period"): format_period(row["period"], lang),
@@ -87,13 +88,16 @@ def indicator_table(atlas: Atlas, vintage: int, code: str, lang: str, *, include
                 tr(lang, "Nguồn", "Source"): row["source"],
                 tr(lang, "Ghi chú", "Note"): row["note"],
             })
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(present + missing)
 
 
 def missing_indicators(atlas: Atlas, vintage: int, code: str, lang: str, *, include_sensitive: bool = True
-                       ) -> list[str]:
-    """Names of the catalogue indicators with no value at all for this unit: what staff should collect."""
+                       ) -> dict[str, list[str]]:
+    """Indicators with no value at all for this unit, by group: what staff should collect."""
     rows = atlas.values[(atlas.values["vintage"] == vintage) & (atlas.values["unit_code"] == code)]
     present = set(rows["indicator"])
-    return [ind.name(lang) for ind in atlas.catalogue.values()
-            if ind.id not in present and (include_sensitive or not ind.sensitive)]
+    groups: dict[str, list[str]] = {}
+    for ind in atlas.catalogue.values():
+        if ind.id not in present and (include_sensitive or not ind.sensitive):
+            groups.setdefault(tr(lang, *CATEGORIES[ind.category]), []).append(ind.name(lang))
+    return groups

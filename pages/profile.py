@@ -47,17 +47,19 @@ with info:
         facts.append((tr(lang, "Hình thành từ (đơn vị 2024)", "Formed from (2024 units)"), summary.predecessors))
     st.markdown("\n".join(f"- **{label}:** {value}" for label, value in facts))
     missing = missing_indicators(atlas, vintage, chosen, lang)
-    st.markdown(tr(lang, f"Có số liệu cho **{len(atlas.catalogue) - len(missing)}/{len(atlas.catalogue)}** chỉ tiêu.",
-                   f"Values for **{len(atlas.catalogue) - len(missing)}/{len(atlas.catalogue)}** indicators."))
+    n_missing = sum(len(names) for names in missing.values())
+    n_present = len(atlas.catalogue) - n_missing
+    st.markdown(tr(lang, f"Có số liệu cho **{n_present}/{len(atlas.catalogue)}** chỉ tiêu.",
+                   f"Values for **{n_present}/{len(atlas.catalogue)}** indicators."))
 with locator:
     st_folium(locator_map(atlas, vintage, chosen, lang), height=300, use_container_width=True,
               returned_objects=[], key=f"locator_{vintage}_{chosen}")
     st.caption(" · ".join(atlas.attribution(vintage)))
 
 st.subheader(tr(lang, "Tất cả chỉ tiêu", "All indicators"))
-st.caption(tr(lang, "* số liệu chưa chắc chắn (nguồn yếu).", "* uncertain value (weak source)."))
+st.caption(tr(lang, "\\* số liệu chưa chắc chắn (nguồn yếu).", "\\* uncertain value (weak source)."))
 st.dataframe(indicator_table(atlas, vintage, chosen, lang), hide_index=True, width="stretch")
 
-st.subheader(tr(lang, f"Chỉ tiêu còn thiếu số liệu ({len(missing)})", f"Indicators with no data ({len(missing)})"))
+st.subheader(tr(lang, f"Chỉ tiêu còn thiếu số liệu ({n_missing})", f"Indicators with no data ({n_missing})"))
 st.caption(tr(lang, "Không có dữ liệu – cần thu thập:", "No data – to be collected:"))
-st.markdown("\n".join(f"- {name}" for name in missing))
+st.markdown("\n".join(f"- **{group}** ({len(names)}): {'; '.join(names)}" for group, names in missing.items()))

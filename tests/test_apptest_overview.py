@@ -58,10 +58,13 @@ def test_profile_by_url_shows_unit_its_2025_commune_and_missing_indicators() -> 
     assert "03448 (ranh giới 2024)" in text
     assert "Xã Bum Nưa (03466, ranh giới 2025)" in text
     assert "241,54 km²" in text  # area computed from the 2024 boundary
-    assert "- Thu nhập bình quân đầu người" in text  # listed as missing, for staff to collect
+    # listed as missing, by group, for staff to collect
+    assert "- **Kinh tế** (10): Thu nhập bình quân đầu người; Thu ngân sách nhà nước trên địa bàn;" in text
     missing = [s.value for s in at.subheader if s.value.startswith("Chỉ tiêu còn thiếu")]
     assert missing == ["Chỉ tiêu còn thiếu số liệu (51)"]
     table = at.dataframe[0].value
+    assert "Không có dữ liệu" not in table["Giá trị"].head(8).tolist()  # values first, then the missing ones
+    assert (table["Giá trị"] == "Không có dữ liệu").sum() == 51
     income = table[table["Chỉ tiêu"] == "Thu nhập bình quân đầu người"]
     assert income["Giá trị"].tolist() == ["Không có dữ liệu"]
     population = table[table["Chỉ tiêu"] == "Dân số"]

@@ -1,0 +1,37 @@
+"""End to end: the overview is the landing page, with its attention map, entirely offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ARTIFACTS, map_frame
+
+pytestmark = pytest.mark.e2e
+
+
+def test_overview_opens_with_targets_and_switchable_attention_layers(page, app_url):  # type: ignore[no-untyped-def]
+    page.goto(app_url)
+    frame = map_frame(page, legend_contains="Xã được báo cáo nêu tên")
+    assert frame.locator("path.leaflet-interactive").count() == 14  # every 2024 unit, under the layers
+    legend = frame.locator(".atlas-legend").inner_text()
+    for name in ("An ninh trật tự phức tạp (3)", "Trọng tâm chuyên cần (6)", "Dự kiến đạt NTM 2025 (2)",
+                 "Giáp biên giới Trung Quốc (6)"):
+        assert name in legend
+    assert "Ranh giới mang tính tham khảo" in frame.locator(".leaflet-control-attribution").inner_text()
+
+    symbols = frame.locator(".attention-symbol")
+    assert symbols.count() == 3 + 6 + 2 + 6
+    switches = frame.locator(".leaflet-control-layers-overlays input[type=checkbox]")
+    assert switches.count() == 4
+    switches.nth(0).uncheck()  # security hotspots off
+    assert symbols.count() == 6 + 2 + 6
+    switches.nth(0).check()
+
+    page.get_by_text("Chậm tiến độ").first.wait_for()
+    assert page.locator(".badge.status-behind").count() == 16 + 1
+    assert page.get_by_text("17.860 tấn").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1400, "height": 3400})  # Streamlit scrolls inside: show the whole page
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"))
+    assert page.external_requests == []
