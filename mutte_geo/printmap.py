@@ -393,26 +393,31 @@ class _Layout:
         angles = [90, 270, 0, 180, 45, 135, 225, 315]
         offsets = [(0.0, 0.0)] + [(r * math.cos(math.radians(a)), r * math.sin(math.radians(a)))
                                   for r in steps for a in angles]
+        style: dict[str, Any] = {"textcoords": "offset points", "ha": "center", "va": "center",
+                                 "fontsize": self.pt(7.2), "fontweight": "bold"}
         for row in order.itertuples():
             point = row.geometry.representative_point()
+            name = self.unit_name(row)
             small = row.area_m2 < 20e6  # a town of a few km²: its name would cover the neighbours
-            text = None
-            for dx, dy in offsets[1:] if small else offsets:
+            candidates = offsets[1:] if small else offsets
+            for dx, dy in candidates:
                 leader = (dx, dy) != (0.0, 0.0) and (small or not self.inside(ax, row.geometry, point, dx, dy))
+                offset = (dx * self.scale, dy * self.scale)
                 text = ax.annotate(
-                    self.unit_name(row), xy=(point.x, point.y), xytext=(dx * self.scale, dy * self.scale),
-                    textcoords="offset points", ha="center", va="center", fontsize=self.pt(7.2),
-                    fontweight="bold", color="#111111", path_effects=halo, zorder=5,
+                    name, xy=(point.x, point.y), xytext=offset, color="#111111", zorder=5,
                     arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.6,
-                                "shrinkA": 0, "shrinkB": 1} if leader else None)
+                                "shrinkA": 0, "shrinkB": 1} if leader else None, **style)
                 box = text.get_window_extent(renderer).expanded(1.08, 1.15)
                 inside_frame = frame.containsx(box.x0) and frame.containsx(box.x1) and \
                     frame.containsy(box.y0) and frame.containsy(box.y1)
-                if inside_frame and not any(box.overlaps(other) for other in placed):
+                fits = inside_frame and not any(box.overlaps(other) for other in placed)
+                if fits or (dx, dy) == candidates[-1]:  # the last resort keeps the name, even if crowded
                     placed.append(box)
+                    # A white outline under the name; the name itself stays text (searchable in the PDF).
+                    ax.annotate(name, xy=(point.x, point.y), xytext=offset, color="white", zorder=4.9,
+                                path_effects=halo, **style)
                     break
                 text.remove()
-                text = None
             if small:
                 ax.plot([point.x], [point.y], marker="o", markersize=2.2 * self.scale, color="#111111", zorder=6)
 
