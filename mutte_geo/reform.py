@@ -13,6 +13,18 @@ The rule of each indicator is its catalogue ``aggregation`` (``weight`` names th
   former unit has one for the same period and kind.
 - ``none``: not moved.
 
+Catalogue decisions (``catalogue.csv``): counts *of communes* (``commune_units``, ``border_communes``,
+``ntm_communes``, ``ntm_new_communes``, ``health_standard_communes``, ``waste_collection_units``) do not
+add up when units merge (two border units make one border commune), so their rule is ``none``.
+``border_length_china`` stays ``sum``: the border segments of neighbouring units do not overlap, so the
+merged commune's border is the sum of its parts — but a unit without a recorded length blocks the sum,
+it is never taken as 0 km. Shares of villages are weighted by ``villages``, shares of households by
+``households``, per-person rates by ``population``; rates without a known denominator (enrolment,
+urban/rural water, child nutrition, trained labour, growth rates) stay ``none``.
+
+A value keyed to a 2024 code can describe an older boundary (the 2009 census figure of Bum Nưa includes
+the later Vàng San): the source notes are carried into the derived note and the status stays UNCERTAIN.
+
 A commune that reaches outside the former district (Hua Bum, of which Vàng San is only a part) has
 parts without data: its sums, means and lists are never shown, and a flag becomes at most ``some``.
 Every derived row names its sources in ``derived_from`` (vintage-qualified codes and names) and says
@@ -171,6 +183,10 @@ def _record(
         note += f"; không có số liệu: {', '.join(missing)}"
     if not complete:
         note += "; phần xã nằm ngoài huyện Mường Tè cũ không có số liệu"
+    caveats = [f"{units_2024[r['unit_code']].name_vi}: {r['note']}" for r in used_rows
+               if r["note"] and r["indicator"] == indicator.id]
+    if caveats:
+        note += ". Ghi chú nguồn: " + "; ".join(caveats)
     return {
         "vintage": 2025, "unit_code": successor, "indicator": indicator.id, "period": period, "kind": kind,
         "value": derived.value, "status": status,

@@ -71,3 +71,16 @@ def test_crosswalk_table_qualifies_codes_by_vintage(atlas: Atlas, real: Crosswal
     assert qualified_code(2024, "03433") != qualified_code(2025, "03433")
     with pytest.raises(ValueError):
         parse_qualified_code("03433")
+
+
+def test_crosswalk_file_problems_name_file_row_and_column(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from mutte_geo.crosswalk import read_links
+
+    path = tmp_path / "units_2024.csv"
+    path.write_text("gso_code,unit_2025_code\n03433,03433\n3433,03439\n03436,\n", encoding="utf-8")
+    links, problems = read_links(path)
+    assert links == {"03433": "03433"}
+    assert [(p.row, p.column) for p in problems] == [(3, "gso_code"), (4, "unit_2025_code")]
+    assert "appears twice" in problems[0].reason_en and "has no 2025 commune" in problems[1].reason_en
+    path.write_text("gso_code,name\n03433,x\n", encoding="utf-8")
+    assert read_links(path)[1][0].column == "unit_2025_code"
