@@ -30,6 +30,8 @@ from .webmap import choropleth_map, legend_html
 # Okabe–Ito blue / orange: distinguishable with the common forms of colour-blindness.
 OUTCOME_COLORS = {MATCH: "#0072B2", NO_MATCH: "#b5b5b5", UNKNOWN: "#E69F00"}
 UNKNOWN_EDGE = "#D55E00"
+# The result tooltips hold sentences, not single values: give them room.
+TOOLTIP_CSS = "<style>.leaflet-tooltip{min-width:280px}</style>"
 
 
 def outcome_text(outcome: Outcome, lang: str) -> str:
@@ -90,6 +92,7 @@ def filter_map(
     highlight = set(result.codes(MATCH)) if not result.criteria.is_empty else None
     fmap = choropleth_map(joined, classification, legend=filter_legend(result, catalogue, lang),
                           attribution=attribution, lang=lang, basemap=basemap, highlight=highlight)
+    fmap.get_root().header.add_child(folium.Element(TOOLTIP_CSS))
     unknown = joined[joined["outcome"] == UNKNOWN.value]
     if not unknown.empty:
         folium.GeoJson(

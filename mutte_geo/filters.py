@@ -94,6 +94,11 @@ class Criteria:
     def is_empty(self) -> bool:
         return not self.conditions
 
+    def restricted_to(self, catalogue: Catalogue) -> Criteria:
+        """The same criteria without the conditions on indicators missing from ``catalogue``."""
+        kept = tuple(c for c in self.conditions if c.indicator in catalogue)
+        return Criteria(kept, self.combine, self.period, self.kind)
+
 
 def ops_for(indicator: Indicator) -> tuple[str, ...]:
     """The operators that make sense for an indicator's value type."""
@@ -111,8 +116,8 @@ def check_condition(condition: Condition, catalogue: Catalogue) -> list[tuple[st
     """Every reason why ``condition`` cannot be evaluated (empty when it is fine)."""
     indicator = catalogue.get(condition.indicator)
     if indicator is None:
-        return [(f"chỉ tiêu '{condition.indicator}' không có trong danh mục",
-                 f"indicator '{condition.indicator}' is not in the catalogue")]
+        return [(f"chỉ tiêu '{condition.indicator}' không có trong danh mục hoặc bạn không được xem",
+                 f"indicator '{condition.indicator}' is not in the catalogue or not available to you")]
     name_vi, name_en = indicator.name_vi, indicator.name_en
     if condition.op not in ops_for(indicator):
         return [(f"phép so sánh '{condition.op}' không dùng được cho “{name_vi}”",
@@ -375,6 +380,10 @@ class Question:
 
     def title(self, lang: str) -> str:
         return tr(lang, self.title_vi, self.title_en)
+
+    def available(self, catalogue: Catalogue) -> bool:
+        """Whether every indicator the question needs is in ``catalogue`` (e.g. the user's visible one)."""
+        return all(c.indicator in catalogue for c in self.criteria.conditions)
 
 
 QUESTIONS: tuple[Question, ...] = (

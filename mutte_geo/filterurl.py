@@ -114,8 +114,10 @@ def _decode_condition(
     args = parts[2].split(",") if len(parts) == 3 else []
     indicator = catalogue.get(ident)
     if indicator is None:
-        return None, [(f"{where_vi}: chỉ tiêu '{ident}' không có trong danh mục (liên kết cũ?)",
-                       f"{where_en}: indicator '{ident}' is not in the catalogue (outdated link?)")]
+        return None, [(f"{where_vi}: chỉ tiêu '{ident}' không có trong danh mục hoặc bạn không được xem "
+                       "(liên kết cũ, hoặc cần đăng nhập?)",
+                       f"{where_en}: indicator '{ident}' is not in the catalogue or not available to you "
+                       "(outdated link, or sign-in needed?)")]
     if op in NUMBER_OPS and indicator.is_numeric:
         bad = [a for a in args if not _NUMBER.match(a)]
         numbers = tuple(float(a) for a in args if _NUMBER.match(a))

@@ -31,6 +31,7 @@ from mutte_geo.filters import (
     CriteriaError,
     choices_for,
     code_text,
+    describe_criteria,
     evaluate,
     ops_for,
 )
@@ -56,6 +57,10 @@ if CRITERIA not in state:  # first visit in this session: the link decides
     except CriteriaError as exc:
         state[CRITERIA] = Criteria()
         state["filter_link_problems"] = exc.describe(lang)
+visible = state[CRITERIA].restricted_to(catalogue)
+if visible != state[CRITERIA]:  # e.g. after signing out: drop conditions on indicators now hidden
+    state[CRITERIA] = visible
+    load_widgets(state, visible)
 fill_missing_widgets(state, state[CRITERIA])
 if state.get("filter_link_problems"):
     st.error(tr(lang, "Liên kết lọc không hợp lệ hoặc đã cũ, nên đang hiển thị không lọc:",
@@ -82,10 +87,15 @@ def remove_condition(i: int) -> None:
 
 
 st.markdown(tr(lang, "**Câu hỏi có sẵn** (theo báo cáo):", "**Ready-made questions** (from the report):"))
-buttons = st.columns(4)
-for n, question in enumerate(QUESTIONS):
-    buttons[n % 4].button(question.title(lang), key=f"q_{question.id}", on_click=set_criteria,
-                          args=(question.criteria,), width="stretch")
+with st.container(horizontal=True, wrap=True):
+    for question in QUESTIONS:
+        if question.available(catalogue):
+            st.button(question.title(lang), key=f"q_{question.id}", on_click=set_criteria,
+                      args=(question.criteria,), help=describe_criteria(question.criteria, catalogue, lang))
+        else:
+            st.button(question.title(lang), key=f"q_{question.id}", disabled=True,
+                      help=tr(lang, "Câu hỏi dùng chỉ tiêu bạn không được xem (cần đăng nhập).",
+                              "Uses an indicator that is not available to you (sign-in needed)."))
 
 st.subheader(tr(lang, "Điều kiện", "Conditions"))
 choices = indicator_choices(atlas, vintage)
@@ -121,7 +131,8 @@ for i in range(count):
                    help=tr(lang, "Bỏ điều kiện này", "Remove this condition"))
 
 settings = st.columns([2, 2, 3, 3], vertical_alignment="bottom")
-settings[0].button(tr(lang, "＋ Thêm điều kiện", "＋ Add condition"), key="add_condition", on_click=add_condition)
+settings[0].button(tr(lang, "Thêm điều kiện", "Add condition"), key="add_condition", on_click=add_condition,
+                  icon=":material/add:")
 settings[1].radio(tr(lang, "Kết hợp", "Combine"), ["and", "or"], key=JOIN_KEY, horizontal=True,
                   format_func=lambda j: tr(lang, "VÀ (tất cả)", "AND (all)") if j == "and"
                   else tr(lang, "HOẶC (ít nhất một)", "OR (any)"))

@@ -54,9 +54,9 @@ def test_a_malformed_link_says_why_and_falls_back_to_no_filter() -> None:
 
 def test_a_ready_made_question_fills_the_builder_and_the_link() -> None:
     at = _page()
-    at.button(key="q_hotspots").click().run()
-    assert _units(at, "match") == ["Thị trấn Mường Tè", "Xã Pa Vệ Sủ", "Xã Pa Ủ"]
-    assert at.query_params["c"] == "security_hotspot:is:yes"
+    at.button(key="q_attendance").click().run()
+    assert _units(at, "match") == ["Xã Bum Tở", "Xã Nậm Khao", "Xã Pa Vệ Sủ", "Xã Pa Ủ", "Xã Tà Tổng", "Xã Tá Bạ"]
+    assert at.query_params["c"] == "attendance_priority:is:yes"
     at.button(key="q_border_stunting").click().run()
     metrics = _metrics(at)
     assert metrics["Thỏa mãn"] == 0 and metrics["Không xác định được (thiếu dữ liệu)"] == 6
@@ -82,11 +82,10 @@ def test_building_a_filter_with_the_widgets() -> None:
 
 
 def test_english_and_the_downloads() -> None:
-    at = _page({"c": "security_hotspot:is:yes", "join": "and"}, lang="en")
+    at = _page({"c": "ntm_candidate_2025:is:yes", "join": "and"}, lang="en")
     assert not at.exception
-    assert _metrics(at) == {"Match": 3, "Cannot tell (no data)": 0, "No match": 11}
-    assert _units(at, "match", "Unit") == ["Mường Tè town", "Pa Vệ Sủ commune",
-                                                                      "Pa Ủ commune"]
+    assert _metrics(at) == {"Match": 2, "Cannot tell (no data)": 0, "No match": 12}
+    assert _units(at, "match", "Unit") == ["Can Hồ commune", "Ka Lăng commune"]
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[:2] == ["Download CSV", "Download XLSX"]
 

@@ -233,6 +233,18 @@ def test_vintage_2025_uses_that_vintage_s_codes(atlas: Atlas) -> None:
     assert set(result.codes(UNKNOWN)) == set(atlas.units[2025]) - set(rows["unit_code"])
 
 
+def test_questions_need_their_indicators(atlas: Atlas) -> None:
+    """A user who may not see the security layer gets neither the question nor its conditions."""
+    public = {k: v for k, v in atlas.catalogue.items() if not v.sensitive}
+    assert "security_hotspot" not in public
+    assert QUESTION_BY_ID["hotspots"].available(atlas.catalogue)
+    assert not QUESTION_BY_ID["hotspots"].available(public)
+    assert QUESTION_BY_ID["attendance"].available(public)
+    both = QUESTION_BY_ID["hotspot_or_attendance"].criteria
+    assert [c.indicator for c in both.restricted_to(public).conditions] == ["attendance_priority"]
+    assert both.restricted_to(public).combine == "or"
+
+
 def test_criteria_in_words(atlas: Atlas) -> None:
     criteria = QUESTION_BY_ID["border_stunting"].criteria
     vi = describe_criteria(criteria, atlas.catalogue, "vi")

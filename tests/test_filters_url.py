@@ -95,7 +95,7 @@ def test_no_filter_keys_means_no_filter() -> None:
 
 
 @pytest.mark.parametrize(("params", "reason"), [
-    ({"c": "gdp_growth:gt:5"}, "indicator 'gdp_growth' is not in the catalogue (outdated link?)"),
+    ({"c": "gdp_growth:gt:5"}, "indicator 'gdp_growth' is not in the catalogue or not available to you (outdated link"),
     ({"c": "population:bigger:5"}, "operator 'bigger' does not apply"),
     ({"c": "population:gt:abc"}, "'abc' is not a number"),
     ({"c": "population:gt:1,5"}, "needs exactly 1 number"),
