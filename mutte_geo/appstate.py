@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from .atlas import Atlas
+from .auth import visible_catalogue, visible_values
+from .authpage import current_user
 from .errors import AtlasError, ValidationError
 from .i18n import tr
+from .stewardship import atlas_from_store, open_store
+from .store import Store
 
 LANG_KEY = "lang"
 VINTAGE_KEY = "vintage"
@@ -17,10 +24,41 @@ def _load_atlas() -> Atlas:
     return Atlas.load()
 
 
+@st.cache_resource(show_spinner=False)
+def value_store() -> Store:
+    """The indicator value store (SQLite, or PostgreSQL with MUTTE_DATABASE_URL), seeded on first use."""
+    base = _load_atlas()
+    return open_store(base.catalogue, base.units)
+
+
+# version -> (base atlas, atlas with the store's values); checked against store.version() on every rerun,
+# so a change made by any process (or a cleared _load_atlas) is picked up.
+_by_version: dict[int, tuple[Atlas, Atlas]] = {}
+
+
+def _atlas_from_store() -> Atlas:
+    base, store = _load_atlas(), value_store()
+    version = store.version()
+    hit = _by_version.get(version)
+    if hit is None or hit[0] is not base:
+        hit = (base, atlas_from_store(base, store))
+        _by_version.clear()
+        _by_version[version] = hit
+    return hit[1]
+
+
 def atlas_or_stop(lang: str) -> Atlas:
-    """The cached atlas, or a clear message (file, row, reason) and a stopped page."""
+    """The atlas with the store's current values and only the indicators the user may see,
+    or a clear message (file, row, reason) and a stopped page."""
     try:
-        return _load_atlas()
+        atlas = _atlas_from_store()
+        catalogue = visible_catalogue(atlas.catalogue, current_user())
+        if len(catalogue) < len(atlas.catalogue):
+            atlas = replace(atlas, catalogue=catalogue, values=visible_values(atlas.values, catalogue))
+        return atlas
+    except SQLAlchemyError as exc:
+        st.error(tr(lang, "Không kết nối được cơ sở dữ liệu số liệu: ", "Cannot reach the value database: ")
+                 + type(exc).__name__)
     except ValidationError as exc:
         st.error(tr(lang, "Dữ liệu chỉ tiêu có lỗi, ứng dụng chưa thể hiển thị:",
                     "The indicator data has problems; the app cannot show it yet:"))

@@ -16,7 +16,7 @@ from .i18n import format_period, kind_label, tr
 from .importer import Change, Options, changes_against, parse_file
 from .indicators import UnitsByVintage, load_values
 from .reform import derive_values, with_derived
-from .store import Store
+from .store import Revision, Store
 from .units import DISTRICT_NAME
 
 
@@ -46,10 +46,12 @@ class ImportReport:
 
 
 def open_store(catalogue: Catalogue, units: UnitsByVintage, url: str | None = None) -> Store:
-    """The configured store, seeded with the bundled CSV values on first use."""
+    """The configured store: seeded with the bundled CSV values on first use, following later CSV edits."""
     store = Store(url)
-    if store.version() == 0:
-        store.seed_if_empty(load_values(catalogue, units))
+    bundled = load_values(catalogue, units)
+    if store.version() == 0 and store.seed_if_empty(bundled):
+        return store
+    store.sync_bundled(bundled)
     return store
 
 
@@ -64,7 +66,7 @@ def check_file(store: Store, data: bytes, file: str, *, catalogue: Catalogue, un
     return report
 
 
-def confirm(store: Store, report: ImportReport, *, user: str) -> int | None:
+def confirm(store: Store, report: ImportReport, *, user: str, action: str = "import") -> int | None:
     """Write a clean report's changes as one revision; None when there is nothing to change.
 
     Raises ConflictError (nothing written) when someone changed the same values after the preview.
@@ -73,7 +75,7 @@ def confirm(store: Store, report: ImportReport, *, user: str) -> int | None:
         raise ValueError("a file with problems cannot be imported")
     if not report.changes:
         return None
-    report.revision = store.apply(report.changes, user=user, file=report.file, action="import",
+    report.revision = store.apply(report.changes, user=user, file=report.file, action=action,
                                   summary=f"{report.new_count} new, {report.changed_count} changed")
     return report.revision
 
@@ -121,3 +123,108 @@ def atlas_from_store(base: Atlas, store: Store) -> Atlas:
     if base.crosswalk is not None:
         values = with_derived(values, derive_values(values, base.catalogue, base.crosswalk, base.units[2024]))
     return replace(base, values=values)
+
+
+def problems_table(problems: list[Problem], lang: str) -> pd.DataFrame:
+    """Every problem with file, row, column and the reason in both languages (the current one first)."""
+    first, second = ("reason_vi", "reason_en") if lang == "vi" else ("reason_en", "reason_vi")
+    return pd.DataFrame.from_records([{
+        tr(lang, "Tệp", "File"): p.file,
+        tr(lang, "Dòng", "Row"): "" if p.row is None else str(p.row),
+        tr(lang, "Cột", "Column"): p.column or "",
+        tr(lang, "Lý do", "Reason"): getattr(p, first),
+        tr(lang, "Lý do (tiếng Anh)", "Reason (Vietnamese)"): getattr(p, second),
+    } for p in problems])
+
+
+EDIT_COLUMNS = ("unit_code", "indicator", "label", "value", "source", "note")
+
+
+def edit_table(current: pd.DataFrame, catalogue: Catalogue, units: UnitsByVintage, *, vintage: int, period: str,
+               kind: str, lang: str, indicator: str | None = None, unit: str | None = None) -> pd.DataFrame:
+    """Rows to edit in place: every unit for one indicator, or every indicator for one unit.
+
+    Values the store holds for (vintage, period, kind) are filled in; the others are empty (no data).
+    """
+    if indicator is not None:
+        pairs = [(code, indicator, u.label(lang)) for code, u in units[vintage].items()]
+    else:
+        pairs = [(str(unit), ident, ind.name(lang)) for ident, ind in catalogue.items()]
+    rows = current[(current["vintage"].astype(int) == vintage) & (current["period"] == period)
+                   & (current["kind"] == kind)]
+    held = {(r["unit_code"], r["indicator"]): r for r in rows.to_dict("records")}
+    records = []
+    for code, ident, label in pairs:
+        row = held.get((code, ident), {})
+        records.append({"unit_code": code, "indicator": ident, "label": label, "value": str(row.get("value", "")),
+                        "source": str(row.get("source", "")), "note": str(row.get("note", ""))})
+    return pd.DataFrame.from_records(records, columns=list(EDIT_COLUMNS))
+
+
+def edited_file(original: pd.DataFrame, edited: pd.DataFrame, *, vintage: int, period: str, kind: str,
+                source: str) -> bytes:
+    """The edited rows as a long-format CSV, checked by the importer like any file.
+
+    Only rows whose value, source or note changed and that hold a value are included; an empty source
+    takes ``source``. No such row: empty bytes.
+    """
+    records = []
+    for before, after in zip(original.to_dict("records"), edited.to_dict("records"), strict=True):
+        after = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip())
+                 for k, v in after.items()}
+        if not after["value"] or all(str(before[c]) == after[c] for c in ("value", "source", "note")):
+            continue
+        records.append({"vintage": vintage, "unit_code": after["unit_code"], "indicator": after["indicator"],
+                        "period": period, "kind": kind, "value": after["value"], "status": "",
+                        "source": after["source"] or source, "note": after["note"]})
+    if not records:
+        return b""
+    return pd.DataFrame.from_records(records).to_csv(index=False).encode("utf-8")
+
+
+def stale_edits(report: ImportReport, original: pd.DataFrame) -> list[tuple[int, str, str, str, str]]:
+    """Keys whose stored value is no longer the one shown when the table was opened (someone else saved)."""
+    shown = {(r["unit_code"], r["indicator"]): r["value"] for r in original.to_dict("records")}
+    return [c.key for c in report.changes
+            if (c.old["value"] if c.old else "") != shown.get((c.key[1], c.key[2]), "")]
+
+
+def history_table(revisions: list[Revision], lang: str) -> pd.DataFrame:
+    return pd.DataFrame.from_records([{
+        tr(lang, "Phiên bản", "Revision"): r.id,
+        tr(lang, "Thời điểm (UTC)", "When (UTC)"): r.at.strftime("%d/%m/%Y %H:%M" if lang == "vi"
+                                                                  else "%Y-%m-%d %H:%M"),
+        tr(lang, "Người thực hiện", "Who"): r.user_name,
+        tr(lang, "Thao tác", "Action"): tr(lang, *ACTION_LABELS.get(r.action, (r.action, r.action))),
+        tr(lang, "Tệp", "File"): r.file,
+        tr(lang, "Tóm tắt", "Summary"): r.summary,
+    } for r in revisions])
+
+
+ACTION_LABELS = {"seed": ("dữ liệu ban đầu", "initial data"),
+                 "bundled": ("cập nhật dữ liệu gốc", "bundled data update"),
+                 "import": ("nhập tệp", "file import"), "edit": ("sửa trực tiếp", "edit in place"),
+                 "restore": ("khôi phục", "restore")}
+
+
+def revision_changes_table(changes: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
+    """One revision's changes (only indicators in ``catalogue``, i.e. those the user may see)."""
+    rows = changes[changes["indicator"].isin(list(catalogue))]
+    return pd.DataFrame.from_records([{
+        tr(lang, "Mã", "Code"): f"{r['vintage']}:{r['unit_code']}",
+        tr(lang, "Chỉ tiêu", "Indicator"): catalogue[r["indicator"]].name(lang),
+        tr(lang, "Kỳ", "Period"): r["period"],
+        tr(lang, "Loại", "Kind"): kind_label(r["kind"], lang),
+        tr(lang, "Giá trị cũ", "Old value"): _text(r["old_value"]),
+        tr(lang, "Giá trị mới", "New value"): _text(r["new_value"]),
+        tr(lang, "Tệp, dòng", "File, row"): f"{r['file']}" + ("" if pd.isna(r["row"]) else f", {int(r['row'])}"),
+    } for r in rows.to_dict("records")])
+
+
+def state_table(state: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """An earlier state in the long format (only indicators in ``catalogue``)."""
+    return state[state["indicator"].isin(list(catalogue))].reset_index(drop=True)
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)

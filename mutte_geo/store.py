@@ -201,6 +201,41 @@ class Store:
             return False  # another process seeded at the same moment
         return True
 
+    def sync_bundled(self, rows: pd.DataFrame) -> int | None:
+        """Bring in changes to the bundled CSVs made after seeding, as a 'bundled' revision.
+
+        Only values still as the system wrote them follow the CSVs; a value a user changed is kept.
+        """
+        written_by_system = select(values_table.c.id, revisions.c.user_name).join(
+            revisions, values_table.c.revision_id == revisions.c.id)
+        with self.engine.connect() as conn:
+            by_system = {i for i, who in conn.execute(written_by_system) if who == "system"}
+            ids = {tuple(r[:5]): r[5] for r in conn.execute(select(*[values_table.c[k] for k in KEY],
+                                                                   values_table.c.id))}
+        current = {tuple(r[k] for k in KEY): r for r in self.current().to_dict("records")}
+        bundled = {(int(r["vintage"]), str(r["unit_code"]), str(r["indicator"]), str(r["period"]), str(r["kind"])): r
+                   for r in rows.to_dict("records")}
+        changes = []
+        for key, r in bundled.items():
+            new = {f: str(r[f]) for f in FIELDS}
+            old = current.get(key)
+            if old is None:
+                changes.append(Change(key, new, None, None, str(r["file"]), int(r["row"])))
+            elif ids[key] in by_system and any(str(old[f]) != new[f] for f in FIELDS):
+                changes.append(Change(key, new, {f: str(old[f]) for f in FIELDS}, int(old["row_version"]),
+                                      str(r["file"]), int(r["row"])))
+        for key, old in current.items():
+            if key not in bundled and ids[key] in by_system:
+                changes.append(Change(key, None, {f: str(old[f]) for f in FIELDS}, int(old["row_version"]),
+                                      str(old["file"]), 0))
+        if not changes:
+            return None
+        try:
+            return self.apply(changes, user="system", file="data/indicators", action="bundled",
+                              summary="the bundled CSV files changed")
+        except ConflictError:
+            return None  # another process synchronised at the same moment
+
     def apply(self, changes: list[Change], *, user: str, file: str = "", action: str = "import",
               summary: str = "") -> int:
         """Write ``changes`` in one transaction and return the new revision id.

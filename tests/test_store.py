@@ -179,3 +179,23 @@ def test_atlas_reads_the_store(atlas, store: Store, catalogue, units) -> None:
     assert view._web_layers is atlas._web_layers  # boundaries are not reloaded
     derived = view.values[view.values["vintage"] == 2025]
     assert not derived.empty  # the 2025 values derived through the crosswalk are still there
+
+
+def test_later_edits_of_the_bundled_csvs_reach_the_store_but_never_override_users(
+        store: Store, url: str, catalogue, units, tmp_path: Path) -> None:
+    import_text(store, WIDE.format(rows="03442,1200,\n"), catalogue, units)
+    bundled = load_values(catalogue, units)
+    revenue = (bundled["indicator"] == "budget_revenue") & (bundled["period"] == "2024")
+    households = (bundled["unit_code"] == "03442") & (bundled["indicator"] == "households")
+    bundled.loc[revenue, "value"] = "29.9"  # the lead corrected a figure in the CSV
+    extra = bundled[revenue].assign(period="2023", value="25")
+    edited = pd.concat([bundled[~bundled["indicator"].eq("border_communes")], extra], ignore_index=True)
+    assert store.sync_bundled(edited) == store.version()
+    cur = store.current()
+    revenue_rows = cur[(cur["indicator"] == "budget_revenue") & (cur["kind"] == "actual")]
+    assert revenue_rows.set_index("period")["value"].to_dict() == {"2024": "29.9", "2023": "25"}
+    assert cur[cur["indicator"] == "border_communes"].empty
+    user_row = cur[(cur["unit_code"] == "03442") & (cur["indicator"] == "households") & (cur["period"] == "2024")]
+    assert user_row["value"].tolist() == ["1200"]  # the user's value stays
+    assert len(cur[(cur["unit_code"] == "03442") & (cur["indicator"] == "households")]) == households.sum() + 1
+    assert store.sync_bundled(edited) is None

@@ -1,0 +1,92 @@
+"""Edit values in place: one indicator for every unit, or every indicator of one unit; same checks as import."""
+
+import streamlit as st
+
+from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage, value_store
+from mutte_geo.authpage import require
+from mutte_geo.i18n import kind_label, tr
+from mutte_geo.indicators import KINDS
+from mutte_geo.stewardship import (
+    changes_table,
+    check_file,
+    confirm,
+    edit_table,
+    edited_file,
+    problems_table,
+    stale_edits,
+)
+from mutte_geo.store import ConflictError
+
+SAVED_KEY = "edit_saved"
+
+lang = current_lang()
+user = require("edit", lang)
+atlas = atlas_or_stop(lang)
+vintage = current_vintage()
+store = value_store()
+
+st.title(tr(lang, "Sửa số liệu trực tiếp", "Edit values in place"))
+by = st.radio(tr(lang, "Sửa theo", "Edit by"), ["indicator", "unit"], horizontal=True, key="edit_by",
+              format_func=lambda b: tr(lang, "một chỉ tiêu (mọi xã)", "one indicator (every unit)") if b == "indicator"
+              else tr(lang, "một xã (mọi chỉ tiêu)", "one unit (every indicator)"))
+left, middle, right = st.columns(3)
+if by == "indicator":
+    indicator = left.selectbox(tr(lang, "Chỉ tiêu", "Indicator"), list(atlas.catalogue), key="edit_indicator",
+                               format_func=lambda i: atlas.catalogue[i].name(lang))
+    unit = None
+else:
+    unit = left.selectbox(tr(lang, "Đơn vị", "Unit"), list(atlas.units[vintage]), key="edit_unit",
+                          format_func=lambda c: atlas.units[vintage][c].label(lang))
+    indicator = None
+period = middle.text_input(tr(lang, "Kỳ", "Period"), value="2024", key="edit_period").strip()
+kind = right.selectbox(tr(lang, "Loại", "Kind"), list(KINDS), key="edit_kind",
+                       format_func=lambda k: kind_label(k, lang))
+source = st.text_input(tr(lang, "Nguồn cho giá trị mới (bắt buộc)", "Source of new values (required)"),
+                       key="edit_source")
+
+# The table as first shown is kept: saving checks that nobody changed those values meanwhile.
+editor_key = f"edit_table_{by}_{indicator or unit}_{vintage}_{period}_{kind}"
+snapshot_key = f"{editor_key}_shown"
+if snapshot_key not in st.session_state:
+    st.session_state[snapshot_key] = edit_table(store.current(), atlas.catalogue, atlas.units, vintage=vintage,
+                                                period=period, kind=kind, lang=lang, indicator=indicator, unit=unit)
+original = st.session_state[snapshot_key]
+if SAVED_KEY in st.session_state:
+    st.success(st.session_state.pop(SAVED_KEY))
+st.caption(tr(lang, "Sửa cột Giá trị (dấu phẩy thập phân được chấp nhận). Ô trống là chưa có số liệu; xóa một "
+                    "giá trị đã có không được thực hiện ở đây.",
+              "Edit the Value column (decimal commas are fine). An empty cell means no data; removing a stored "
+              "value is not done here."))
+edited = st.data_editor(
+    original, hide_index=True, width="stretch", key=editor_key,
+    disabled=["unit_code", "indicator", "label"],
+    column_config={"unit_code": tr(lang, "Mã", "Code"), "indicator": tr(lang, "Mã chỉ tiêu", "Indicator id"),
+                   "label": tr(lang, "Tên", "Name"), "value": tr(lang, "Giá trị", "Value"),
+                   "source": tr(lang, "Nguồn", "Source"), "note": tr(lang, "Ghi chú", "Note")},
+)
+data = edited_file(original, edited, vintage=vintage, period=period, kind=kind, source=source.strip())
+if not data:
+    st.caption(tr(lang, "Chưa có thay đổi.", "No changes yet."))
+    st.stop()
+report = check_file(store, data, tr(lang, "bảng sửa", "edit table"), catalogue=atlas.catalogue, units=atlas.units)
+if not report.ok:
+    st.error(tr(lang, "Có lỗi, chưa lưu được:", "There are problems; nothing can be saved yet:"))
+    st.dataframe(problems_table(report.problems, lang), hide_index=True, width="stretch")
+elif report.changes:
+    st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.units, lang), hide_index=True, width="stretch")
+    if st.button(tr(lang, "Lưu thay đổi", "Save changes"), type="primary", key="edit_save"):
+        stale = stale_edits(report, original)
+        try:
+            if stale:
+                raise ConflictError(stale)
+            revision = confirm(store, report, user=user.login, action="edit")
+        except ConflictError as exc:
+            st.error(tr(lang, "Có người khác vừa sửa cùng số liệu; chưa lưu gì. Bảng đã được tải lại với số liệu "
+                        "mới nhất. ", "Someone else changed the same values; nothing was saved. The table now "
+                        "shows the latest values. ") + str(exc))
+            del st.session_state[snapshot_key]
+        else:
+            st.session_state[SAVED_KEY] = tr(lang, f"Đã lưu (phiên bản {revision}).", f"Saved (revision {revision}).")
+            del st.session_state[snapshot_key]
+            st.session_state.pop(editor_key, None)
+            st.rerun()

@@ -1,0 +1,45 @@
+"""History of every change to the values: who, when, from which file; earlier states; restore (admins)."""
+
+import streamlit as st
+
+from mutte_geo.appstate import atlas_or_stop, current_lang, value_store
+from mutte_geo.auth import can
+from mutte_geo.authpage import require
+from mutte_geo.i18n import tr
+from mutte_geo.stewardship import history_table, revision_changes_table, state_table
+from mutte_geo.store import ConflictError
+
+lang = current_lang()
+user = require("edit", lang)
+atlas = atlas_or_stop(lang)
+store = value_store()
+
+st.title(tr(lang, "Lịch sử thay đổi số liệu", "History of value changes"))
+revisions = store.revisions()
+st.dataframe(history_table(revisions, lang), hide_index=True, width="stretch")
+
+chosen = st.selectbox(tr(lang, "Xem phiên bản", "Show revision"), [r.id for r in revisions], key="history_revision",
+                      format_func=lambda i: next(f"{r.id} · {r.user_name} · {r.action} · {r.file}"
+                                                 for r in revisions if r.id == i))
+if chosen is not None:
+    changes_tab, state_tab = st.tabs([tr(lang, "Thay đổi trong phiên bản", "Changes in this revision"),
+                                      tr(lang, "Toàn bộ số liệu sau phiên bản", "All values after this revision")])
+    with changes_tab:
+        st.dataframe(revision_changes_table(store.changes_in(chosen), atlas.catalogue, lang), hide_index=True,
+                     width="stretch")
+    with state_tab:
+        st.dataframe(state_table(store.state_at(chosen), atlas.catalogue), hide_index=True, width="stretch")
+    if can(user, "restore") and chosen != store.version():
+        sure = st.checkbox(tr(lang, f"Tôi muốn đưa số liệu về trạng thái sau phiên bản {chosen} (thành một phiên bản "
+                                    "mới, lịch sử vẫn giữ nguyên)",
+                              f"I want the values as they were after revision {chosen} (saved as a new revision; "
+                              "the history is kept)"), key="history_sure")
+        if st.button(tr(lang, "Khôi phục", "Restore"), disabled=not sure, key="history_restore"):
+            try:
+                restored = store.restore(chosen, user=user.login)
+            except ConflictError as exc:
+                st.error(tr(lang, "Có người khác vừa sửa số liệu; hãy thử lại. ", "Someone else changed values "
+                            "meanwhile; try again. ") + str(exc))
+            else:
+                st.success(tr(lang, f"Đã khôi phục (phiên bản {restored}).", f"Restored (revision {restored}).")
+                           if restored else tr(lang, "Số liệu đã ở trạng thái đó.", "The values are already so."))

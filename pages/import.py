@@ -1,0 +1,80 @@
+"""Import indicator values from a CSV/XLSX file: upload, preview problems and changes, then confirm."""
+
+import hashlib
+
+import streamlit as st
+
+from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage, value_store
+from mutte_geo.authpage import require
+from mutte_geo.i18n import tr
+from mutte_geo.importer import Options, template
+from mutte_geo.indicators import KINDS
+from mutte_geo.stewardship import changes_table, check_file, confirm, problems_table
+from mutte_geo.store import ConflictError
+from mutte_geo.tables import to_csv_bytes, to_xlsx_bytes
+
+REPORT_KEY = "import_report"
+
+lang = current_lang()
+user = require("import", lang)
+atlas = atlas_or_stop(lang)
+vintage = current_vintage()
+store = value_store()
+
+st.title(tr(lang, "Nhập số liệu từ tệp", "Import values from a file"))
+st.markdown(tr(
+    lang,
+    "Tệp CSV hoặc XLSX, **dạng dọc** (mỗi dòng một giá trị) hoặc **dạng ngang** (mỗi dòng một xã, mỗi cột một "
+    "chỉ tiêu). Tệp được kiểm tra trước; chỉ khi bạn xác nhận thì số liệu mới được ghi, kèm lịch sử.",
+    "A CSV or XLSX file, **long** (one value per row) or **wide** (one row per commune, one column per "
+    "indicator). The file is checked first; nothing is written until you confirm, and every change is kept "
+    "in the history.",
+))
+table, notes = template(atlas.catalogue, atlas.units, vintage)
+left, right = st.columns(2)
+left.download_button(tr(lang, "Tải mẫu CSV", "Download CSV template"), to_csv_bytes(table, notes=notes),
+                     f"mau_chi_tieu_{vintage}.csv", mime="text/csv")
+right.download_button(tr(lang, "Tải mẫu XLSX", "Download XLSX template"), to_xlsx_bytes(table, notes=notes),
+                      f"mau_chi_tieu_{vintage}.xlsx")
+
+uploaded = st.file_uploader(tr(lang, "Chọn tệp", "Choose a file"), type=["csv", "txt", "xlsx"], key="import_file")
+with st.expander(tr(lang, "Thông tin cho bảng dạng ngang (nếu tệp không ghi)",
+                     "Details for a wide sheet (when the file does not say)")):
+    period = st.text_input(tr(lang, "Kỳ (vd. 2024, 2024-H1)", "Period (e.g. 2024, 2024-H1)"), key="import_period")
+    kind = st.selectbox(tr(lang, "Loại", "Kind"), ["", *KINDS], key="import_kind")
+    source = st.text_input(tr(lang, "Nguồn số liệu", "Source"), key="import_source")
+options = Options(vintage=str(vintage), period=period.strip(), kind=kind, source=source.strip())
+
+if uploaded is not None:
+    data = uploaded.getvalue()
+    key = (hashlib.sha256(data).hexdigest(), uploaded.name, options, store.version())
+    held = st.session_state.get(REPORT_KEY)
+    if held is None or held[0] != key:
+        held = (key, check_file(store, data, uploaded.name, catalogue=atlas.catalogue, units=atlas.units,
+                                options=options))
+        st.session_state[REPORT_KEY] = held
+    report = held[1]
+    if not report.ok:
+        st.error(tr(lang, f"Tệp có {len(report.problems)} lỗi: chưa có gì được ghi. Hãy sửa tệp rồi tải lại.",
+                    f"The file has {len(report.problems)} problem(s): nothing was written. Fix it and upload again."))
+        st.dataframe(problems_table(report.problems, lang), hide_index=True, width="stretch")
+    else:
+        a, b, c = st.columns(3)
+        a.metric(tr(lang, "Giá trị mới", "New values"), report.new_count)
+        b.metric(tr(lang, "Giá trị thay đổi", "Changed values"), report.changed_count)
+        c.metric(tr(lang, "Không đổi", "Unchanged"), report.unchanged)
+        if report.changes:
+            st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.units, lang), hide_index=True,
+                         width="stretch")
+            if st.button(tr(lang, "Xác nhận nhập", "Confirm import"), type="primary", key="import_confirm"):
+                try:
+                    revision = confirm(store, report, user=user.login)
+                except ConflictError as exc:
+                    st.error(tr(lang, "Có người khác vừa sửa cùng số liệu; không có gì được ghi. Hãy tải lại tệp "
+                                "để xem thay đổi mới: ", "Someone else changed the same values meanwhile; "
+                                "nothing was written. Upload again to see the new state: ") + str(exc))
+                else:
+                    st.session_state.pop(REPORT_KEY, None)
+                    st.success(tr(lang, f"Đã ghi phiên bản {revision}.", f"Saved as revision {revision}."))
+        else:
+            st.info(tr(lang, "Tệp không làm thay đổi số liệu nào.", "The file changes no values."))
