@@ -1,4 +1,4 @@
-"""Command line: ``python -m mutte_geo install-data | check``."""
+"""Command line: ``python -m mutte_geo install-data | check | export | import``."""
 
 from __future__ import annotations
 
@@ -20,8 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     from .exports import add_export_parser
 
     add_export_parser(commands)
+    from .importcli import add_import_parser
+
+    add_import_parser(commands)
     args = parser.parse_args(argv)
     try:
+        if args.command == "import":
+            from .importcli import run_import
+
+            return run_import(args)
         if args.command == "export":
             from .exports import run_export
 

@@ -84,7 +84,8 @@ def report_lines(report: ImportReport, lang: str) -> list[str]:
     """The plain-text report printed by the command line."""
     lines = [f"ERROR {p.describe(lang)}" for p in report.problems]
     if report.ok:
-        lines.append(tr(lang, f"{report.file}: dạng {report.layout}; {report.new_count} giá trị mới, "
+        layout_vi = {"long": "dọc", "wide": "ngang"}.get(report.layout, report.layout)
+        lines.append(tr(lang, f"{report.file}: dạng {layout_vi}; {report.new_count} giá trị mới, "
                               f"{report.changed_count} thay đổi, {report.unchanged} không đổi",
                         f"{report.file}: {report.layout} layout; {report.new_count} new, "
                         f"{report.changed_count} changed, {report.unchanged} unchanged"))

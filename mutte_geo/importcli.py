@@ -1,0 +1,57 @@
+"""``python -m mutte_geo import FILE [--dry-run]``: the import page's checks and report on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+
+def add_import_parser(commands) -> None:  # type: ignore[no-untyped-def]
+    parser = commands.add_parser("import", help="check a CSV/XLSX file of indicator values and write it to the store")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+    parser.add_argument("--vintage", default="", help="boundary vintage of a wide sheet (default 2024)")
+    parser.add_argument("--period", default="", help="period of a wide sheet, e.g. 2024 or 2024-H1")
+    parser.add_argument("--kind", default="", help="actual, estimate or target (wide sheet)")
+    parser.add_argument("--source", default="", help="source of a wide sheet's values")
+    parser.add_argument("--user", default="", help="name recorded in the history (default: the login name)")
+    parser.add_argument("--lang", choices=("vi", "en"), default="en")
+    parser.add_argument("--database", default=None, help="store URL (default MUTTE_DATABASE_URL or the SQLite file)")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Print the report; 0 when the file is clean (and written unless --dry-run), 1 on any problem."""
+    from .catalogue import load_catalogue
+    from .i18n import tr
+    from .importer import Options
+    from .stewardship import check_file, confirm, open_store, report_lines
+    from .store import ConflictError
+    from .units import VINTAGES, load_units
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"ERROR {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    catalogue = load_catalogue()
+    units = {v: load_units(v) for v in VINTAGES}
+    store = open_store(catalogue, units, args.database)
+    options = Options(vintage=args.vintage, period=args.period, kind=args.kind, source=args.source)
+    report = check_file(store, data, args.file.name, catalogue=catalogue, units=units, options=options)
+    for line in report_lines(report, args.lang):
+        print(line, file=sys.stderr if line.startswith("ERROR") else sys.stdout)
+    if not report.ok:
+        return 1
+    if args.dry_run or not report.changes:
+        print(tr(args.lang, "Chạy thử: không ghi gì.", "Dry run: nothing written.") if args.dry_run else
+              tr(args.lang, "Không có gì thay đổi.", "Nothing to change."))
+        return 0
+    try:
+        revision = confirm(store, report, user=args.user or getpass.getuser())
+    except ConflictError as exc:
+        print(f"ERROR {exc}", file=sys.stderr)
+        return 1
+    print(tr(args.lang, f"Đã ghi phiên bản {revision}.", f"Written as revision {revision}."))
+    return 0
