@@ -424,3 +424,24 @@ def _parse_export(args: argparse.Namespace) -> tuple[str, list[MapRequest], Prin
     options = PrintOptions(paper, orientation, dpi, args.title, args.subtitle, highlight, dt.date.today())
     requests = [MapRequest(i, vintage, args.period, KINDS[kind], lang) for i in args.indicator]
     return fmt, requests, options
+
+
+# ---------------------------------------------------------------- benchmark
+
+
+def timed_map_export(
+    atlas: Atlas, indicator_id: str = "population", *, fmt: str = "png", dpi: int = 300, paper: str = "a4",
+    orientation: str = "portrait", vintage: int = 2024,
+) -> tuple[float, bytes]:
+    """Seconds to export one map from a warm atlas (classification, layout and encoding), and the file.
+
+    For the benchmark script; the layer and the locator are loaded once before timing.
+    """
+    import time
+
+    request = MapRequest(indicator_id, vintage)
+    options = PrintOptions(paper, orientation, dpi)
+    export_bytes(fmt, atlas, request.view(atlas), request=request, options=PrintOptions(paper, orientation))
+    start = time.perf_counter()
+    data = export_bytes(fmt, atlas, request.view(atlas), request=request, options=options)
+    return time.perf_counter() - start, data
