@@ -12,11 +12,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .atlas import Atlas
+from .formatting import format_quantity
 from .i18n import tr
 
 VERIFIED_MARK = "●"
 UNCERTAIN_MARK = "◐"
 MISSING_MARK = "–"
+CELL_STYLES = {VERIFIED_MARK: "background-color:#9ecae1", UNCERTAIN_MARK: "background-color:#deebf7"}
+
+
+def cell_style(mark: object) -> str:
+    """Background of a grid cell: darker for verified data, light for uncertain, none when missing."""
+    return CELL_STYLES.get(str(mark), "")
 
 
 @dataclass(frozen=True)
@@ -74,5 +81,5 @@ def unit_counts(atlas: Atlas, result: Completeness, vintage: int, lang: str) -> 
         tr(lang, "Đơn vị", "Unit"): [units[c].label(lang) for c in result.grid.columns],
         tr(lang, "Chỉ tiêu có số liệu", "Indicators with data"): filled.to_numpy(),
         tr(lang, "Trong đó đã kiểm chứng", "Of which verified"): verified.to_numpy(),
-        tr(lang, "Tỷ lệ (%)", "Share (%)"): (100.0 * filled / total).round(1).to_numpy(),
+        tr(lang, "Tỷ lệ", "Share"): [format_quantity(100.0 * n / total, "%", lang, 1) for n in filled],
     })

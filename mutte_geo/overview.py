@@ -30,12 +30,12 @@ BADGE_STYLES = {
     PERIODS_DIFFER: ("≠", "background:#fff;color:#6c3483;border:2px solid #6c3483"),
     NO_DIRECTION: ("↕", "background:#fff;color:#333;border:1px solid #333"),
 }
-COLUMN_WIDTHS = (33, 19, 14, 12, 10, 12)  # the same for every heading, so the tables line up
+COLUMN_WIDTHS = (30, 18, 13, 12, 11, 16)  # the same for every heading, so the tables line up
 _TABLE_CSS = (
     "<style>.targets{border-collapse:collapse;width:100%;table-layout:fixed;font-size:0.9rem;margin-bottom:0.6rem}"
     ".targets th{text-align:left;border-bottom:2px solid #999;padding:4px 6px;font-weight:600}"
     ".targets td{border-bottom:1px solid #ddd;padding:4px 6px;vertical-align:top}"
-    ".targets td.num{text-align:right;white-space:nowrap}"
+    ".targets td.num{text-align:right}"
     ".targets .flag{font-size:0.75rem;color:#7a4b00;border:1px solid #c9a227;border-radius:3px;padding:0 3px;"
     "margin-left:4px;white-space:nowrap}"
     ".targets .note{font-size:0.75rem;color:#555}"

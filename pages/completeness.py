@@ -7,6 +7,7 @@ from mutte_geo.completeness import (
     MISSING_MARK,
     UNCERTAIN_MARK,
     VERIFIED_MARK,
+    cell_style,
     completeness,
     completeness_table,
     unit_counts,
@@ -33,7 +34,7 @@ st.caption(tr(lang, f"{VERIFIED_MARK} có số liệu đã kiểm chứng · {UN
               f"Counts actual/estimate values of each {vintage} unit; district figures are on the Overview."))
 
 table = completeness_table(atlas, result, vintage, lang)
-st.dataframe(table, hide_index=True, width="stretch", height=600)
+st.dataframe(table.style.map(cell_style), hide_index=True, width="stretch", height=600)
 st.download_button(tr(lang, "Tải bảng (CSV)", "Download (CSV)"), to_csv_bytes(table),
                    file_name=f"do-day-du-du-lieu-{vintage}.csv", mime="text/csv")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from mutte_geo.formatting import format_quantity
 from mutte_geo.paths import PROJECT_ROOT
 
 TIMEOUT = 60
@@ -95,8 +96,16 @@ def test_completeness_counts_real_cells() -> None:
     at = _page("completeness.py")
     assert not at.exception
     metrics = [m.value for m in at.metric]
-    assert metrics[0] == "93/826"  # 59 indicators × 14 units
-    assert metrics[1] == "11,3%"
+    filled, cells = (int(n) for n in metrics[0].split("/"))
+    # 59 indicators × 14 units hold 93 values; the sensitive security_hotspot (14 cells, all filled)
+    # is hidden from visitors who are not signed in wherever roles apply.
+    assert (filled, cells) in ((93, 59 * 14), (93 - 14, 58 * 14))
+    assert metrics[1] == format_quantity(100 * filled / cells, "%", "vi", 1)
     grid = at.dataframe[0].value
     row = grid[grid["Chỉ tiêu"] == "Giáp biên giới Trung Quốc"]
     assert row["Số xã có số liệu"].tolist() == ["14/14"]
+    assert row["Pa Vệ Sủ (03448)"].tolist() == ["●"]
+    income = grid[grid["Chỉ tiêu"] == "Thu nhập bình quân đầu người"]
+    assert income["Số xã có số liệu"].tolist() == ["1/14"] and income["Ka Lăng (03439)"].tolist() == ["●"]
+    population = grid[grid["Chỉ tiêu"] == "Dân số"]
+    assert population["Pa Vệ Sủ (03448)"].tolist() == ["◐"]  # only uncertain values

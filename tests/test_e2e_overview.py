@@ -14,18 +14,20 @@ def test_overview_opens_with_targets_and_switchable_attention_layers(page, app_u
     frame = map_frame(page, legend_contains="Xã được báo cáo nêu tên")
     assert frame.locator("path.leaflet-interactive").count() == 14  # every 2024 unit, under the layers
     legend = frame.locator(".atlas-legend").inner_text()
-    for name in ("An ninh trật tự phức tạp (3)", "Trọng tâm chuyên cần (6)", "Dự kiến đạt NTM 2025 (2)",
-                 "Giáp biên giới Trung Quốc (6)"):
+    for name in ("Trọng tâm chuyên cần (6)", "Dự kiến đạt NTM 2025 (2)", "Giáp biên giới Trung Quốc (6)"):
         assert name in legend
+    # security hotspots are a sensitive layer: shown only where the viewer's role allows it
+    security = "An ninh trật tự phức tạp (3)" in legend
     assert "Ranh giới mang tính tham khảo" in frame.locator(".leaflet-control-attribution").inner_text()
 
     symbols = frame.locator(".attention-symbol")
-    assert symbols.count() == 3 + 6 + 2 + 6
+    assert symbols.count() == 6 + 2 + 6 + (3 if security else 0)
     switches = frame.locator(".leaflet-control-layers-overlays input[type=checkbox]")
-    assert switches.count() == 4
-    switches.nth(0).uncheck()  # security hotspots off
-    assert symbols.count() == 6 + 2 + 6
-    switches.nth(0).check()
+    assert switches.count() == 3 + int(security)
+    switches.nth(int(security)).uncheck()  # school-attendance priority off
+    assert symbols.count() == 2 + 6 + (3 if security else 0)
+    switches.nth(int(security)).check()
+    assert symbols.count() == 6 + 2 + 6 + (3 if security else 0)
 
     page.get_by_text("Chậm tiến độ").first.wait_for()
     assert page.locator(".badge.status-behind").count() == 16 + 1
