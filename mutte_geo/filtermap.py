@@ -7,8 +7,11 @@ from plain non-matches.
 
 from __future__ import annotations
 
+from typing import cast
+
 import folium
 import geopandas as gpd
+from branca.element import Figure
 
 from .catalogue import Catalogue
 from .classify import ClassBin, Classification
@@ -92,7 +95,7 @@ def filter_map(
     highlight = set(result.codes(MATCH)) if not result.criteria.is_empty else None
     fmap = choropleth_map(joined, classification, legend=filter_legend(result, catalogue, lang),
                           attribution=attribution, lang=lang, basemap=basemap, highlight=highlight)
-    fmap.get_root().header.add_child(folium.Element(TOOLTIP_CSS))
+    cast(Figure, fmap.get_root()).header.add_child(folium.Element(TOOLTIP_CSS))
     unknown = joined[joined["outcome"] == UNKNOWN.value]
     if not unknown.empty:
         folium.GeoJson(

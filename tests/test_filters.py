@@ -283,3 +283,38 @@ def test_widgets_round_trip_and_repair(atlas: Atlas) -> None:
     repair_condition(state, 2, atlas.catalogue["population"])
     assert criteria_from_widgets(state, 4, atlas.catalogue).conditions[2] == Condition(
         "population", "gt", numbers=(0.0,))
+
+
+def test_xlsx_export_holds_the_table_and_the_notes(atlas: Atlas) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from mutte_geo.tables import to_xlsx_bytes
+
+    result = _run(atlas, QUESTION_BY_ID["attendance"].criteria, lang="en")
+    table = result_table(result, atlas.catalogue, "en")
+    notes = export_notes(result, atlas.catalogue, atlas.attribution(2024), "en")
+    book = load_workbook(io.BytesIO(to_xlsx_bytes(table, sheet="filter", notes=notes)))
+    rows = list(book["filter"].values)
+    assert rows[0][:4] == ("Boundary vintage", "Code", "Unit", "Result")
+    assert [r[1] for r in rows[1:7]] == sorted(result.codes(MATCH))  # codes stay text: "03440"
+    assert all(r[3] == "Match" for r in rows[1:7]) and rows[7][3] == "No match"
+    note_lines = [r[0] for r in book["notes"].values]
+    assert any(str(n).startswith("Criteria: Units where “Commune named as a school-attendance priority” is Yes")
+               for n in note_lines)
+
+
+def test_map_of_a_result(atlas: Atlas) -> None:
+    from mutte_geo.filtermap import OUTCOME_COLORS, filter_map
+
+    result = _run(atlas, QUESTION_BY_ID["border_stunting"].criteria)
+    fmap = filter_map(result, atlas.web_layer(2024), units=atlas.units[2024], catalogue=atlas.catalogue,
+                      attribution=atlas.attribution(2024), lang="vi")
+    html = fmap.get_root().render()
+    assert "/app/static/vendor/leaflet/leaflet.js" in html and "cdn" not in html.lower()
+    assert "Không xác định được (thiếu dữ liệu)" in html and "(6)" in html
+    assert html.count("filter-unknown") >= 1 and OUTCOME_COLORS[UNKNOWN] in html
+    unknown_layer = [c for c in fmap._children.values() if getattr(c, "layer_name", "") == "cannot_tell"]
+    assert len(unknown_layer) == 1 and len(unknown_layer[0].data["features"]) == 6
+    assert "Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể thấp còi: Không có dữ liệu" in html
