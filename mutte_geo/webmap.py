@@ -34,14 +34,15 @@ LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
 GEOMETRY_DIR = STATIC_DIR / "cache"
 GEOMETRY_URL = "/app/static/cache"
 PLAIN_BACKGROUND = "#eef1f4"
-MAP_CSS = (
-    ".leaflet-control-attribution{font-size:10px!important;line-height:1.3;max-width:70%;"
-    "white-space:normal;background:rgba(255,255,255,.85)!important}"
-)
 UNIT_LABEL_CSS = (
     "font: 600 11px/1.2 'Noto Sans','DejaVu Sans',Arial,sans-serif; color:#1b1b1b; white-space:nowrap;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff; transform:translate(-50%,-50%);"
     "pointer-events:none;"
+)
+MAP_CSS = (
+    ".leaflet-control-attribution{font-size:10px!important;line-height:1.3;max-width:70%;"
+    "white-space:normal;background:rgba(255,255,255,.85)!important}"
+    f".unit-label{{{UNIT_LABEL_CSS}}}"
 )
 CANVAS_FROM = 500  # features: above this, Leaflet draws on one canvas instead of SVG paths
 LABELS_UP_TO = 200  # features: above this, no name labels (they would cover the map)
@@ -115,41 +116,97 @@ def legend_html(title: str, entries: list[LegendEntry], note: str = "") -> str:
 
 # ---------------------------------------------------------------- geometry, built once per layer
 
-_GEOJSON_CACHE: dict[tuple[object, ...], tuple[list[object], str]] = {}
-_GEOJSON_CACHE_SIZE = 8
+_GEOMETRY_CACHE: dict[tuple[object, ...], tuple[list[object], str]] = {}
+_GEOMETRY_CACHE_SIZE = 8
 
 
-def geometry_geojson(joined: gpd.GeoDataFrame, *, decimals: int = DECIMALS) -> str:
-    """GeoJSON of ``code``, ``label`` and geometry, coordinates rounded to ``decimals``.
+def encode_polyline(xy: np.ndarray, decimals: int = DECIMALS) -> str:
+    """One ring in the Encoded Polyline Algorithm Format (lat, lng pairs; ``decimals`` precision).
 
+    >>> encode_polyline(np.array([[-120.2, 38.5], [-120.95, 40.7], [-126.453, 43.252]]))
+    '_p~iF~ps|U_ulLnnqC_mqNvxq`@'
+    """
+    ints = np.round(xy[:, ::-1] * 10**decimals).astype(np.int64).ravel()
+    pairs = np.diff(ints.reshape(-1, 2), axis=0, prepend=0).ravel()
+    values = np.where(pairs < 0, ~(pairs << 1), pairs << 1)
+    chunks = [(values >> (5 * i)) & 0x1F for i in range(8)]
+    more = [values >= (1 << (5 * (i + 1))) for i in range(8)]
+    codes = np.stack([c | np.where(m, 0x20, 0) for c, m in zip(chunks, more)], axis=1) + 63
+    keep = np.stack([np.ones_like(more[0])] + more[:-1], axis=1)
+    return codes[keep].astype(np.uint8).tobytes().decode("ascii")
+
+
+def _rings(geom: shapely.Geometry, decimals: int) -> list[list[str]]:
+    polygons = shapely.get_parts(geom)
+    return [[encode_polyline(shapely.get_coordinates(ring), decimals)
+             for ring in [p.exterior, *p.interiors]] for p in polygons]
+
+
+def geometry_json(joined: gpd.GeoDataFrame, *, decimals: int = DECIMALS, encoded: bool = True) -> str:
+    """The layer for the browser: ``code``, ``label`` and geometry, coordinates rounded to ``decimals``.
+
+    ``encoded``: each polygon's rings as encoded polylines (delta-encoded integers, about a third
+    of GeoJSON's size; decoded in the browser by ``DECODE_JS``); otherwise a GeoJSON FeatureCollection.
     Cached by the identity of the (immutable) shapely geometries, which ``join_indicator``
     passes through from the cached web layer, so a rerun with another indicator reuses it.
     """
     geoms = list(joined.geometry.values)
-    key = (decimals, tuple(joined["code"]), tuple(joined["label"]), tuple(map(id, geoms)))
-    hit = _GEOJSON_CACHE.get(key)
+    key = (decimals, encoded, tuple(joined["code"]), tuple(joined["label"]), tuple(map(id, geoms)))
+    hit = _GEOMETRY_CACHE.get(key)
     if hit is not None:
         return hit[1]
-    rounded = shapely.transform(np.asarray(geoms, dtype=object), lambda xy: np.round(xy, decimals))
-    features = ",".join(
-        '{"type":"Feature","properties":' + json.dumps({"code": c, "label": lab}, ensure_ascii=False)
-        + ',"geometry":' + g + "}"
-        for c, lab, g in zip(joined["code"], joined["label"], shapely.to_geojson(rounded))
-    )
-    text = '{"type":"FeatureCollection","features":[' + features + "]}"
-    if len(_GEOJSON_CACHE) >= _GEOJSON_CACHE_SIZE:
-        _GEOJSON_CACHE.pop(next(iter(_GEOJSON_CACHE)))
-    _GEOJSON_CACHE[key] = (geoms, text)  # holding the geometries keeps their ids unique
+    if encoded:
+        features = [{"code": c, "label": lab, "rings": _rings(g, decimals)}
+                    for c, lab, g in zip(joined["code"], joined["label"], geoms)]
+        text = json.dumps({"precision": decimals, "features": features}, ensure_ascii=False,
+                          separators=(",", ":"))
+    else:
+        rounded = shapely.transform(np.asarray(geoms, dtype=object), lambda xy: np.round(xy, decimals))
+        text = '{"type":"FeatureCollection","features":[' + ",".join(
+            '{"type":"Feature","properties":' + json.dumps({"code": c, "label": lab}, ensure_ascii=False)
+            + ',"geometry":' + g + "}"
+            for c, lab, g in zip(joined["code"], joined["label"], shapely.to_geojson(rounded))) + "]}"
+    if len(_GEOMETRY_CACHE) >= _GEOMETRY_CACHE_SIZE:
+        _GEOMETRY_CACHE.pop(next(iter(_GEOMETRY_CACHE)))
+    _GEOMETRY_CACHE[key] = (geoms, text)  # holding the geometries keeps their ids unique
     return text
 
 
+# Turns the encoded layer back into GeoJSON features in the browser.
+DECODE_JS = """
+function atlasDecode(d) {
+  if (d.type === 'FeatureCollection') { return d; }
+  var f = Math.pow(10, -d.precision);
+  function ring(s) {
+    var out = [], i = 0, lat = 0, lng = 0;
+    while (i < s.length) {
+      var v = [0, 0];
+      for (var k = 0; k < 2; k++) {
+        var b, shift = 0, r = 0;
+        do { b = s.charCodeAt(i++) - 63; r |= (b & 0x1f) << shift; shift += 5; } while (b >= 0x20);
+        v[k] = (r & 1) ? ~(r >> 1) : (r >> 1);
+      }
+      lat += v[0]; lng += v[1]; out.push([lng * f, lat * f]);
+    }
+    return out;
+  }
+  return {type: 'FeatureCollection', features: d.features.map(function(x) {
+    var polys = x.rings.map(function(p) { return p.map(ring); });
+    return {type: 'Feature', properties: {code: x.code, label: x.label},
+            geometry: polys.length === 1 ? {type: 'Polygon', coordinates: polys[0]}
+                                         : {type: 'MultiPolygon', coordinates: polys}};
+  })};
+}
+"""
+
+
 def geometry_url(joined: gpd.GeoDataFrame, *, decimals: int = DECIMALS, directory: Path = GEOMETRY_DIR) -> str:
-    """Write the layer's GeoJSON once under ``static/cache/<hash>.json`` and return its URL.
+    """Write the encoded layer once under ``static/cache/<hash>.json`` and return its URL.
 
     The name is the content hash, so a browser may cache it for good and a changed layer
     gets a new name.
     """
-    text = geometry_geojson(joined, decimals=decimals)
+    text = geometry_json(joined, decimals=decimals)
     name = hashlib.sha256(text.encode()).hexdigest()[:20] + ".json"
     path = directory / name
     if not path.exists():
@@ -197,10 +254,10 @@ def base_map(
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
     data = f"fetch({_js_string(url)}).then(function(r) {{ return r.json(); }})" if url else (
-        f"Promise.resolve({geometry_geojson(joined, decimals=decimals)})")
+        f"Promise.resolve({geometry_json(joined, decimals=decimals, encoded=False)})")
     fit = f"[[{bounds[1]}, {bounds[0]}], [{bounds[3]}, {bounds[2]}]]"
     fmap.add_child(_Script(
-        "window.atlasMap = map; window.atlasData = null;"
+        DECODE_JS + "window.atlasMap = map; window.atlasData = null;"
         "var pending = {color: '#888888', weight: 1, fillColor: '#ffffff', fillOpacity: 0};"
         "var layer = L.geoJSON(null, {style: function() { return pending; }}).addTo(map);"
         "layer.bindTooltip(function(l) { return window.atlasTooltip ? window.atlasTooltip(l) : ''; },"
@@ -208,7 +265,7 @@ def base_map(
         "layer.on('mouseover', function(e) { e.layer.setStyle({weight: 3, color: '#000000'}); });"
         "layer.on('mouseout', function(e) { layer.resetStyle(e.layer); });"
         "window.atlasLayer = layer;"
-        f"window.atlasReady = {data}.then(function(d) {{ layer.addData(d); return layer; }});"
+        f"window.atlasReady = {data}.then(function(d) {{ layer.addData(atlasDecode(d)); return layer; }});"
         f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
         f"var s = document.createElement('style'); s.textContent = {_js_string(MAP_CSS)};"
         "document.head.appendChild(s);"
@@ -287,13 +344,13 @@ def style_layer(
         f" e.innerHTML = {_js_string(legend)}; L.DomEvent.disableClickPropagation(e); return e; }};"
         "c.addTo(map); window.atlasLegend = c;"
     ))
-    if len(joined) <= LABELS_UP_TO:
+    if len(joined) <= LABELS_UP_TO:  # the look of .unit-label is in MAP_CSS, sent once with the base map
         for _, row in joined.iterrows():
             point = row.geometry.representative_point()
             folium.Marker(
                 [round(point.y, 5), round(point.x, 5)],
-                icon=folium.DivIcon(html=f'<div class="unit-label" style="{UNIT_LABEL_CSS}">'
-                                         f'{html.escape(_unit_name(row, lang))}</div>', icon_size=(0, 0)),
+                icon=folium.DivIcon(html=f'<div class="unit-label">{html.escape(_unit_name(row, lang))}</div>',
+                                    icon_size=(0, 0)),
                 interactive=False,
                 keyboard=False,
             ).add_to(group)

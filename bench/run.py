@@ -1,0 +1,377 @@
+"""Speed and scale benchmark of the atlas map, with GeoDataFrame.explore() as the peer baseline.
+
+Usage (from the project root)::
+
+    .venv/bin/python bench/run.py                 # server side, payloads, browser, exports (a few minutes)
+    .venv/bin/python bench/run.py --load          # also 10 concurrent browser sessions for a minute
+    .venv/bin/python bench/run.py --no-browser    # server side and payloads only
+
+Figures are medians over ``--runs`` runs. Synthetic coverages are generated once into bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import geopandas as gpd  # noqa: E402
+import streamlit_folium as sf  # noqa: E402
+
+from bench import layers  # noqa: E402
+from bench.browser import Server, Session, launch  # noqa: E402
+from mutte_geo import webmap  # noqa: E402
+from mutte_geo.boundaries import simplify_coverage  # noqa: E402
+
+OUT = layers.OUT
+BUDGETS = {  # (data, measure) -> (limit, unit)
+    ("district", "rerun build (server, warm)"): (150.0, "ms"),
+    ("district", "map payload per change"): (150.0, "KB"),
+    ("district", "indicator change → painted"): (1.0, "s"),
+    ("district", "cold start → first map"): (6.0, "s"),
+    ("synth-10000", "map payload, first load"): (6000.0, "KB"),
+    ("synth-10000", "indicator change → painted"): (4.0, "s"),
+}
+Row = tuple[str, str, float | None, float | None, str]  # data, measure, atlas, explore(), unit
+rows: list[Row] = []
+
+
+def record(data: str, measure: str, ours: float | None, baseline: float | None, unit: str) -> None:
+    rows.append((data, measure, ours, baseline, unit))
+    print(f"  {data:12s} {measure:34s} {_fmt(ours):>10s} {_fmt(baseline):>10s} {unit}", flush=True)
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2f}" if abs(x) < 10 else f"{x:.1f}"
+
+
+def median_time(fn: Callable[[int], object], runs: int) -> float:
+    """Median wall time in ms of ``fn(i)`` after one warm-up call."""
+    fn(0)
+    times = []
+    for i in range(runs):
+        t0 = time.perf_counter()
+        fn(i + 1)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def peak_mb(fn: Callable[[], object]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+# ------------------------------------------------------------------ what st_folium sends
+
+def component_bytes(fmap, group=None) -> int:  # type: ignore[no-untyped-def]
+    """Bytes of the st_folium component arguments (script + html + header + feature group), built the
+    way ``st_folium`` builds them, including its hash of the script."""
+    fmap.get_root().render()
+    fmap.render()
+    html = sf._get_html(fmap)
+    header = sf._get_header(fmap)
+    script = sf._get_map_string(fmap)
+    sf.generate_js_hash(script, "atlas_map", False)
+    group_js = sf._get_feature_group_string(group, map=fmap) if group is not None else ""
+    return sum(len(s.encode()) for s in (script, html, header, group_js))
+
+
+def atlas_rerun(ds: layers.Dataset, indicator: str, **kwargs: object) -> tuple[int, int]:
+    """One rerun of the map page the atlas way: join, classify, build both parts, serialise.
+    Returns (component bytes, geometry file bytes)."""
+    joined, classification, legend = ds.view(indicator)
+    parts = webmap.map_parts(joined, classification, legend=legend, attribution=["bench"], lang="vi",
+                             serve_geometry=True, **kwargs)  # type: ignore[arg-type]
+    geometry = len(webmap.geometry_json(joined, **kwargs).encode())  # type: ignore[arg-type]
+    return component_bytes(parts.base, parts.styles), geometry
+
+
+def inline_rerun(ds: layers.Dataset, indicator: str) -> int:
+    """The same map in one piece, geometry inline (what the page sent on every rerun before)."""
+    joined, classification, legend = ds.view(indicator)
+    return component_bytes(webmap.choropleth_map(joined, classification, legend=legend, attribution=["bench"],
+                                                 lang="vi"))
+
+
+def explore_rerun(ds: layers.Dataset, indicator: str) -> int:
+    joined, _, _ = ds.view(indicator)
+    return component_bytes(layers.explore(joined))
+
+
+def server_side(name: str, runs: int) -> None:
+    ds = layers.load(name)
+    ind = ds.indicators
+    kb = 1000.0
+    t_atlas = median_time(lambda i: atlas_rerun(ds, ind[i % len(ind)]), runs)
+    t_explore = median_time(lambda i: explore_rerun(ds, ind[i % len(ind)]), max(3, runs // 2))
+    per_change, geometry = atlas_rerun(ds, ind[1])
+    explore_bytes = explore_rerun(ds, ind[1])
+    record(name, "rerun build (server, warm)", t_atlas, t_explore, "ms")
+    record(name, "map payload per change", per_change / kb, explore_bytes / kb, "KB")
+    record(name, "map payload, first load", (per_change + geometry) / kb, explore_bytes / kb, "KB")
+    record(name, "peak Python memory of a rerun", peak_mb(lambda: atlas_rerun(ds, ind[2 % len(ind)])),
+           peak_mb(lambda: explore_rerun(ds, ind[2 % len(ind)])), "MB")
+    # What each measure buys (atlas only).
+    record(name, "  without style-only updates", inline_rerun(ds, ind[1]) / kb, None, "KB/change")
+
+    def cold(i: int) -> None:
+        webmap._GEOMETRY_CACHE.clear()
+        atlas_rerun(ds, ind[i % len(ind)])
+
+    record(name, "  rerun without geometry cache", median_time(cold, max(3, runs // 2)), None, "ms")
+    if len(ds.raw) <= 1000:  # 10,000 polygons take about a minute here; timed when generated
+        t0 = time.perf_counter()
+        simplify_coverage(ds.raw)
+        record(name, "  coverage simplification (cached)", (time.perf_counter() - t0) * 1000, None, "ms")
+    joined = ds.view(ind[0])[0]
+
+    def geometry_kb(layer: gpd.GeoDataFrame, **kwargs: object) -> float:
+        frame = joined.set_geometry(layer.geometry.reindex(joined.index).values)
+        return len(webmap.geometry_json(frame, **kwargs).encode()) / kb  # type: ignore[arg-type]
+
+    record(name, "  geometry sent (encoded, 5 decimals)", geometry_kb(ds.web), None, "KB")
+    record(name, "  geometry as GeoJSON, 5 decimals", geometry_kb(ds.web, encoded=False), None, "KB")
+    record(name, "  geometry as GeoJSON, unrounded", geometry_kb(ds.unrounded, encoded=False, decimals=17), None, "KB")
+    record(name, "  geometry as GeoJSON, not simplified", geometry_kb(ds.raw, encoded=False, decimals=17), None, "KB")
+
+
+def exports(runs: int) -> None:
+    try:
+        from mutte_geo.atlas import Atlas
+        from mutte_geo.printmap import render_map
+    except ImportError:
+        print("  export: n/a (export not available)")
+        record("district", "PNG export", None, None, "n/a (export not available)")
+        return
+    atlas = Atlas.load()
+    for fmt in ("png", "pdf"):
+        try:
+            t = median_time(lambda i, f=fmt: render_map(atlas, "population", fmt=f), max(3, runs // 2))  # type: ignore[misc]
+        except Exception as exc:  # another helper's module may be mid-edit
+            print(f"  {fmt} export failed: {exc}")
+            record("district", f"{fmt.upper()} export", None, None, f"n/a ({type(exc).__name__})")
+            continue
+        record("district", f"{fmt.upper()} export", t, None, "ms")
+
+
+# ------------------------------------------------------------------ in the browser
+
+def indicator_options() -> list[str]:
+    from mutte_geo.atlas import Atlas
+    from mutte_geo.mappage import indicator_label
+
+    atlas = Atlas.load()
+    return [indicator_label(atlas, i, 2024, "vi") for i in layers.DISTRICT_INDICATORS]
+
+
+async def changes(session: Session, label: str, options: list[str], sig: str, n: int,
+                  timeout: float = 60) -> tuple[list[float], list[int]]:
+    """``n`` indicator changes cycling through ``options[1:], options[0], ...``; seconds and ws bytes each."""
+    times, sizes = [], []
+    for i in range(n):
+        before = session.ws_bytes
+        seconds, sig = await session.change_indicator(label, options[(i + 1) % len(options)], sig, timeout)
+        await asyncio.sleep(0.3)  # let the rest of the rerun arrive before counting bytes
+        times.append(seconds)
+        sizes.append(session.ws_bytes - before)
+    return times, sizes
+
+
+async def real_app(runs: int, cold_runs: int) -> None:
+    """The real app (app.py, map page): cold start, indicator changes, bytes, server memory."""
+    from playwright.async_api import async_playwright
+
+    options = indicator_options()
+    async with async_playwright() as pw:
+        browser = await launch(pw)
+        colds, change_times, change_bytes, first_ws, geometry, rss = [], [], [], [], [], []
+        for attempt in range(cold_runs):
+            session = await Session.open(browser)
+            server = Server("app.py")
+            url = server.start(OUT / "app.log")
+            try:
+                server.wait_healthy()
+                await session.page.goto(url)
+                sig = await session.wait_painted(None)
+                colds.append(time.monotonic() - server.started)
+                first_ws.append(session.ws_bytes)
+                geometry.append(session.geometry_bytes)
+                if attempt == 0:
+                    times, sizes = await changes(session, "Chỉ tiêu", options, sig, runs)
+                    change_times, change_bytes = times, sizes
+                    if session.external or session.errors:
+                        print(f"  external requests {session.external[:3]}, page errors {session.errors[:3]}")
+                rss.append(server.peak_rss_mb())
+            finally:
+                await session.close()
+                server.stop()
+        await browser.close()
+    record("district", "cold start → first map", statistics.median(colds), None, "s")
+    record("district", "indicator change → painted", statistics.median(change_times), None, "s")
+    record("district", "websocket bytes per change (page)", statistics.median(change_bytes) / 1000, None, "KB")
+    record("district", "websocket bytes, first load (page)", statistics.median(first_ws) / 1000, None, "KB")
+    record("district", "geometry file fetched (first load)", statistics.median(geometry) / 1000, None, "KB")
+    record("district", "server peak RSS", max(rss), None, "MB")
+
+
+async def bench_app(name: str, runs: int, timeout: float) -> None:
+    """bench/map_app.py on one data set, atlas vs explore(): first paint and indicator changes."""
+    from playwright.async_api import async_playwright
+
+    ds_options = layers.load(name).indicators
+    result: dict[str, tuple[float | None, float | None, float | None]] = {}
+    async with async_playwright() as pw:
+        browser = await launch(pw)
+        for mode in ("atlas", "explore"):
+            server = Server("bench/map_app.py", ["--data", name, "--mode", mode])
+            url = server.start(OUT / f"map_app-{name}-{mode}.log")
+            session = await Session.open(browser)
+            try:
+                server.wait_healthy()
+                t0 = time.perf_counter()
+                await session.page.goto(url)
+                sig = await session.wait_painted(None, timeout)
+                first = time.perf_counter() - t0
+                times, _ = await changes(session, "Chỉ tiêu", ds_options, sig, runs, timeout)
+                result[mode] = (first, statistics.median(times), server.peak_rss_mb())
+            except TimeoutError as exc:
+                print(f"  {name} {mode}: {exc}")
+                result[mode] = (None, None, None)
+            finally:
+                await session.close()
+                server.stop()
+        await browser.close()
+    ours, base = result["atlas"], result["explore"]
+    record(name, "first map painted (warm server)", ours[0], base[0], "s")
+    record(name, "indicator change → painted", ours[1], base[1], "s")
+    record(name, "server peak RSS", ours[2], base[2], "MB")
+
+
+async def load_test(sessions: int, seconds: float) -> None:
+    """``sessions`` concurrent pages on one server, each changing indicator every second for ``seconds``."""
+    from playwright.async_api import async_playwright
+
+    options = indicator_options()
+    server = Server("app.py")
+    url = server.start(OUT / "load.log")
+    times: list[float] = []
+    failures: list[str] = []
+    async with async_playwright() as pw:
+        browser = await launch(pw)
+        try:
+            server.wait_healthy()
+
+            async def one(k: int) -> None:
+                session = await Session.open(browser)
+                try:
+                    await session.page.goto(url, timeout=120_000)
+                    sig = await session.wait_painted(None, 120)
+                    end = time.monotonic() + seconds
+                    i = k  # sessions start on different indicators
+                    while time.monotonic() < end:
+                        tick = time.monotonic()
+                        i += 1
+                        took, sig = await session.change_indicator("Chỉ tiêu", options[i % len(options)], sig, 30)
+                        times.append(took)
+                        await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
+                    failures.extend(f"session {k}: {e}" for e in session.errors)
+                except Exception as exc:  # counted and reported, never hidden
+                    failures.append(f"session {k}: {type(exc).__name__}: {exc}")
+                finally:
+                    await session.close()
+
+            await asyncio.wait_for(asyncio.gather(*(one(k) for k in range(sessions))), timeout=seconds + 300)
+        finally:
+            await browser.close()
+            rss = server.peak_rss_mb()
+            server.stop()
+    label = f"load ({sessions} sessions × {seconds:.0f} s)"
+    if times:
+        times.sort()
+        record("district", f"{label}: median", statistics.median(times), None, "s")
+        record("district", f"{label}: p95", times[int(0.95 * (len(times) - 1))], None, "s")
+    record("district", f"{label}: changes", float(len(times)), None, "count")
+    record("district", f"{label}: errors", float(len(failures)), None, "count")
+    record("district", f"{label}: server peak RSS", rss, None, "MB")
+    for failure in failures[:10]:
+        print("   ", failure)
+
+
+# ------------------------------------------------------------------ report
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+               if line.startswith("MemTotal"))
+    load = os.getloadavg()
+    return (f"{os.cpu_count()} CPUs ({cpu}), {mem / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}, "
+            f"load average at start {load[0]:.1f}")
+
+
+def table() -> str:
+    lines = ["| data | measure | atlas | explore() | atlas / explore() | unit | budget |",
+             "|---|---|---:|---:|---:|---|---|"]
+    for data, measure, ours, base, unit in rows:
+        ratio = f"{ours / base:.2f}" if ours is not None and base else "–"
+        budget = BUDGETS.get((data, measure))
+        verdict = "–"
+        if budget is not None and ours is not None:
+            verdict = f"< {budget[0]:g} {budget[1]}: {'met' if ours < budget[0] else 'NOT met'}"
+        lines.append(f"| {data} | {measure} | {_fmt(ours)} | {_fmt(base)} | {ratio} | {unit} | {verdict} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs per median (default 5)")
+    parser.add_argument("--sizes", default="100,1000,10000", help="synthetic coverage sizes")
+    parser.add_argument("--browser-sizes", default="1000,10000", help="synthetic sizes also timed in Chromium")
+    parser.add_argument("--cold-runs", type=int, default=3, help="cold starts of the real app")
+    parser.add_argument("--no-browser", action="store_true", help="skip everything that needs Chromium")
+    parser.add_argument("--load", action="store_true", help="also run the load test")
+    parser.add_argument("--sessions", type=int, default=10, help="load test: concurrent sessions (max 10)")
+    parser.add_argument("--seconds", type=float, default=60, help="load test: duration per session (max 120)")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    started = datetime.now(UTC)
+    print(f"{started:%Y-%m-%d %H:%M} UTC · {machine()}")
+    print(f"  {'data':12s} {'measure':34s} {'atlas':>10s} {'explore()':>10s} unit")
+    for name in ["district", *(f"synth-{n}" for n in sizes)]:
+        server_side(name, args.runs)
+    exports(args.runs)
+    if not args.no_browser:
+        asyncio.run(real_app(args.runs, args.cold_runs))
+        asyncio.run(bench_app("district", args.runs, 60))
+        for n in (int(s) for s in args.browser_sizes.split(",") if s):
+            asyncio.run(bench_app(f"synth-{n}", max(3, args.runs // 2), 120))
+    if args.load:
+        asyncio.run(load_test(min(args.sessions, 10), min(args.seconds, 120)))
+    report = (f"Run {started:%Y-%m-%d %H:%M} UTC, {(datetime.now(UTC) - started).seconds} s; {machine()}\n"
+              f"Command: {' '.join([Path(sys.executable).name, *sys.argv])}\n\n{table()}\n")
+    OUT.mkdir(exist_ok=True)
+    (OUT / "last.md").write_text(report, encoding="utf-8")
+    print()
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
