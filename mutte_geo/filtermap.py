@@ -33,6 +33,7 @@ from .webmap import choropleth_map, legend_html
 # Okabe–Ito blue / orange: distinguishable with the common forms of colour-blindness.
 OUTCOME_COLORS = {MATCH: "#0072B2", NO_MATCH: "#b5b5b5", UNKNOWN: "#E69F00"}
 UNKNOWN_EDGE = "#D55E00"
+NEUTRAL = "#c6dbef"  # no filter yet
 # The result tooltips hold sentences, not single values: give them room.
 TOOLTIP_CSS = "<style>.leaflet-tooltip{min-width:280px}</style>"
 
@@ -67,8 +68,12 @@ def result_layer(
 
 def filter_legend(result: FilterResult, catalogue: Catalogue, lang: str) -> str:
     """Legend HTML: the criteria in words, then the three outcomes with their counts."""
-    entries = [LegendEntry(OUTCOME_COLORS[o], outcome_text(o, lang), result.count(o), no_data=o is UNKNOWN)
-               for o in (MATCH, UNKNOWN, NO_MATCH)]
+    if result.criteria.is_empty:
+        entries = [LegendEntry(NEUTRAL, tr(lang, "Mọi đơn vị (chưa lọc)", "Every unit (no filter)"),
+                               len(result.units))]
+    else:
+        entries = [LegendEntry(OUTCOME_COLORS[o], outcome_text(o, lang), result.count(o), no_data=o is UNKNOWN)
+                   for o in (MATCH, UNKNOWN, NO_MATCH)]
     note = ""
     if result.missing_indicators:
         names = ", ".join(f"“{catalogue[i].name(lang)}”" for i in result.missing_indicators)
@@ -89,10 +94,11 @@ def filter_map(
 ) -> folium.Map:
     """A Leaflet map of ``result`` on ``layer`` (the web layer of ``result.vintage``)."""
     joined = result_layer(result, layer, units, catalogue, lang)
-    colors = {u.code: OUTCOME_COLORS[u.outcome] for u in result.units}
+    empty = result.criteria.is_empty
+    colors = {u.code: NEUTRAL if empty else OUTCOME_COLORS[u.outcome] for u in result.units}
     bins = [ClassBin(OUTCOME_COLORS[o], result.count(o), code=o.value) for o in (MATCH, UNKNOWN, NO_MATCH)]
     classification = Classification(colors, bins, "filter", len(bins))
-    highlight = set(result.codes(MATCH)) if not result.criteria.is_empty else None
+    highlight = None if empty else set(result.codes(MATCH))
     fmap = choropleth_map(joined, classification, legend=filter_legend(result, catalogue, lang),
                           attribution=attribution, lang=lang, basemap=basemap, highlight=highlight)
     cast(Figure, fmap.get_root()).header.add_child(folium.Element(TOOLTIP_CSS))

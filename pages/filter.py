@@ -167,9 +167,10 @@ for name in (*FILTER_KEYS, "vintage"):
 if criteria.is_empty:
     st.info(tr(lang, "Chưa có điều kiện: chọn một câu hỏi có sẵn hoặc thêm điều kiện.",
                "No condition yet: pick a ready-made question or add a condition."))
-summary = st.columns(3)
-for column, outcome in zip(summary, (MATCH, UNKNOWN, NO_MATCH)):
-    column.metric(tr(lang, *OUTCOME_LABELS[outcome]), result.count(outcome))
+else:
+    summary = st.columns(3)
+    for column, outcome in zip(summary, (MATCH, UNKNOWN, NO_MATCH)):
+        column.metric(tr(lang, *OUTCOME_LABELS[outcome]), result.count(outcome))
 
 fmap = filter_map(result, atlas.web_layer(vintage), units=atlas.units[vintage], catalogue=catalogue,
                   attribution=atlas.attribution(vintage), lang=lang)
@@ -177,26 +178,27 @@ st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="
 st.caption(" · ".join(atlas.attribution(vintage)))
 
 table = result_table(result, catalogue, lang)
-outcome_column = tr(lang, "Kết quả", "Result")
-st.subheader(tr(lang, "Đơn vị thỏa mãn", "Matching units"))
-st.dataframe(table[table[outcome_column] == tr(lang, *OUTCOME_LABELS[MATCH])], hide_index=True,
-             width="stretch", key="table_match")
-if result.count(UNKNOWN):
-    st.subheader(tr(lang, "Không xác định được (thiếu dữ liệu)", "Cannot tell (no data)"))
-    st.dataframe(table[table[outcome_column] == tr(lang, *OUTCOME_LABELS[UNKNOWN])], hide_index=True,
-                 width="stretch", key="table_unknown")
-with st.expander(tr(lang, f"Không thỏa mãn ({result.count(NO_MATCH)})", f"No match ({result.count(NO_MATCH)})")):
-    st.dataframe(table[table[outcome_column] == tr(lang, *OUTCOME_LABELS[NO_MATCH])], hide_index=True,
-                 width="stretch", key="table_no_match")
-
 notes = export_notes(result, catalogue, atlas.attribution(vintage), lang)
-downloads = st.columns(2)
-downloads[0].download_button(tr(lang, "Tải bảng CSV", "Download CSV"), to_csv_bytes(table, notes=notes),
-                             file_name=f"loc_xa_{vintage}.csv", mime="text/csv", key="download_csv")
-downloads[1].download_button(tr(lang, "Tải bảng XLSX", "Download XLSX"),
-                             to_xlsx_bytes(table, sheet=tr(lang, "loc_xa", "filter"), notes=notes),
-                             file_name=f"loc_xa_{vintage}.xlsx", key="download_xlsx",
-                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+if not criteria.is_empty:
+    outcome_column = tr(lang, "Kết quả", "Result")
+    st.subheader(tr(lang, "Đơn vị thỏa mãn", "Matching units"))
+    st.dataframe(table[table[outcome_column] == tr(lang, *OUTCOME_LABELS[MATCH])], hide_index=True,
+                 width="stretch", key="table_match")
+    if result.count(UNKNOWN):
+        st.subheader(tr(lang, "Không xác định được (thiếu dữ liệu)", "Cannot tell (no data)"))
+        st.dataframe(table[table[outcome_column] == tr(lang, *OUTCOME_LABELS[UNKNOWN])], hide_index=True,
+                     width="stretch", key="table_unknown")
+    with st.expander(tr(lang, f"Không thỏa mãn ({result.count(NO_MATCH)})",
+                        f"No match ({result.count(NO_MATCH)})")):
+        st.dataframe(table[table[outcome_column] == tr(lang, *OUTCOME_LABELS[NO_MATCH])], hide_index=True,
+                     width="stretch", key="table_no_match")
+    downloads = st.columns(2)
+    downloads[0].download_button(tr(lang, "Tải bảng CSV", "Download CSV"), to_csv_bytes(table, notes=notes),
+                                 file_name=f"loc_xa_{vintage}.csv", mime="text/csv", key="download_csv")
+    downloads[1].download_button(tr(lang, "Tải bảng XLSX", "Download XLSX"),
+                                 to_xlsx_bytes(table, sheet=tr(lang, "loc_xa", "filter"), notes=notes),
+                                 file_name=f"loc_xa_{vintage}.xlsx", key="download_xlsx",
+                                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 # Export panel (added later by the exports work): the map is `fmap`, the result `result`,
 # the table `table` and its notes `notes`.
