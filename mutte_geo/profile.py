@@ -5,6 +5,7 @@ Codes are always read with their vintage: ``03433`` is the town in 2024 and Bum 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,9 +13,17 @@ import pandas as pd
 from .atlas import Atlas
 from .catalogue import CATEGORIES
 from .formatting import format_plain
-from .i18n import NO_DATA, format_period, kind_label, tr
+from .i18n import NO_DATA, format_date, format_period, kind_label, tr
 from .indicators import period_sort_key
 from .join import value_text
+
+REFORM_DATE = dt.date(2025, 7, 1)  # the 2025 communes took effect (Nghị quyết 1670/NQ-UBTVQH15)
+
+
+def successor_label(lang: str) -> str:
+    """'Từ 01/07/2025 thuộc' / 'From 2025-07-01 part of'."""
+    day = format_date(REFORM_DATE, lang)
+    return tr(lang, f"Từ {day} thuộc", f"From {day} part of")
 
 
 @dataclass(frozen=True)

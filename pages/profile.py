@@ -6,7 +6,14 @@ from streamlit_folium import st_folium
 from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage
 from mutte_geo.attentionmap import locator_map
 from mutte_geo.i18n import tr
-from mutte_geo.profile import area_text, find_unit_code, indicator_table, missing_indicators, unit_summary
+from mutte_geo.profile import (
+    area_text,
+    find_unit_code,
+    indicator_table,
+    missing_indicators,
+    successor_label,
+    unit_summary,
+)
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -42,7 +49,7 @@ with info:
         (tr(lang, "Diện tích (tính từ ranh giới)", "Area (from the boundary)"), area_text(summary.area_km2, lang)),
     ]
     if summary.successor:
-        facts.append((tr(lang, "Từ 01/07/2025 thuộc", "From 1 Jul 2025 part of"), summary.successor))
+        facts.append((successor_label(lang), summary.successor))
     if summary.predecessors:
         facts.append((tr(lang, "Hình thành từ (đơn vị 2024)", "Formed from (2024 units)"), summary.predecessors))
     st.markdown("\n".join(f"- **{label}:** {value}" for label, value in facts))

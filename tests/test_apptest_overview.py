@@ -57,7 +57,7 @@ def test_profile_by_url_shows_unit_its_2025_commune_and_missing_indicators() -> 
     assert at.title[0].value == "Xã Pa Vệ Sủ"
     text = _markdown(at)
     assert "03448 (ranh giới 2024)" in text
-    assert "Xã Bum Nưa (03466, ranh giới 2025)" in text
+    assert "**Từ 01/07/2025 thuộc:** Xã Bum Nưa (03466, ranh giới 2025)" in text
     assert "241,54 km²" in text  # area computed from the 2024 boundary
     # listed as missing, by group, for staff to collect
     assert "- **Kinh tế** (10): Thu nhập bình quân đầu người; Thu ngân sách nhà nước trên địa bàn;" in text
@@ -72,6 +72,16 @@ def test_profile_by_url_shows_unit_its_2025_commune_and_missing_indicators() -> 
     assert population["Kỳ"].tolist() == ["2019", "2009", "1999"]  # newest first
     assert set(population["Tình trạng"]) == {"chưa chắc chắn"}
     assert at.selectbox[0].value == "03448"
+
+
+def test_profile_in_english() -> None:
+    at = _page("profile.py", lang="en", unit="03448")
+    assert not at.exception
+    assert at.title[0].value == "Pa Vệ Sủ commune"
+    text = _markdown(at)
+    assert "**From 2025-07-01 part of:** Bum Nưa commune (03466, 2025 boundaries)" in text
+    assert "241.54 km²" in text
+    assert "Indicators with no data (51)" in [s.value for s in at.subheader]
 
 
 def test_profile_codes_are_read_with_their_vintage() -> None:
