@@ -38,13 +38,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """Start the app with `streamlit run app.py` on a free loopback port."""
+    """Start the app as `make run` does, on a free loopback port."""
     port = _free_port()
     log = (ARTIFACTS / "streamlit.log")
     ARTIFACTS.mkdir(exist_ok=True)
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "mutte_geo.serve", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
         )
