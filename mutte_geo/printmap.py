@@ -172,9 +172,10 @@ def locator_countries() -> gpd.GeoDataFrame | None:
     if not path.exists():
         return None
     minx, miny, maxx, maxy = LOCATOR_WINDOW
-    countries = gpd.read_file(path, engine="pyogrio", bbox=(minx - 1, miny - 1, maxx + 1, maxy + 1),
-                              columns=["ADM0_A3"])
-    window = shapely.box(minx - 0.5, miny - 0.5, maxx + 0.5, maxy + 0.5)
+    margin = 4.0  # degrees: the inset widens the window to its own shape
+    countries = gpd.read_file(path, engine="pyogrio", bbox=(minx - margin, miny - margin, maxx + margin,
+                                                            maxy + margin), columns=["ADM0_A3"])
+    window = shapely.box(minx - margin, miny - margin, maxx + margin, maxy + margin)
     countries["geometry"] = countries.geometry.intersection(window)
     return countries.to_crs(DISTRICT_LAEA)
 
@@ -460,7 +461,8 @@ class _Layout:
                                      label=nfc(f"{entry.label} ({entry.count})")))
         if self.options.highlight is not None:
             handles.append(Patch(facecolor="white", edgecolor="#000000", linewidth=2.0,
-                                 label=tr(self.lang, "Kết quả lọc (viền đậm)", "Filter result (bold outline)")))
+                                 label=tr(self.lang, "Kết quả lọc (viền đậm; đơn vị khác tô nhạt)",
+                                       "Filter result (bold outline; others faded)")))
         title = textwrap.fill(nfc(legend_title(self.indicator, self.lang)), 34 if self.options.orientation ==
                               "portrait" else 30)
         legend = ax.legend(handles=handles, loc="upper left", title=title, frameon=False, fontsize=self.pt(8),
