@@ -103,15 +103,22 @@ def target_status(actual: float | None, target: float, higher_is_better: bool | 
     return ON_TRACK if (gap >= 0 if higher_is_better else gap <= 0) else BEHIND
 
 
+def latest_results(values: pd.DataFrame, *, vintage: int = 2024, unit_code: str = DISTRICT_CODE
+                   ) -> dict[str, pd.Series]:
+    """The newest actual or estimate row of one unit for each indicator; an actual wins over an
+    estimate of the same period."""
+    rows = values[(values["unit_code"] == unit_code) & (values["vintage"] == vintage)
+                  & values["kind"].isin(RESULT_KINDS)]
+    order = rows.assign(_p=rows["period"].map(period_sort_key), _a=rows["kind"] == "actual")
+    newest = order.sort_values(["_p", "_a"]).groupby("indicator", sort=False).tail(1)
+    return {row["indicator"]: row for _, row in newest.iterrows()}
+
+
 def latest_result(values: pd.DataFrame, indicator_id: str, *, vintage: int = 2024,
                   unit_code: str = DISTRICT_CODE) -> pd.Series | None:
-    """The newest actual or estimate row of one unit; an actual wins over an estimate of the same period."""
-    rows = values[(values["indicator"] == indicator_id) & (values["unit_code"] == unit_code)
-                  & (values["vintage"] == vintage) & values["kind"].isin(RESULT_KINDS)]
-    if rows.empty:
-        return None
-    order = rows.assign(_p=rows["period"].map(period_sort_key), _a=rows["kind"] == "actual")
-    return order.sort_values(["_p", "_a"]).iloc[-1]
+    """The newest actual or estimate row of one indicator, or None."""
+    return latest_results(values[values["indicator"] == indicator_id], vintage=vintage,
+                          unit_code=unit_code).get(indicator_id)
 
 
 def district_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int = 2024,
@@ -119,10 +126,11 @@ def district_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int
     """Every district target of ``target_year``, in report order, with its latest result and status."""
     targets = values[(values["unit_code"] == DISTRICT_CODE) & (values["vintage"] == vintage)
                      & (values["kind"] == "target") & (values["period"] == target_year)]
+    results = latest_results(values, vintage=vintage)
     rows = []
     for _, target in targets.iterrows():
         indicator = catalogue[target["indicator"]]
-        result = latest_result(values, indicator.id, vintage=vintage)
+        result = results.get(indicator.id)
         actual = None if result is None else float(result["number"])
         comparable = result is not None and is_full_year(result["period"]) and is_full_year(target["period"])
         status = target_status(actual, float(target["number"]), indicator.higher_is_better, comparable=comparable)
