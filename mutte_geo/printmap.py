@@ -508,5 +508,6 @@ class _Layout:
         ax.set_ylabel("")
         for spine in ax.spines.values():
             spine.set_linewidth(0.6)
-        ax.set_title(tr(lang, "Vị trí huyện Mường Tè", "Location of Mường Tè district"), fontsize=self.pt(7.5),
-                     loc="left")
+        where = tr(lang, "Vị trí huyện Mường Tè", "Location of Mường Tè district") if self.vintage < 2025 \
+            else tr(lang, "Vị trí địa bàn huyện Mường Tè cũ", "Location of the former Mường Tè district")
+        ax.set_title(where, fontsize=self.pt(7.5), loc="left")

@@ -51,6 +51,7 @@ def test_pdf_text_has_title_legend_source_attribution_and_diacritics(atlas, pop_
     title = "Dân số các xã Pa Ủ, Pa Vệ Sủ, Bum Tở"  # stacked marks: Ủ, ệ, ủ, ở
     data = export_bytes("pdf", atlas, pop_view, request=POP, options=PrintOptions(title=title, export_date=DAY))
     assert data[:5] == b"%PDF-"
+    assert b"/FontFile2" in data and b"Type3" not in data  # TrueType fonts embedded (pdf.fonttype 42)
     text = pdf_text(data)
     assert title in text
     for entry in pop_view.legend:
