@@ -42,6 +42,8 @@ _NOT_SPREADSHEETS = {b"%PDF": "PDF", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG",
                      b"\xd0\xcf\x11\xe0": "Excel 97-2003 (.xls)", b"\x1f\x8b": "gzip"}
 
 Cell = str | float
+# Valid stand-ins for missing wide-sheet metadata (already reported), so the rows can still be checked.
+_STAND_IN = {"period": "n.d.", "kind": "actual", "source": "-"}
 
 
 @dataclass(frozen=True)
@@ -442,8 +444,7 @@ def _wide_records(header: list[str], body: list[tuple[int, list[Cell]]], meta: d
                 file, None, name,
                 f"bảng dạng ngang cần '{name}' (ghi '{name}: ...' trên dòng tiêu đề hoặc chọn khi nhập)",
                 f"a wide sheet needs '{name}' (write '{name}: ...' above the header or choose it on import)"))
-    if problems:
-        return [], []
+            meta[name] = _STAND_IN[name]  # the rows are still checked, so every problem is listed at once
     kind = _KIND_WORDS.get(fold(meta["kind"]), meta["kind"])
     records: list[dict[str, Cell]] = []
     where: Where = []

@@ -12,7 +12,7 @@ import pandas as pd
 from .atlas import Atlas
 from .catalogue import Catalogue
 from .errors import Problem
-from .i18n import format_period, kind_label, tr
+from .i18n import format_number, format_period, kind_label, tr
 from .importer import Change, Options, changes_against, parse_file
 from .indicators import UnitsByVintage, load_values
 from .reform import derive_values, with_derived
@@ -111,11 +111,25 @@ def changes_table(changes: list[Change], catalogue: Catalogue, units: UnitsByVin
             tr(lang, "Chỉ tiêu", "Indicator"): catalogue[indicator].name(lang) if indicator in catalogue else indicator,
             tr(lang, "Kỳ", "Period"): format_period(period, lang),
             tr(lang, "Loại", "Kind"): kind_label(kind, lang),
-            tr(lang, "Giá trị cũ", "Old value"): "" if change.old is None else change.old["value"],
-            tr(lang, "Giá trị mới", "New value"): "" if change.new is None else change.new["value"],
+            tr(lang, "Giá trị cũ", "Old value"): "" if change.old is None else shown_value(change.old["value"], lang),
+            tr(lang, "Giá trị mới", "New value"): "" if change.new is None else shown_value(change.new["value"], lang),
             tr(lang, "Dòng", "Row"): change.row or "",
         })
     return pd.DataFrame.from_records(records)
+
+
+def shown_value(text: str, lang: str) -> str:
+    """A stored value as the language writes numbers, keeping every decimal.
+
+    >>> shown_value("17860", "vi"), shown_value("84.65", "vi"), shown_value("yes", "vi")
+    ('17.860', '84,65', 'yes')
+    """
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    decimals = len(text.partition(".")[2]) if "e" not in text.lower() else 6
+    return format_number(number, lang, decimals)
 
 
 def atlas_from_store(base: Atlas, store: Store) -> Atlas:
@@ -216,8 +230,8 @@ def revision_changes_table(changes: pd.DataFrame, catalogue: Catalogue, lang: st
         tr(lang, "Chỉ tiêu", "Indicator"): catalogue[r["indicator"]].name(lang),
         tr(lang, "Kỳ", "Period"): r["period"],
         tr(lang, "Loại", "Kind"): kind_label(r["kind"], lang),
-        tr(lang, "Giá trị cũ", "Old value"): _text(r["old_value"]),
-        tr(lang, "Giá trị mới", "New value"): _text(r["new_value"]),
+        tr(lang, "Giá trị cũ", "Old value"): shown_value(_text(r["old_value"]), lang),
+        tr(lang, "Giá trị mới", "New value"): shown_value(_text(r["new_value"]), lang),
         tr(lang, "Tệp, dòng", "File, row"): f"{r['file']}" + ("" if pd.isna(r["row"]) else f", {int(r['row'])}"),
     } for r in rows.to_dict("records")])
 

@@ -291,3 +291,37 @@ def test_preview_lists_new_and_changed_values(store, catalogue, units) -> None:
     again = check_file(store, text.encode(), "p.csv", catalogue=catalogue, units=units)
     assert (again.changes, again.unchanged) == ([], 2)
     assert revision == store.version()
+
+
+def test_every_problem_is_listed_at_once(store, catalogue, units) -> None:
+    text = "Tên xã;Dân số;poverty_rate;so_trau\nMường Tè;17.860;84,6%;1\nXã Pa Vệ Sử;1.200;150;2\n"
+    report = run(store, text.encode(), "bad.csv", catalogue, units)
+    assert [(p.row, p.column) for p in report.problems] == [
+        (None, "so_trau"), (None, "period"), (None, "kind"), (None, "source"), (2, "Tên xã"), (3, "poverty_rate")]
+    assert report.problems[-1].reason_en == "percentage 150 is outside 0–100"
+
+
+def test_edit_in_place_goes_through_the_same_checks(store, catalogue, units) -> None:
+    from mutte_geo.stewardship import edit_table, edited_file, stale_edits
+
+    original = edit_table(store.current(), catalogue, units, vintage=2024, period="2024", kind="actual",
+                          lang="vi", indicator="poverty_rate")
+    assert len(original) == 14 and set(original["value"]) == {""}
+    edited = original.copy()
+    edited.loc[edited["unit_code"] == "03442", "value"] = "41,5"
+    edited.loc[edited["unit_code"] == "03445", "value"] = "140"
+    data = edited_file(original, edited, vintage=2024, period="2024", kind="actual", source="Phòng LĐTBXH")
+    report = run(store, data, "edit", catalogue, units)
+    assert reasons(report) == [(3, "value", "percentage 140 is outside 0–100")]
+    edited.loc[edited["unit_code"] == "03445", "value"] = "38"
+    data = edited_file(original, edited, vintage=2024, period="2024", kind="actual", source="Phòng LĐTBXH")
+    report = check_file(store, data, "edit", catalogue=catalogue, units=units)
+    assert [(c.key[1], c.new["value"]) for c in report.changes] == [("03442", "41.5"), ("03445", "38")]
+    assert stale_edits(report, original) == []
+    assert edited_file(original, original, vintage=2024, period="2024", kind="actual", source="x") == b""
+    # someone else saves 03442 after the table was opened: the edit is stale
+    other = check_file(store, b"unit_code,poverty_rate\n03442,40\n", "other.csv", catalogue=catalogue, units=units,
+                       options=Options(period="2024", kind="actual", source="x"))
+    confirm(store, other, user="minh")
+    again = check_file(store, data, "edit", catalogue=catalogue, units=units)
+    assert stale_edits(again, original) == [(2024, "03442", "poverty_rate", "2024", "actual")]
