@@ -3,6 +3,8 @@
 import streamlit as st
 
 from mutte_geo.appstate import LANG_KEY, VINTAGE_KEY, current_lang, current_vintage
+from mutte_geo.auth import can
+from mutte_geo.authpage import current_user, sign_in_sidebar
 from mutte_geo.i18n import LANGUAGES, tr
 
 st.set_page_config(page_title="Atlas xã Mường Tè", page_icon="🗺️", layout="wide")
@@ -27,6 +29,7 @@ with st.sidebar:
         st.session_state[VINTAGE_KEY] = chosen_vintage
         st.query_params[VINTAGE_KEY] = str(chosen_vintage)
         st.rerun()
+    sign_in_sidebar(lang)
 
 pages = [
     st.Page("pages/overview.py", title=tr(lang, "Tổng quan", "Overview"), icon=":material/flag:",
@@ -43,4 +46,13 @@ pages = [
     st.Page("pages/data.py", title=tr(lang, "Dữ liệu và kiểm tra", "Data and checks"), icon="📋",
             url_path="data"),
 ]
+if can(current_user(), "edit"):  # staff pages: import, edit in place, history (each checks the role again)
+    pages += [
+        st.Page("pages/import.py", title=tr(lang, "Nhập số liệu", "Import values"), icon=":material/upload_file:",
+                url_path="import"),
+        st.Page("pages/edit.py", title=tr(lang, "Sửa số liệu", "Edit values"), icon=":material/edit:",
+                url_path="edit"),
+        st.Page("pages/history.py", title=tr(lang, "Lịch sử thay đổi", "Change history"), icon=":material/history:",
+                url_path="history"),
+    ]
 st.navigation(pages).run()
