@@ -138,8 +138,8 @@ def targets_html(rows: list[TargetRow], lang: str) -> str:
     return "".join(lines)
 
 
-def status_legend_html(lang: str) -> str:
-    """What each badge means, in one line."""
+def status_legend_html(lang: str, present: set[str]) -> str:
+    """What each badge means, in one line; 'no direction' only when some row has it."""
     meanings = {
         ON_TRACK: tr(lang, "kết quả mới nhất đã đạt mức chỉ tiêu 2025 theo chiều tiến bộ",
                      "the latest result already reaches the 2025 target in the direction that counts"),
@@ -147,6 +147,8 @@ def status_legend_html(lang: str) -> str:
         NO_DATA: tr(lang, "báo cáo chưa có kết quả", "the report gives no result"),
         PERIODS_DIFFER: tr(lang, "kết quả chỉ cho một phần năm, không so với chỉ tiêu cả năm",
                            "the result covers part of a year; not compared with a full-year target"),
+        NO_DIRECTION: tr(lang, "danh mục chưa ghi chiều tiến bộ: chỉ nêu chênh lệch",
+                         "the catalogue sets no direction: only the gap is shown"),
     }
-    return _TABLE_CSS + " &nbsp; ".join(
-        f"{status_badge(s, lang)} {html.escape(text)}" for s, text in meanings.items())
+    shown = [s for s in meanings if s != NO_DIRECTION or s in present]
+    return _TABLE_CSS + " &nbsp; ".join(f"{status_badge(s, lang)} {html.escape(meanings[s])}" for s in shown)

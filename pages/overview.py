@@ -28,7 +28,7 @@ with summary_col:
     for pair in (("on_track", "behind"), ("periods_differ", "no_data")):
         for column, status in zip(st.columns(2), pair, strict=True):
             column.metric(status_label(status, lang), f"{counts[status]}/{len(rows)}")
-    st.markdown(status_legend_html(lang), unsafe_allow_html=True)
+    st.markdown(status_legend_html(lang, {r.status for r in rows}), unsafe_allow_html=True)
     st.caption(tr(lang, "“ước”: số liệu ước tính trong báo cáo. Chênh lệch = kết quả mới nhất trừ chỉ tiêu 2025; "
                         "chênh lệch giữa hai tỷ lệ tính bằng điểm phần trăm.",
                   "“estimate”: an estimated figure in the report. Gap = latest result minus the 2025 target; "

@@ -8,7 +8,7 @@ import re
 from mutte_geo.atlas import Atlas
 from mutte_geo.attentionmap import ATTENTION_LAYERS, attention_layer_ids, attention_map, flagged_units, locator_map
 from mutte_geo.completeness import completeness, unit_counts
-from mutte_geo.overview import targets_frame, targets_html
+from mutte_geo.overview import status_legend_html, targets_frame, targets_html
 from mutte_geo.profile import area_text, find_unit_code, indicator_table, missing_indicators, unit_summary
 from mutte_geo.targets import district_targets, group_by_heading
 
@@ -94,3 +94,10 @@ def test_target_tables_in_both_languages(atlas: Atlas) -> None:
     html = targets_html(health, "vi")
     assert html.count("<tr data-indicator=") == 6
     assert "0,62‰" in html and "−0,08‰" in html and "+2,38 điểm %" in html
+
+
+def test_status_legend_explains_no_direction_only_when_used() -> None:
+    assert "status-no_direction" not in status_legend_html("vi", {"behind"})
+    legend = status_legend_html("en", {"no_direction"})
+    assert "status-no_direction" in legend and "only the gap is shown" in legend
+    assert legend.count('class="badge') == 5
