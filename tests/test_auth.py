@@ -135,3 +135,25 @@ def test_map_page_lists_the_sensitive_layer_only_for_allowed_users(temp_store) -
     assert len(options) > 40 and not [o for o in options if o.startswith(name)]
     editor = page("map.py", EDITOR)
     assert len([o for o in editor.selectbox(key="indicator").options if o.startswith(name)]) == 1
+
+
+def _atlas_script() -> None:
+    import streamlit as st
+
+    from mutte_geo.appstate import atlas_or_stop
+
+    atlas = atlas_or_stop("vi")
+    st.text(",".join(sorted(set(atlas.values["indicator"]))))
+    st.text(",".join(atlas.catalogue))
+
+
+@pytest.mark.parametrize(("user", "shown"), [(None, False), (VIEWER, False), (EDITOR, True), (ADMIN, True)])
+def test_every_page_and_export_gets_an_atlas_without_what_the_user_may_not_see(user, shown, temp_store) -> None:  # type: ignore[no-untyped-def]
+    at = AppTest.from_function(_atlas_script, default_timeout=90)
+    if user is not None:
+        at.session_state["user"] = user
+    at.run()
+    assert not at.exception
+    values, catalogue = (t.value.split(",") for t in at.text)
+    assert len(values) > 20 and len(catalogue) > 40
+    assert ("security_hotspot" in values, "security_hotspot" in catalogue) == (shown, shown)
