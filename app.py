@@ -55,4 +55,7 @@ if can(current_user(), "edit"):  # staff pages: import, edit in place, history (
         st.Page("pages/history.py", title=tr(lang, "Lịch sử thay đổi", "Change history"), icon=":material/history:",
                 url_path="history"),
     ]
+if can(current_user(), "users"):
+    pages.append(st.Page("pages/users.py", title=tr(lang, "Tài khoản", "Accounts"), icon=":material/group:",
+                         url_path="users"))
 st.navigation(pages).run()

@@ -35,7 +35,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from .catalogue import Catalogue
 from .errors import AtlasError, ValidationError
@@ -128,7 +128,10 @@ class Store:
             self.engine: Engine = create_engine(self.url, connect_args={"timeout": 30})
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True)
-        metadata.create_all(self.engine)
+        try:
+            metadata.create_all(self.engine)
+        except (IntegrityError, ProgrammingError):  # another process created the tables at the same moment
+            metadata.create_all(self.engine)
 
     # --- reading -------------------------------------------------------------------------------------
 

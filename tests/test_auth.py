@@ -157,3 +157,25 @@ def test_every_page_and_export_gets_an_atlas_without_what_the_user_may_not_see(u
     values, catalogue = (t.value.split(",") for t in at.text)
     assert len(values) > 20 and len(catalogue) > 40
     assert ("security_hotspot" in values, "security_hotspot" in catalogue) == (shown, shown)
+
+
+def test_admin_adds_an_account_on_the_users_page(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "users.json"
+    save_account(path, "minh", role="admin", password="minh-password")
+    monkeypatch.setenv("MUTTE_USERS_FILE", str(path))
+    assert page("users.py", EDITOR).warning[0].value == "Vai trò của bạn không được phép làm việc này."
+    at = page("users.py", ADMIN)
+    assert not at.exception and len(at.dataframe[0].value) == 1
+    at.text_input[0].set_value("hoa")
+    at.text_input[1].set_value("Trần Thị Hoa")
+    at.selectbox[0].set_value("editor")
+    at.text_input[2].set_value("short")
+    at.button[0].click().run()
+    assert at.error[0].value.startswith("Cần tên đăng nhập")
+    at.text_input[0].set_value("hoa")
+    at.text_input[2].set_value("một mật khẩu dài")
+    at.selectbox[0].set_value("editor")
+    at.button[0].click().run()
+    assert at.success[0].value == "Đã lưu tài khoản hoa."
+    assert authenticate("hoa", "một mật khẩu dài", load_accounts(path)) == User("hoa", "editor", "")
+    assert "một mật khẩu dài" not in path.read_text(encoding="utf-8")
