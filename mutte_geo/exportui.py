@@ -86,7 +86,7 @@ def _report_pack(atlas: Atlas, request: MapRequest, options: PrintOptions, *, ke
     with st.expander(tr(lang, "Bộ bản đồ cho phụ lục báo cáo (nhiều chỉ tiêu)",
                         "Report pack for an annex (several indicators)")):
         choices = atlas.mappable_indicators(vintage)
-        chosen = st.multiselect(tr(lang, "Chỉ tiêu", "Indicators"), choices,
+        chosen = st.multiselect(tr(lang, "Các chỉ tiêu trong bộ bản đồ", "Indicators in the pack"), choices,
                                 default=[request.indicator_id] if request.indicator_id in choices else [],
                                 format_func=lambda i: indicator_label(atlas, i, vintage, lang), key=f"{key}_pack")
         if not chosen:

@@ -203,7 +203,7 @@ def figure_bytes(fig: Figure, fmt: str, dpi: int) -> bytes:
         raise ValueError(f"Unknown image format '{fmt}': choose one of {', '.join(IMAGE_FORMATS)}")
     buffer = io.BytesIO()
     with matplotlib.rc_context(RC):
-        extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}  # level 6 takes twice as long
+        extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}  # 6: twice as slow
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fig, fmt), **extra)
     return buffer.getvalue()
 
