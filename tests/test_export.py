@@ -14,6 +14,7 @@ import numpy as np
 import pyogrio
 import pytest
 from matplotlib.colors import to_rgb
+from matplotlib.text import Annotation
 from PIL import Image
 from pypdf import PdfReader
 
@@ -254,3 +255,18 @@ def test_cli_writes_the_requested_format(tmp_path, capsys):  # type: ignore[no-u
     data = out.read_bytes()
     assert data[:5] == b"%PDF-" and "Tỷ lệ hộ nghèo ở Tá Bạ" in pdf_text(data)
     assert "6 tháng" not in pdf_text(data) and "Kỳ: 2015" in pdf_text(data)
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_unit_labels_do_not_collide(atlas, pop_view, orientation):  # type: ignore[no-untyped-def]
+    fig = map_figure(atlas, pop_view, indicator_id="population", period="latest", kinds=POP.kinds, vintage=2024,
+                     lang="vi", options=PrintOptions(orientation=orientation, export_date=DAY))
+    renderer = fig.canvas.get_renderer()
+    names = [t for t in fig.axes[0].texts if isinstance(t, Annotation) and t.get_color() != "white"]  # no halos
+    assert len(names) == 14
+    boxes = [t.get_window_extent(renderer) for t in names]
+    overlaps = [(names[i].get_text(), names[j].get_text()) for i in range(14) for j in range(i + 1, 14)
+                if boxes[i].overlaps(boxes[j])]
+    assert overlaps == []
+    town = next(t for t in names if t.get_text().startswith("TT. Mường Tè"))
+    assert town.arrow_patch is not None  # the tiny town's name sits outside it, with a leader line
