@@ -175,7 +175,7 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
             interactive=False,
         ).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    legend = ('<div class="atlas-legend" style="background:rgba(255,255,255,.93);padding:6px 9px;border-radius:4px;'
+    legend = ('<div class="attention-legend" style="background:rgba(255,255,255,.93);padding:6px 9px;border-radius:4px;'
               'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.5 sans-serif;max-width:230px">'
               f'<div style="font-weight:600">{html.escape(tr(lang, "Xã được báo cáo nêu tên", "Named in the report"))}'
               "</div>" + "".join(legend_rows)
@@ -183,7 +183,7 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
               "</div></div>")
     fmap.add_child(_MapScript(
         "var c = L.control({position: 'bottomleft'}); c.onAdd = function() {"
-        f" var d = L.DomUtil.create('div', 'atlas-legend-control'); d.innerHTML = {_js(legend)};"
+        f" var d = L.DomUtil.create('div', 'attention-legend-control'); d.innerHTML = {_js(legend)};"
         " L.DomEvent.disableClickPropagation(d); return d; }; c.addTo(map);"))
     _finish(fmap, boundary, atlas.attribution(vintage))
     return fmap
