@@ -95,8 +95,7 @@ def _report_pack(atlas: Atlas, request: MapRequest, options: PrintOptions, *, ke
         requests = [MapRequest(i, vintage, "latest", ("actual", "estimate"), lang) for i in chosen]
         pack_options = PrintOptions(options.paper, options.orientation, options.dpi)
         left, right = st.columns(2)
-        left.download_button(tr(lang, "Tải PDF (mỗi chỉ tiêu một trang + bảng số liệu)",
-                                "Download PDF (one page per indicator + values table)"),
+        left.download_button(tr(lang, "Tải PDF (bản đồ + bảng số liệu)", "Download PDF (maps + values table)"),
                              data=lambda: report_pack_pdf(atlas, requests, pack_options),
                              file_name=f"muongte_v{vintage}_report_pack.pdf", mime=MIME["pack-pdf"],
                              on_click="ignore", key=f"{key}_pack_pdf")
