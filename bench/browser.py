@@ -159,12 +159,12 @@ class Session:
         raise TimeoutError(f"no new map painted within {timeout:.0f} s")
 
     async def choose(self, label: str, option: str) -> None:
-        await self.page.get_by_label(label, exact=True).click()
+        await self.page.get_by_label(label, exact=True).first.click()
         await self.page.get_by_role("option", name=option, exact=True).click()
 
     async def change_indicator(self, label: str, option: str, old_sig: str, timeout: float = 60) -> tuple[float, str]:
         """Pick ``option`` and return (seconds until the new map is painted, its signature)."""
-        await self.page.get_by_label(label, exact=True).click()
+        await self.page.get_by_label(label, exact=True).first.click()
         item = self.page.get_by_role("option", name=option, exact=True)
         await item.wait_for()
         t0 = time.perf_counter()

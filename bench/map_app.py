@@ -17,7 +17,7 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from bench import layers  # noqa: E402
-from mutte_geo.webmap import legend_html, map_parts  # noqa: E402
+from mutte_geo.webmap import map_parts  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default="district")
@@ -34,7 +34,7 @@ data = dataset(args.data)
 indicator = st.selectbox("Chỉ tiêu", data.indicators, key="indicator")
 joined, classification, legend = data.view(indicator)
 if args.mode == "atlas":
-    parts = map_parts(joined, classification, legend=legend_html(indicator, legend), attribution=["bench"],
+    parts = map_parts(joined, classification, legend=legend, attribution=["bench"],
                       lang="vi", serve_geometry=True)
     st_folium(parts.base, height=600, use_container_width=True, feature_group_to_add=parts.styles,
               returned_objects=["last_active_drawing"], key="atlas_map")
