@@ -7,7 +7,7 @@ from mutte_geo.auth import can
 from mutte_geo.authpage import current_user, sign_in_sidebar
 from mutte_geo.i18n import LANGUAGES, tr
 
-st.set_page_config(page_title="Atlas xã Mường Tè", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Atlas xã Mường Tè", page_icon=":material/map:", layout="wide")
 
 lang = current_lang()
 with st.sidebar:
@@ -34,16 +34,16 @@ with st.sidebar:
 pages = [
     st.Page("pages/overview.py", title=tr(lang, "Tổng quan", "Overview"), icon=":material/flag:",
             url_path="overview", default=True),
-    st.Page("pages/map.py", title=tr(lang, "Bản đồ chỉ tiêu", "Indicator map"), icon="🗺️", url_path="map"),
+    st.Page("pages/map.py", title=tr(lang, "Bản đồ chỉ tiêu", "Indicator map"), icon=":material/map:", url_path="map"),
     st.Page("pages/filter.py", title=tr(lang, "Lọc xã theo tiêu chí", "Filter communes"),
             icon=":material/filter_alt:", url_path="filter"),
     st.Page("pages/profile.py", title=tr(lang, "Hồ sơ xã", "Commune profile"), icon=":material/badge:",
             url_path="profile"),
     st.Page("pages/completeness.py", title=tr(lang, "Mức độ đầy đủ dữ liệu", "Data completeness"),
             icon=":material/grid_on:", url_path="completeness"),
-    st.Page("pages/compare.py", title=tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"), icon="🔀",
+    st.Page("pages/compare.py", title=tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"), icon=":material/compare_arrows:",
             url_path="compare"),
-    st.Page("pages/data.py", title=tr(lang, "Dữ liệu và kiểm tra", "Data and checks"), icon="📋",
+    st.Page("pages/data.py", title=tr(lang, "Dữ liệu và kiểm tra", "Data and checks"), icon=":material/table_view:",
             url_path="data"),
 ]
 if can(current_user(), "edit"):  # staff pages: import, edit in place, history (each checks the role again)
