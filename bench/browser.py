@@ -102,6 +102,7 @@ class Session:
         self.geometry_bytes = 0
         self.external: list[str] = []
         self.errors: list[str] = []
+        self.retries = 0
         self._geometry_requests: set[str] = set()
         cdp.on("Network.webSocketFrameReceived", self._frame)
         cdp.on("Network.responseReceived", self._response)
@@ -156,20 +157,37 @@ class Session:
                     continue
                 return str(st["sig"])
             await asyncio.sleep(0.02)
-        raise TimeoutError(f"no new map painted within {timeout:.0f} s")
+        found = await self.state()
+        shown = found[1]["sig"][:60] if found else "no map"
+        raise TimeoutError(f"no new map painted within {timeout:.0f} s (showing {shown!r})")
 
     async def choose(self, label: str, option: str) -> None:
         await self.page.get_by_label(label, exact=True).first.click()
         await self.page.get_by_role("option", name=option, exact=True).click()
 
     async def change_indicator(self, label: str, option: str, old_sig: str, timeout: float = 60) -> tuple[float, str]:
-        """Pick ``option`` and return (seconds until the new map is painted, its signature)."""
-        await self.page.get_by_label(label, exact=True).first.click()
-        item = self.page.get_by_role("option", name=option, exact=True)
-        await item.wait_for()
-        t0 = time.perf_counter()
-        await item.click()
-        sig = await self.wait_painted(old_sig, timeout)
+        """Pick ``option`` and return (seconds from the first click until the new map is painted, its
+        signature). A pick the page swallows while it re-renders is made again (counted in ``retries``)."""
+        box = self.page.get_by_label(label, exact=True).first
+        t0 = 0.0
+        for _attempt in range(3):
+            await box.click()
+            item = self.page.get_by_role("option", name=option, exact=True)
+            await item.wait_for()
+            t0 = t0 or time.perf_counter()
+            await item.click()
+            for _ in range(20):
+                if await box.input_value() == option:
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                self.retries += 1
+                continue
+            break
+        try:
+            sig = await self.wait_painted(old_sig, timeout)
+        except TimeoutError as exc:
+            raise TimeoutError(f"{exc}; after choosing {option!r}, the box shows {await box.input_value()!r}") from None
         return time.perf_counter() - t0, sig
 
     async def close(self) -> None:

@@ -261,15 +261,19 @@ async def real_app(runs: int, cold_runs: int) -> None:
     record("district", "server peak RSS", max(rss), None, "MB")
 
 
-async def bench_app(name: str, runs: int, timeout: float) -> None:
-    """bench/map_app.py on one data set, atlas vs explore(): first paint and indicator changes."""
+ABLATIONS = {"atlas-svg": "  SVG instead of canvas", "inline": "  whole map re-sent on change"}
+
+
+async def bench_app(name: str, runs: int, timeout: float, extra: tuple[str, ...] = ()) -> None:
+    """bench/map_app.py on one data set, atlas vs explore() (and ablations ``extra``): first paint
+    and indicator changes."""
     from playwright.async_api import async_playwright
 
     ds_options = layers.load(name).indicators
     result: dict[str, tuple[float | None, float | None, float | None]] = {}
     async with async_playwright() as pw:
         browser = await launch(pw)
-        for mode in ("atlas", "explore"):
+        for mode in ("atlas", "explore", *extra):
             server = Server("bench/map_app.py", ["--data", name, "--mode", mode])
             url = server.start(OUT / f"map_app-{name}-{mode}.log")
             session = await Session.open(browser)
@@ -293,6 +297,9 @@ async def bench_app(name: str, runs: int, timeout: float) -> None:
     record(name, f"{prefix}first map (fresh server)", ours[0], base[0], "s")
     record(name, f"{prefix}indicator change → painted", ours[1], base[1], "s")
     record(name, f"{prefix}server peak RSS", ours[2], base[2], "MB")
+    for mode in extra:
+        record(name, f"{ABLATIONS[mode]}: first map", result[mode][0], None, "s")
+        record(name, f"{ABLATIONS[mode]}: change → painted", result[mode][1], None, "s")
 
 
 async def load_test(sessions: int, seconds: float) -> None:
@@ -304,6 +311,7 @@ async def load_test(sessions: int, seconds: float) -> None:
     url = server.start(OUT / "load.log")
     times: list[float] = []
     failures: list[str] = []
+    retries: list[int] = []
     async with async_playwright() as pw:
         browser = await launch(pw)
         try:
@@ -323,6 +331,7 @@ async def load_test(sessions: int, seconds: float) -> None:
                         times.append(took)
                         await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
                     failures.extend(f"session {k}: {e}" for e in session.errors)
+                    retries.append(session.retries)
                 except Exception as exc:  # counted and reported, never hidden
                     failures.append(f"session {k}: {type(exc).__name__}: {exc}")
                 finally:
@@ -340,6 +349,7 @@ async def load_test(sessions: int, seconds: float) -> None:
         record("district", f"{label}: p95", times[int(0.95 * (len(times) - 1))], None, "s")
     record("district", f"{label}: changes", float(len(times)), None, "count")
     record("district", f"{label}: errors", float(len(failures)), None, "count")
+    record("district", f"{label}: picks made again", float(sum(retries)), None, "count")
     record("district", f"{label}: server peak RSS", rss, None, "MB")
     for failure in failures[:10]:
         print("   ", failure)
@@ -391,9 +401,10 @@ def main() -> None:
     page_rerun(args.runs)
     if not args.no_browser:
         asyncio.run(real_app(args.runs, args.cold_runs))
-        asyncio.run(bench_app("district", args.runs, 60))
+        asyncio.run(bench_app("district", args.runs, 60, ("inline",)))
         for n in (int(s) for s in args.browser_sizes.split(",") if s):
-            asyncio.run(bench_app(f"synth-{n}", max(3, args.runs // 2), 120))
+            extra = ("atlas-svg", "inline") if n >= 10000 else ()
+            asyncio.run(bench_app(f"synth-{n}", max(3, args.runs // 2), 120, extra))
     if args.load:
         asyncio.run(load_test(min(args.sessions, 10), min(args.seconds, 120)))
     report = (f"Run {started:%Y-%m-%d %H:%M} UTC, {(datetime.now(UTC) - started).seconds} s; {machine()}\n"
