@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,20 +201,21 @@ function atlasDecode(d) {
 """
 
 
-def geometry_url(joined: gpd.GeoDataFrame, *, decimals: int = DECIMALS, directory: Path = GEOMETRY_DIR) -> str:
+def geometry_url(joined: gpd.GeoDataFrame, *, decimals: int = DECIMALS, directory: Path | None = None) -> str:
     """Write the encoded layer once under ``static/cache/<hash>.json`` and return its URL.
 
     The name is the content hash, so a browser may cache it for good and a changed layer
     gets a new name.
     """
     text = geometry_json(joined, decimals=decimals)
+    directory = directory or GEOMETRY_DIR
     name = hashlib.sha256(text.encode()).hexdigest()[:20] + ".json"
     path = directory / name
     if not path.exists():
         directory.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, suffix=".tmp", delete=False) as tmp:
+            tmp.write(text)  # sessions may race: each writes its own file, then an atomic rename
+        Path(tmp.name).replace(path)
     return f"{GEOMETRY_URL}/{name}"
 
 

@@ -1,0 +1,113 @@
+"""Structure behind a fast map (no timings): geometry sent once, reruns send only styles."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import shapely
+import streamlit_folium as sf
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mutte_geo import webmap
+from mutte_geo.legend import legend_title
+from mutte_geo.webmap import encode_polyline, geometry_json, legend_html, map_parts
+
+
+def _decode(text: str, decimals: int) -> np.ndarray:
+    """The Encoded Polyline Algorithm, decoded (the inverse of ``encode_polyline``)."""
+    values, i = [], 0
+    while i < len(text):
+        result = shift = 0
+        while True:
+            b = ord(text[i]) - 63
+            i += 1
+            result |= (b & 0x1F) << shift
+            shift += 5
+            if b < 0x20:
+                break
+        values.append(~(result >> 1) if result & 1 else result >> 1)
+    latlng = np.cumsum(np.array(values, dtype=np.int64).reshape(-1, 2), axis=0) / 10**decimals
+    return latlng[:, ::-1]
+
+
+def _parts(atlas, indicator: str, tmp_path):  # type: ignore[no-untyped-def]
+    view = atlas.map_view(indicator, vintage=2024, lang="vi")
+    legend = legend_html(legend_title(atlas.catalogue[indicator], "vi"), view.legend)
+    return view, map_parts(view.joined, view.classification, legend=legend, attribution=atlas.attribution(2024),
+                           lang="vi", serve_geometry=True)
+
+
+def _component(parts) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    """(map script, its st_folium key hash, feature group script) as st_folium builds them."""
+    parts.base.get_root().render()
+    script = sf._get_map_string(parts.base)
+    group = sf._get_feature_group_string(parts.styles, map=parts.base)
+    return script, sf.generate_js_hash(script, "atlas_map", False), group
+
+
+@pytest.fixture(autouse=True)
+def _geometry_dir(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(webmap, "GEOMETRY_DIR", tmp_path)
+
+
+def test_another_indicator_keeps_the_same_map_and_sends_only_styles(atlas, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    view, first = _parts(atlas, "population", tmp_path)
+    _, second = _parts(atlas, "borders_china", tmp_path)
+    script_1, key_1, group_1 = _component(first)
+    script_2, key_2, group_2 = _component(second)
+    # Same script, so streamlit-folium keeps the same Leaflet map (no remount) ...
+    assert script_1 == script_2 and key_1 == key_2
+    # ... and only the feature group (styles, legend, labels) changes.
+    assert group_1 != group_2
+    assert "Dân số" in group_1 and "Giáp biên giới Trung Quốc" in group_2
+    colour = next(iter(set(view.classification.colors.values())))
+    assert colour in group_1 and colour not in script_1
+    # The geometry is in neither: it is a static file the browser fetches once.
+    encoded = json.loads(geometry_json(view.joined))["features"][0]["rings"][0][0]
+    assert encoded not in script_1 and encoded not in group_1 and encoded not in group_2
+    files = list(tmp_path.glob("*.json"))
+    assert len(files) == 1 and f"{webmap.GEOMETRY_URL}/{files[0].name}" in script_1
+
+
+def test_served_geometry_decodes_to_the_web_layer(atlas, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    view, _ = _parts(atlas, "population", tmp_path)
+    data = json.loads(next(tmp_path.glob("*.json")).read_text(encoding="utf-8"))
+    assert [f["code"] for f in data["features"]] == list(view.joined["code"])
+    for feature, geom in zip(data["features"], view.joined.geometry):
+        polygons = shapely.get_parts(geom)
+        assert len(feature["rings"]) == len(polygons)
+        for rings, polygon in zip(feature["rings"], polygons):
+            expected = [polygon.exterior, *polygon.interiors]
+            assert len(rings) == len(expected)
+            for text, ring in zip(rings, expected):
+                np.testing.assert_allclose(_decode(text, data["precision"]), shapely.get_coordinates(ring),
+                                           atol=0.6e-5)
+
+
+def test_geometry_is_built_once_per_layer(atlas) -> None:  # type: ignore[no-untyped-def]
+    first = atlas.map_view("population", vintage=2024, lang="vi").joined
+    again = atlas.map_view("households", vintage=2024, lang="vi").joined
+    assert geometry_json(first) is geometry_json(again)
+    assert geometry_json(first, decimals=4) is not geometry_json(first)
+
+
+def test_canvas_only_for_large_layers(atlas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    view = atlas.map_view("population", vintage=2024, lang="vi")
+    small = webmap.base_map(view.joined, attribution=[])
+    assert small.options["prefer_canvas"] is False  # SVG paths: the e2e test counts them
+    monkeypatch.setattr(webmap, "CANVAS_FROM", len(view.joined))
+    assert webmap.base_map(view.joined, attribution=[]).options["prefer_canvas"] is True
+
+
+coordinate = st.tuples(st.floats(-180, 180), st.floats(-90, 90))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(coordinate, min_size=1, max_size=40), st.integers(3, 6))
+def test_polyline_round_trip(points: list[tuple[float, float]], decimals: int) -> None:
+    xy = np.array(points)
+    np.testing.assert_allclose(_decode(encode_polyline(xy, decimals), decimals), np.round(xy, decimals),
+                               atol=10.0 ** -decimals / 2 + 1e-12)
