@@ -44,6 +44,9 @@ MAP_CSS = (
     ".leaflet-control-attribution{font-size:10px!important;line-height:1.3;max-width:70%;"
     "white-space:normal;background:rgba(255,255,255,.85)!important}"
     f".unit-label{{{UNIT_LABEL_CSS}}}"
+    ".atlas-tooltip{font:12px/1.4 sans-serif;white-space:normal;width:max-content;max-width:300px}"
+    ".atlas-tooltip th{text-align:left;padding-right:6px;vertical-align:top}"
+    ".atlas-tooltip td{overflow-wrap:anywhere}"
 )
 CANVAS_FROM = 500  # features: above this, Leaflet draws on one canvas instead of SVG paths
 LABELS_UP_TO = 200  # features: above this, no name labels (they would cover the map)
@@ -263,7 +266,7 @@ def base_map(
         "var pending = {color: '#888888', weight: 1, fillColor: '#ffffff', fillOpacity: 0};"
         "var layer = L.geoJSON(null, {style: function() { return pending; }}).addTo(map);"
         "layer.bindTooltip(function(l) { return window.atlasTooltip ? window.atlasTooltip(l) : ''; },"
-        " {sticky: true, className: 'atlas-tooltip'});"
+        " {sticky: true, className: 'atlas-tooltip', opacity: 0.95});"
         "layer.on('mouseover', function(e) { e.layer.setStyle({weight: 3, color: '#000000'}); });"
         "layer.on('mouseout', function(e) { layer.resetStyle(e.layer); });"
         "window.atlasLayer = layer;"
@@ -333,9 +336,9 @@ def style_layer(
         "window.atlasTooltip = function(l) { var p = l.feature.properties, u = window.atlasData.units[p.code];"
         " var v = [p.label, p.code, u[1], u[2], window.atlasData.sources[u[3]]];"
         " var a = window.atlasData.aliases, rows = '';"
-        " for (var i = 0; i < v.length; i++) { rows += '<tr><th style=\"text-align:left;padding-right:6px\">'"
-        " + esc(a[i]) + '</th><td>' + esc(v[i]) + '</td></tr>'; }"
-        " return '<table style=\"max-width:320px;white-space:normal\">' + rows + '</table>'; };"
+        " for (var i = 0; i < v.length; i++) {"
+        "  rows += '<tr><th>' + esc(a[i]) + '</th><td>' + esc(v[i]) + '</td></tr>'; }"
+        " return '<table>' + rows + '</table>'; };"
         "window.atlasReady.then(function(layer) {"
         " layer.options.style = function(f) { var u = d.units[f.properties.code];"
         "  return u ? d.styles[u[0]] : {fillOpacity: 0, weight: 0}; };"
