@@ -374,8 +374,14 @@ def map_parts(
     serve_geometry: bool = False,
     decimals: int = DECIMALS,
 ) -> MapParts:
-    """The two parts of the choropleth; with ``serve_geometry`` the geometry goes to a static file."""
-    url = geometry_url(joined, decimals=decimals) if serve_geometry else None
+    """The two parts of the choropleth; with ``serve_geometry`` the geometry goes to a static file
+    (inline if it cannot be written)."""
+    url = None
+    if serve_geometry:
+        try:
+            url = geometry_url(joined, decimals=decimals)
+        except OSError:  # static/ not writable: the geometry goes inline instead
+            url = None
     return MapParts(
         base_map(joined, attribution=attribution, basemap=basemap, url=url, decimals=decimals),
         style_layer(joined, classification, legend=legend, lang=lang, highlight=highlight),

@@ -111,3 +111,13 @@ def test_polyline_round_trip(points: list[tuple[float, float]], decimals: int) -
     xy = np.array(points)
     np.testing.assert_allclose(_decode(encode_polyline(xy, decimals), decimals), np.round(xy, decimals),
                                atol=10.0 ** -decimals / 2 + 1e-12)
+
+
+def test_geometry_goes_inline_when_static_is_not_writable(atlas, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setattr(webmap, "GEOMETRY_DIR", blocker / "cache")  # a directory under a file: OSError
+    view, parts = _parts(atlas, "population", tmp_path)
+    script = _component(parts)[0]
+    assert webmap.GEOMETRY_URL not in script
+    assert '"FeatureCollection"' in script and '"03445"' in script
