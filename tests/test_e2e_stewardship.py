@@ -1,0 +1,102 @@
+"""In the browser: an editor signs in, a bad file is refused with its problems, a good one is previewed,
+confirmed and shows up in the history."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from mutte_geo.auth import hash_password
+from mutte_geo.paths import PROJECT_ROOT
+from mutte_geo.store import Store
+
+pytestmark = pytest.mark.e2e
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def staff_app(tmp_path_factory) -> Iterator[tuple[str, str, Path]]:  # type: ignore[no-untyped-def]
+    """The app with its own users file and store, so the test writes nothing shared."""
+    tmp = tmp_path_factory.mktemp("staff")
+    users = tmp / "users.json"
+    users.write_text(json.dumps({"users": {"lan": {"role": "editor", "name": "Nguyễn Thị Lan",
+                                                   "password": hash_password("mat-khau-lan")}}}), encoding="utf-8")
+    url_db = f"sqlite:///{tmp / 'store.sqlite'}"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "streamlit_stewardship.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield url, url_db, tmp
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_editor_imports_a_file(staff_app, page) -> None:  # type: ignore[no-untyped-def]
+    url, url_db, tmp = staff_app
+    bad = tmp / "bieu_loi.csv"
+    bad.write_text("Kỳ;2024\nLoại;thực hiện\nNguồn;Phòng Thống kê\nTên xã;Dân số\nMường Tè;5.123\n", encoding="utf-8")
+    good = tmp / "bieu.csv"
+    good.write_text("Kỳ;2024\nLoại;thực hiện\nNguồn;Phòng Thống kê\nTên xã;Dân số\nTT Mường Tè;5.123\n",
+                    encoding="utf-8")
+    page.goto(url + "/")
+    page.get_by_role("heading", name="Kinh tế").wait_for(timeout=90000)
+    page.get_by_text("Đăng nhập (cán bộ)").click()
+    for _attempt in range(3):  # a submit sent while the first reruns of the page settle can be dropped
+        page.get_by_label("Tên đăng nhập").fill("lan")
+        page.get_by_label("Mật khẩu").fill("mat-khau-lan")
+        page.get_by_label("Mật khẩu").press("Enter")
+        try:
+            page.get_by_text("Đã đăng nhập").wait_for(timeout=15000)
+            break
+        except PlaywrightTimeout:
+            continue
+    assert page.get_by_text("Đã đăng nhập").count() == 1
+    page.get_by_role("link", name="Nhập số liệu").click()
+    page.get_by_text("Tải mẫu XLSX").wait_for(timeout=60000)
+    version = Store(url_db).version()
+
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_text("Tệp có 1 lỗi: chưa có gì được ghi").wait_for(timeout=60000)
+    page.get_by_text("không rõ là đơn vị nào", exact=False).first.wait_for(state="attached", timeout=10000)
+    assert Store(url_db).version() == version
+
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_role("button", name="Xác nhận nhập").wait_for(timeout=60000)
+    page.get_by_text("Thị trấn Mường Tè (2024:03433)").wait_for(state="attached", timeout=10000)
+    assert Store(url_db).version() == version  # the preview writes nothing
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    page.get_by_text(f"Đã ghi phiên bản {version + 1}.").wait_for(timeout=60000)
+    current = Store(url_db).current()
+    row = current[(current["unit_code"] == "03433") & (current["indicator"] == "population")
+                  & (current["period"] == "2024")]
+    assert row["value"].tolist() == ["5123"]
+
+    page.get_by_role("link", name="Lịch sử thay đổi").click()
+    page.get_by_text("nhập tệp").first.wait_for(state="attached", timeout=60000)
+    page.screenshot(path=str(ARTIFACTS / "stewardship_history.png"), full_page=True)
+    assert page.external_requests == []
