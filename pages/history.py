@@ -8,6 +8,7 @@ from mutte_geo.authpage import require
 from mutte_geo.i18n import tr
 from mutte_geo.stewardship import history_table, revision_changes_table, state_table
 from mutte_geo.store import ConflictError
+from mutte_geo.tables import to_csv_bytes
 
 lang = current_lang()
 user = require("edit", lang)
@@ -28,7 +29,11 @@ if chosen is not None:
         st.dataframe(revision_changes_table(store.changes_in(chosen), atlas.catalogue, lang), hide_index=True,
                      width="stretch")
     with state_tab:
-        st.dataframe(state_table(store.state_at(chosen), atlas.catalogue), hide_index=True, width="stretch")
+        state = state_table(store.state_at(chosen), atlas.catalogue)
+        st.dataframe(state, hide_index=True, width="stretch")
+        st.download_button(tr(lang, "Tải bảng này (CSV)", "Download this table (CSV)"),
+                           to_csv_bytes(state, notes=[f"revision {chosen}"]), f"so_lieu_phien_ban_{chosen}.csv",
+                           mime="text/csv", key="history_download")
     if can(user, "restore") and chosen != store.version():
         sure = st.checkbox(tr(lang, f"Tôi muốn đưa số liệu về trạng thái sau phiên bản {chosen} (thành một phiên bản "
                                     "mới, lịch sử vẫn giữ nguyên)",

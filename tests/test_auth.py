@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -179,3 +180,23 @@ def test_admin_adds_an_account_on_the_users_page(tmp_path: Path, monkeypatch) ->
     assert at.success[0].value == "Đã lưu tài khoản hoa."
     assert authenticate("hoa", "một mật khẩu dài", load_accounts(path)) == User("hoa", "editor", "")
     assert "một mật khẩu dài" not in path.read_text(encoding="utf-8")
+
+
+def test_admin_restores_an_earlier_state_on_the_history_page(temp_store) -> None:  # type: ignore[no-untyped-def]
+    from mutte_geo.importer import Change
+
+    at = page("history.py", ADMIN)  # opens (and seeds) the page's store
+    store = value_store()
+    seed = store.current()
+    store.apply([Change((2024, "03442", "villages", "2024-Q3", "actual"),
+                        {"value": "9", "status": "", "source": "x", "note": ""}, None, None, "b.csv", 2)], user="lan")
+    at.run()
+    at.selectbox(key="history_revision").set_value(1).run()
+    assert at.button(key="history_restore").disabled
+    at.checkbox(key="history_sure").check().run()
+    at.button(key="history_restore").click().run()
+    assert at.success[0].value == "Đã khôi phục (phiên bản 3)."
+    pd.testing.assert_frame_equal(store.current()[list(seed.columns[:9])].reset_index(drop=True),
+                                  seed[list(seed.columns[:9])].reset_index(drop=True))
+    editor = page("history.py", EDITOR)
+    assert not editor.checkbox and not [b for b in editor.button if b.key == "history_restore"]
