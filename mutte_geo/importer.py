@@ -35,6 +35,8 @@ _META_KEYS = {
 }
 _CODE_HEADERS = {"unit_code", "ma", "ma don vi", "ma xa", "code"}
 _NAME_HEADERS = {"unit_name", "unit", "ten", "ten don vi", "don vi", "ten xa", "xa", "name", "commune"}
+_ROW_NUMBER_HEADERS = {"stt", "tt", "so tt", "no"}  # a running number column, ignored
+_NOTE_HEADERS = {"note", "ghi chu"}  # a wide sheet's per-row note
 _KIND_WORDS = {"thuc hien": "actual", "uoc": "estimate", "uoc thuc hien": "estimate", "ke hoach": "target",
                "chi tieu": "target"}
 _YES_NO_WORDS = {"yes": "yes", "co": "yes", "no": "no", "khong": "no"}
@@ -425,9 +427,10 @@ def _wide_records(header: list[str], body: list[tuple[int, list[Cell]]], meta: d
                   problems: list[Problem]) -> tuple[list[dict[str, Cell]], Where]:
     code_col = next((i for i, h in enumerate(header) if fold(h) in _CODE_HEADERS), None)
     name_col = next((i for i, h in enumerate(header) if fold(h) in _NAME_HEADERS), None)
+    note_col = next((i for i, h in enumerate(header) if fold(h) in _NOTE_HEADERS), None)
     indicator_cols: dict[int, str] = {}
     for i, h in enumerate(header):
-        if not h or i in (code_col, name_col):
+        if not h or i in (code_col, name_col, note_col) or fold(h) in _ROW_NUMBER_HEADERS:
             continue
         ident = _indicator_for(fold(h), catalogue)
         if ident is None:
@@ -470,7 +473,7 @@ def _wide_records(header: list[str], body: list[tuple[int, list[Cell]]], meta: d
             records.append({"vintage": meta.get("vintage") or "2024", "unit_code": code, "indicator": ident,
                             "period": meta["period"], "kind": kind, "value": value,
                             "status": meta.get("status", ""), "source": meta["source"],
-                            "note": meta.get("note", "")})
+                            "note": cell(note_col) or meta.get("note", "")})
             where.append((row_no, {"value": header[i], "indicator": header[i], "unit_code": unit_header}))
     return records, where
 

@@ -19,6 +19,8 @@ _PREFIXES: tuple[tuple[str, str | None], ...] = (
 )
 # Extra spellings seen in other sources (folded), by the folded official name they stand for.
 _VARIANTS = {"kan ho": "can ho"}
+# The total row of an office sheet is the district figure.
+_DISTRICT_TOTALS = {"toan huyen", "tong cong", "tong so", "cong"}
 
 
 def fold(text: str) -> str:
@@ -54,7 +56,8 @@ class NameMatch:
 def match_unit(text: str, units: dict[str, Unit], *, allow_district: bool = True) -> NameMatch:
     """The official code for a code or name written in ``text``, among ``units`` (one vintage).
 
-    A 4-digit code gets back its leading zero. ``107`` or "Huyện Mường Tè" is the district.
+    A 4-digit code gets back its leading zero. ``107``, "Huyện Mường Tè" or a total row ("Toàn huyện",
+    "Tổng cộng") is the district.
     """
     raw = unicodedata.normalize("NFC", text).strip()
     if re.fullmatch(r"\d{1,5}", raw):
@@ -66,8 +69,11 @@ def match_unit(text: str, units: dict[str, Unit], *, allow_district: bool = True
     folded = fold(raw)
     if not folded:
         return NameMatch(None, "thiếu tên hoặc mã đơn vị", "the unit name or code is empty")
-    unit_type, name = _split_prefix(folded)
-    name = _VARIANTS.get(name, name)
+    if folded in _DISTRICT_TOTALS:
+        unit_type, name = None, "muong te"
+    else:
+        unit_type, name = _split_prefix(folded)
+        name = _VARIANTS.get(name, name)
     if unit_type is None:
         if allow_district and name == "muong te":
             return NameMatch(DISTRICT_CODE)

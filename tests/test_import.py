@@ -325,3 +325,18 @@ def test_edit_in_place_goes_through_the_same_checks(store, catalogue, units) -> 
     confirm(store, other, user="minh")
     again = check_file(store, data, "edit", catalogue=catalogue, units=units)
     assert stale_edits(again, original) == [(2024, "03442", "poverty_rate", "2024", "actual")]
+
+
+def test_office_sheet_with_row_numbers_notes_and_a_total_row(store, catalogue, units) -> None:
+    text = ("# kỳ: 2024\n# loại: thực hiện\n# nguồn: Phòng Văn hóa\n"
+            "STT;Tên đơn vị;Số hộ;Ghi chú\n1;Xã Mù Cả;812;số hộ cuối năm\n2;Xã Tà Tổng;1.034;\n"
+            ";Tổng cộng;1.846;chỉ 2 xã\n")
+    report = run(store, text.encode(), "van_hoa.csv", catalogue, units)
+    assert report.ok, reasons(report)
+    cur = store.current()
+    rows = cur[(cur["indicator"] == "households") & (cur["period"] == "2024") & (cur["file"] == "van_hoa.csv")]
+    assert rows[["unit_code", "value", "note"]].to_dict("records") == [
+        {"unit_code": "03451", "value": "812", "note": "số hộ cuối năm"},
+        {"unit_code": "03463", "value": "1034", "note": ""},
+        {"unit_code": "107", "value": "1846", "note": "chỉ 2 xã"},
+    ]
