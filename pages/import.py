@@ -6,7 +6,7 @@ import streamlit as st
 
 from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage, value_store
 from mutte_geo.authpage import require
-from mutte_geo.i18n import tr
+from mutte_geo.i18n import kind_label, tr
 from mutte_geo.importer import Options, template
 from mutte_geo.indicators import KINDS
 from mutte_geo.stewardship import changes_table, check_file, confirm, problems_table
@@ -41,7 +41,8 @@ uploaded = st.file_uploader(tr(lang, "Chọn tệp", "Choose a file"), type=["cs
 with st.expander(tr(lang, "Thông tin cho bảng dạng ngang (nếu tệp không ghi)",
                      "Details for a wide sheet (when the file does not say)")):
     period = st.text_input(tr(lang, "Kỳ (vd. 2024, 2024-H1)", "Period (e.g. 2024, 2024-H1)"), key="import_period")
-    kind = st.selectbox(tr(lang, "Loại", "Kind"), ["", *KINDS], key="import_kind")
+    kind = st.selectbox(tr(lang, "Loại", "Kind"), ["", *KINDS], key="import_kind",
+                        format_func=lambda k: kind_label(k, lang) if k else "—")
     source = st.text_input(tr(lang, "Nguồn số liệu", "Source"), key="import_source")
 options = Options(vintage=str(vintage), period=period.strip(), kind=kind, source=source.strip())
 
