@@ -7,7 +7,7 @@ from mutte_geo.auth import can
 from mutte_geo.authpage import current_user, sign_in_sidebar
 from mutte_geo.i18n import LANGUAGES, tr
 
-st.set_page_config(page_title="Atlas xã Mường Tè", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="Atlas xã Mường Tè", page_icon="🗺️", layout="wide")
 
 lang = current_lang()
 with st.sidebar:
