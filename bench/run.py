@@ -393,7 +393,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     started = datetime.now(UTC)
-    print(f"{started:%Y-%m-%d %H:%M} UTC · {machine()}")
+    host = machine()
+    print(f"{started:%Y-%m-%d %H:%M} UTC · {host}")
     print(f"  {'data':12s} {'measure':34s} {'atlas':>10s} {'explore()':>10s} unit")
     for name in ["district", *(f"synth-{n}" for n in sizes)]:
         server_side(name, args.runs)
@@ -407,7 +408,8 @@ def main() -> None:
             asyncio.run(bench_app(f"synth-{n}", max(3, args.runs // 2), 120, extra))
     if args.load:
         asyncio.run(load_test(min(args.sessions, 10), min(args.seconds, 120)))
-    report = (f"Run {started:%Y-%m-%d %H:%M} UTC, {(datetime.now(UTC) - started).seconds} s; {machine()}\n"
+    report = (f"Run {started:%Y-%m-%d %H:%M} UTC, {(datetime.now(UTC) - started).seconds} s; {host}; "
+              f"load average at end {os.getloadavg()[0]:.1f}\n"
               f"Command: {' '.join([Path(sys.executable).name, *sys.argv])}\n\n{table()}\n")
     OUT.mkdir(exist_ok=True)
     (OUT / "last.md").write_text(report, encoding="utf-8")
