@@ -212,14 +212,14 @@ def layer_bytes(layer: gpd.GeoDataFrame, fmt: str, attribution: list[str]) -> by
 
 def standalone_html(atlas: Atlas, view: MapView, *, request: MapRequest, options: PrintOptions) -> str:
     """The interactive map as one HTML file that opens offline: Leaflet and its images inlined."""
-    from .printmap import print_note
+    from .mappage import legend_note
     from .webmap import LEAFLET_CSS, LEAFLET_JS, choropleth_map, legend_html
 
     lang = request.lang
     indicator = atlas.catalogue[request.indicator_id]
     fmap = choropleth_map(
         view.joined, view.classification,
-        legend=legend_html(legend_title(indicator, lang), view.legend, print_note(view, lang)),
+        legend=legend_html(legend_title(indicator, lang), view.legend, legend_note(view, lang)),
         attribution=atlas.attribution(request.vintage), lang=lang,
         highlight=set(options.highlight) if options.highlight is not None else None,
     )

@@ -51,13 +51,18 @@ def district_values(atlas: Atlas, indicator_id: str, lang: str) -> list[str]:
 DEFAULT_INDICATOR = "population"
 
 
-def legend_note(view: MapView, lang: str) -> str:
-    """What a reader must know beside the classes: fallbacks, mixed periods, uncertain values."""
+def legend_note(view: MapView, lang: str, *, interactive: bool = True) -> str:
+    """What a reader must know beside the classes: fallbacks, mixed periods, uncertain values.
+
+    On paper (``interactive=False``) the reader is sent to the values table instead of hovering.
+    """
     parts = [view.classification.note(lang)]
     joined = view.joined
     if joined.loc[joined["has_data"], "period"].nunique() > 1:
         parts.append(tr(lang, "Các đơn vị có số liệu ở các kỳ khác nhau (rê chuột để xem).",
-                        "Units have values from different periods (hover to see)."))
+                        "Units have values from different periods (hover to see).") if interactive else
+                     tr(lang, "Các đơn vị có số liệu ở các kỳ khác nhau (xem bảng số liệu).",
+                        "Units have values from different periods (see the values table)."))
     if joined["uncertain"].any():
         parts.append(tr(lang, "* số liệu chưa chắc chắn (nguồn yếu).", "* uncertain value (weak source)."))
     return " ".join(p for p in parts if p)

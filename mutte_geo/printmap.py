@@ -38,6 +38,7 @@ from .classify import NO_DATA_EDGE, NO_DATA_FILL
 from .i18n import format_date, format_period, kind_label, tr
 from .indicators import LATEST
 from .legend import legend_title
+from .mappage import legend_note
 
 PAPERS_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
 ORIENTATIONS = ("portrait", "landscape")
@@ -147,18 +148,6 @@ def sources_line(view: MapView, lang: str) -> str:
     labels = sorted({source_label(s) for s in view.joined.loc[view.joined["has_data"], "source"] if s.strip()})
     listed = "; ".join(labels) if labels else tr(lang, "không có số liệu cấp xã", "no commune-level data")
     return tr(lang, "Nguồn số liệu: ", "Data sources: ") + listed
-
-
-def print_note(view: MapView, lang: str) -> str:
-    """What a reader of the paper map must know beside the classes (the screen's note, without hovering)."""
-    parts = [view.classification.note(lang)]
-    joined = view.joined
-    if joined.loc[joined["has_data"], "period"].nunique() > 1:
-        parts.append(tr(lang, "Các đơn vị có số liệu ở các kỳ khác nhau (xem bảng số liệu).",
-                        "Units have values from different periods (see the values table)."))
-    if joined["uncertain"].any():
-        parts.append(tr(lang, "* số liệu chưa chắc chắn (nguồn yếu).", "* uncertain value (weak source)."))
-    return " ".join(p for p in parts if p)
 
 
 @lru_cache(maxsize=1)
@@ -468,7 +457,7 @@ class _Layout:
         legend = ax.legend(handles=handles, loc="upper left", title=title, frameon=False, fontsize=self.pt(8),
                            title_fontproperties={"weight": "bold", "size": self.pt(8.5), "family": FONT},
                            handlelength=2.2, handleheight=1.3, borderaxespad=0, alignment="left")
-        note = print_note(self.view, self.lang)
+        note = legend_note(self.view, self.lang, interactive=False)
         if note:
             renderer = self.canvas.get_renderer()
             box = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted())
