@@ -149,7 +149,7 @@ def _rings(geom: shapely.Geometry, decimals: int) -> list[list[str]]:
 def geometry_json(joined: gpd.GeoDataFrame, *, decimals: int = DECIMALS, encoded: bool = True) -> str:
     """The layer for the browser: ``code``, ``label`` and geometry, coordinates rounded to ``decimals``.
 
-    ``encoded``: each polygon's rings as encoded polylines (delta-encoded integers, about a third
+    ``encoded``: each polygon's rings as encoded polylines (delta-encoded integers, a fifth to a quarter
     of GeoJSON's size; decoded in the browser by ``DECODE_JS``); otherwise a GeoJSON FeatureCollection.
     Cached by the identity of the (immutable) shapely geometries, which ``join_indicator``
     passes through from the cached web layer, so a rerun with another indicator reuses it.
