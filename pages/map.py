@@ -17,6 +17,7 @@ from mutte_geo.mappage import (
     legend_note,
     period_choices,
 )
+from mutte_geo.units import qualified_code
 from mutte_geo.webmap import legend_html, map_parts
 
 lang = current_lang()
@@ -95,9 +96,11 @@ if selected:
     st.subheader(tr(lang, "Hồ sơ: ", "Profile: ") + f"{unit.label(lang)} ({unit.code})")
     st.dataframe(atlas.unit_profile(vintage, selected, lang), hide_index=True, use_container_width=True)
     st.page_link("pages/profile.py", label=tr(lang, "Mở hồ sơ đầy đủ của đơn vị", "Open the unit's full profile"),
-                 icon=":material/badge:", query_params={"unit": selected, "vintage": str(vintage)})
+                 icon=":material/badge:",
+                 query_params={"unit": qualified_code(vintage, selected), "vintage": str(vintage)})
 else:
-    st.caption(tr(lang, "Bấm vào một xã trên bản đồ để xem hồ sơ của xã.", "Click a unit on the map to see its profile."))
+    st.caption(tr(lang, "Bấm vào một xã trên bản đồ để xem hồ sơ của xã.",
+                  "Click a unit on the map to see its profile."))
 
 st.subheader(tr(lang, "Bảng giá trị", "Values table"))
 table = view.joined[["code", "label", "value_text", "period_text", "source"]].rename(columns={

@@ -8,29 +8,32 @@ from mutte_geo.attentionmap import locator_map
 from mutte_geo.i18n import tr
 from mutte_geo.profile import (
     area_text,
-    find_unit_code,
     indicator_table,
     missing_indicators,
+    resolve_unit,
     successor_label,
     unit_summary,
 )
+from mutte_geo.units import qualified_code
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
 vintage = current_vintage()
-units = atlas.units[vintage]
-codes = sorted(units)
-
 requested = st.query_params.get("unit", "")
-code = find_unit_code(atlas, vintage, requested) if requested else None
-if requested and code is None:
+resolved = resolve_unit(atlas, requested, vintage) if requested else None
+if requested and resolved is None:
     st.error(tr(lang, f"Mã đơn vị “{requested}” không có trong danh mục năm {vintage}. Hãy chọn trong danh sách.",
                 f"Unit code “{requested}” is not a {vintage} unit. Choose one from the list."))
+code = None
+if resolved is not None:
+    vintage, code = resolved
+units = atlas.units[vintage]
+codes = sorted(units)
 key = f"profile_unit_{vintage}"
 
 
 def _remember_choice() -> None:
-    st.query_params["unit"] = st.session_state[key]
+    st.query_params["unit"] = qualified_code(vintage, st.session_state[key])
     st.query_params["vintage"] = str(vintage)
 
 

@@ -99,7 +99,14 @@ def test_profile_unknown_code_says_so_and_list_changes_the_url() -> None:
     at = _page("profile.py", unit="03448")
     at.selectbox[0].set_value("03439").run()
     assert at.title[0].value == "Xã Ka Lăng"
-    assert at.query_params["unit"] == "03439"
+    assert at.query_params["unit"] == "2024:03439"
+
+
+def test_profile_link_with_a_qualified_code_needs_no_vintage_parameter() -> None:
+    at = _page("profile.py", unit="2025:03433")
+    assert at.title[0].value == "Xã Bum Tở"
+    at = _page("profile.py", unit="2024:03433")
+    assert at.title[0].value == "Thị trấn Mường Tè"
 
 
 def test_completeness_counts_real_cells() -> None:
