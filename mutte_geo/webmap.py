@@ -48,7 +48,7 @@ MAP_CSS = (
     ".atlas-tooltip th{text-align:left;padding-right:6px;vertical-align:top}"
     ".atlas-tooltip td{overflow-wrap:anywhere}"
 )
-CANVAS_FROM = 500  # features: above this, Leaflet draws on one canvas instead of SVG paths
+CANVAS_FROM = 500  # features: from this many, Leaflet draws on one canvas instead of SVG paths
 LABELS_UP_TO = 200  # features: above this, no name labels (they would cover the map)
 DECIMALS = 5  # coordinate decimals sent to the browser (about 1 m)
 
@@ -81,15 +81,6 @@ class _GlobalScript(MacroElement):
         super().__init__()
         self._name = "AtlasStyle"
         self.code = code
-
-
-def _control(position: str, css_class: str, inner_html: str) -> _Script:
-    return _Script(
-        f"var c = L.control({{position: {position!r}}});"
-        f"c.onAdd = function() {{ var d = L.DomUtil.create('div', {css_class!r});"
-        f" d.innerHTML = {_js_string(inner_html)}; L.DomEvent.disableClickPropagation(d); return d; }};"
-        "c.addTo(map);"
-    )
 
 
 def _js_string(text: str) -> str:
