@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from .atlas import Atlas
-from .auth import visible_catalogue, visible_values
+from .auth import User, visible_catalogue, visible_values
 from .authpage import current_user
 from .errors import AtlasError, ValidationError
 from .i18n import tr
@@ -47,15 +47,26 @@ def _atlas_from_store() -> Atlas:
     return hit[1]
 
 
+# The store's atlas and the same atlas limited to the non-sensitive indicators, kept so that work
+# cached on an atlas (e.g. its inconsistencies) is not redone on every rerun.
+_limited: list[tuple[Atlas, Atlas]] = []
+
+
+def _visible_atlas(atlas: Atlas, user: User | None) -> Atlas:
+    catalogue = visible_catalogue(atlas.catalogue, user)
+    if len(catalogue) == len(atlas.catalogue):
+        return atlas
+    if not _limited or _limited[0][0] is not atlas:
+        limited = replace(atlas, catalogue=catalogue, values=visible_values(atlas.values, catalogue))
+        _limited[:] = [(atlas, limited)]
+    return _limited[0][1]
+
+
 def atlas_or_stop(lang: str) -> Atlas:
     """The atlas with the store's current values and only the indicators the user may see,
     or a clear message (file, row, reason) and a stopped page."""
     try:
-        atlas = _atlas_from_store()
-        catalogue = visible_catalogue(atlas.catalogue, current_user())
-        if len(catalogue) < len(atlas.catalogue):
-            atlas = replace(atlas, catalogue=catalogue, values=visible_values(atlas.values, catalogue))
-        return atlas
+        return _visible_atlas(_atlas_from_store(), current_user())
     except SQLAlchemyError as exc:
         st.error(tr(lang, "Không kết nối được cơ sở dữ liệu số liệu: ", "Cannot reach the value database: ")
                  + type(exc).__name__)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -78,6 +79,11 @@ class Atlas:
         return self.provenance.attribution(vintage)
 
     def inconsistencies(self) -> list[Inconsistency]:
+        return self._inconsistencies
+
+    @cached_property
+    def _inconsistencies(self) -> list[Inconsistency]:
+        # Computed once per atlas; an atlas with other values is a new instance (dataclasses.replace).
         return find_inconsistencies(self.values, self.catalogue)
 
     def mappable_indicators(self, vintage: int) -> list[str]:
