@@ -6,19 +6,16 @@ Both use the app's own Leaflet copy (``webmap.LEAFLET_JS``), never a CDN.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
-from branca.element import MacroElement
-from jinja2 import Template
 
 from .atlas import Atlas
 from .catalogue import Catalogue
 from .i18n import tr
-from .webmap import LEAFLET_CSS, LEAFLET_JS, MAP_CSS, PLAIN_BACKGROUND
+from .webmap import MAP_CSS, MapScript, control_js, offline_map
 
 ATTENTION_VINTAGE = 2024  # the report (6/2024) names the 2024 units
 
@@ -42,25 +39,6 @@ ATTENTION_LAYERS: dict[str, AttentionStyle] = {
     "ntm_candidate_2025": AttentionStyle("#009E73", "★", None, "Dự kiến đạt NTM 2025", "NTM candidate 2025"),
     "borders_china": AttentionStyle("#CC79A7", "▬", "6 4", "Giáp biên giới Trung Quốc", "Borders China"),
 }
-class _MapScript(MacroElement):
-    """JavaScript run once against the parent map (legend control, attribution, fit)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function(map) { {{ this.code }} })({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, code: str):
-        super().__init__()
-        self._name = "AttentionScript"
-        self.code = code
-
-
-def _js(text: str) -> str:
-    return json.dumps(text).replace("</", "<\\/")
-
-
 LAYER_CONTROL_CSS = ".leaflet-control-layers{font:12px/1.4 sans-serif!important;max-width:230px}"
 BASE_STYLE = {"fillColor": "#ffffff", "fillOpacity": 0.6, "color": "#6b6b6b", "weight": 1}
 
@@ -78,25 +56,8 @@ def flagged_units(atlas: Atlas, indicator_id: str, vintage: int = ATTENTION_VINT
     return sorted(set(rows["unit_code"]))
 
 
-def _base_map(layer: gpd.GeoDataFrame) -> folium.Map:
-    bounds = layer.total_bounds
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25)
-    fmap.default_js = [("leaflet", LEAFLET_JS)]
-    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return fmap
-
-
-def _finish(fmap: folium.Map, layer: gpd.GeoDataFrame, attribution: list[str]) -> None:
-    b = layer.total_bounds
-    fmap.add_child(_MapScript(
-        f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
-        f"var s = document.createElement('style'); s.textContent = {_js(MAP_CSS + LAYER_CONTROL_CSS)};"
-        "document.head.appendChild(s);"
-        f"map.attributionControl.addAttribution({_js(html.escape(' · '.join(attribution)))});"
-        f"setTimeout(function() {{ map.invalidateSize(); map.fitBounds([[{b[1]}, {b[0]}], [{b[3]}, {b[2]}]],"
-        " {padding: [6, 6]}); }, 50);"
-    ))
+def _base_map(layer: gpd.GeoDataFrame, attribution: list[str]) -> folium.Map:
+    return offline_map(layer.total_bounds, attribution=attribution, css=MAP_CSS + LAYER_CONTROL_CSS)
 
 
 def _labelled_base(atlas: Atlas, vintage: int, lang: str, tooltips: dict[str, str]) -> folium.GeoJson:
@@ -127,7 +88,7 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
     for ind_id, codes in flagged.items():
         for code in codes:
             tooltips.setdefault(code, []).append(atlas.catalogue[ind_id].name(lang))
-    fmap = _base_map(boundary)
+    fmap = _base_map(boundary, atlas.attribution(vintage))
     _labelled_base(atlas, vintage, lang, {c: "; ".join(v) for c, v in tooltips.items()}).add_to(fmap)
 
     legend_rows = []
@@ -181,11 +142,7 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
               "</div>" + "".join(legend_rows)
               + f'<div style="color:#555;margin-top:3px">{html.escape(tr(lang, "Ranh giới 2024", "2024 boundaries"))}'
               "</div></div>")
-    fmap.add_child(_MapScript(
-        "var c = L.control({position: 'bottomleft'}); c.onAdd = function() {"
-        f" var d = L.DomUtil.create('div', 'attention-legend-control'); d.innerHTML = {_js(legend)};"
-        " L.DomEvent.disableClickPropagation(d); return d; }; c.addTo(map);"))
-    _finish(fmap, boundary, atlas.attribution(vintage))
+    fmap.add_child(MapScript(control_js(legend, position="bottomleft", css_class="attention-legend-control")))
     return fmap
 
 
@@ -193,12 +150,11 @@ def locator_map(atlas: Atlas, vintage: int, code: str, lang: str) -> folium.Map:
     """The district with one unit highlighted."""
     boundary = atlas.web_layer(vintage)
     units = atlas.units[vintage]
-    fmap = _base_map(boundary)
+    fmap = _base_map(boundary, atlas.attribution(vintage))
     _labelled_base(atlas, vintage, lang, {}).add_to(fmap)
     chosen = boundary[boundary["code"] == code]
     folium.GeoJson(
         chosen[["code", "geometry"]].to_json(drop_id=True), name=units[code].label(lang), interactive=False,
         style_function=lambda _: {"fillColor": "#E69F00", "fillOpacity": 0.7, "color": "#000000", "weight": 3},
     ).add_to(fmap)
-    _finish(fmap, boundary, atlas.attribution(vintage))
     return fmap

@@ -6,8 +6,6 @@ import html
 
 import folium
 import pandas as pd
-from branca.element import MacroElement
-from jinja2 import Template
 
 from .atlas import Atlas, MapView
 from .classify import CATEGORY_COLORS
@@ -15,7 +13,7 @@ from .crosswalk import Crosswalk, mark_reaching_outside
 from .i18n import tr
 from .indicators import LATEST, period_sort_key
 from .units import DISTRICT_CODE, parse_qualified_code, qualified_code
-from .webmap import LEAFLET_CSS, LEAFLET_JS, PLAIN_BACKGROUND, UNIT_LABEL_CSS
+from .webmap import MAP_CSS, UNIT_LABEL_CSS, MapScript, control_js, offline_map
 
 URL_UNIT_KEY = "unit"
 NEW_EDGE = "#1b1b1b"
@@ -94,27 +92,6 @@ def compare_table(atlas: Atlas, views: dict[int, MapView], lang: str) -> pd.Data
     return pd.DataFrame.from_records(rows)
 
 
-class _Script(MacroElement):
-    """JavaScript run against the parent map (background, attribution, fit)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function(map) { {{ this.code }} })({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, code: str):
-        super().__init__()
-        self._name = "CompareScript"
-        self.code = code
-
-
-def _js(text: str) -> str:
-    import json
-
-    return json.dumps(text).replace("</", "<\\/")
-
-
 def _label(text: str, css: str) -> folium.DivIcon:
     return folium.DivIcon(html=f'<div class="{css}" style="{UNIT_LABEL_CSS}">{html.escape(text)}</div>',
                           icon_size=(0, 0))
@@ -159,11 +136,9 @@ def merge_map(atlas: Atlas, lang: str, *, highlight: str | None = None) -> foliu
     old["became"] = [f"{atlas.units[2025][crosswalk.successor(c)].label(lang)} "
                      f"({qualified_code(2025, crosswalk.successor(c))})" for c in old["code"]]
 
-    bounds = new.total_bounds
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25)
-    fmap.default_js = [("leaflet", LEAFLET_JS)]
-    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    css = MAP_CSS + (".old-unit-label{font-style:italic;font-weight:400!important;font-size:10px!important;"
+                     "color:#333!important}.new-commune-label{font-size:12px!important;letter-spacing:.04em}")
+    fmap = offline_map(new.total_bounds, attribution=atlas.attribution(2024), css=css)
     fill = {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(sorted(new["code"]))}
 
     def new_style(feature: dict) -> dict:
@@ -202,17 +177,5 @@ def merge_map(atlas: Atlas, lang: str, *, highlight: str | None = None) -> foliu
         folium.Marker([point.y, point.x], icon=icon, interactive=False).add_to(fmap)
 
     legend = merge_legend_html(lang, [tr(lang, vi, en) for vi, en in notes])
-    fit = f"[[{bounds[1]}, {bounds[0]}], [{bounds[3]}, {bounds[2]}]]"
-    css = (".old-unit-label{font-style:italic;font-weight:400!important;font-size:10px!important;color:#333!important}"
-           ".new-commune-label{font-size:12px!important;letter-spacing:.04em}"
-           ".leaflet-control-attribution{font-size:10px!important;max-width:70%;white-space:normal}")
-    fmap.add_child(_Script(
-        f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
-        f"var s = document.createElement('style'); s.textContent = {_js(css)}; document.head.appendChild(s);"
-        f"var c = L.control({{position: 'topright'}}); c.onAdd = function() {{"
-        f" var d = L.DomUtil.create('div', 'atlas-legend-control'); d.innerHTML = {_js(legend)}; return d; }};"
-        "c.addTo(map);"
-        f"map.attributionControl.addAttribution({_js(html.escape(' · '.join(atlas.attribution(2024))))});"
-        f"setTimeout(function() {{ map.invalidateSize(); map.fitBounds({fit}, {{padding: [8, 8]}}); }}, 50);"
-    ))
+    fmap.add_child(MapScript(control_js(legend, position="topright", css_class="atlas-legend-control")))
     return fmap

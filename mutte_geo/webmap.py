@@ -53,8 +53,8 @@ LABELS_UP_TO = 200  # features: above this, no name labels (they would cover the
 DECIMALS = 5  # coordinate decimals sent to the browser (about 1 m)
 
 
-class _Script(MacroElement):
-    """A snippet of JavaScript run against the parent map."""
+class MapScript(MacroElement):
+    """A snippet of JavaScript run against the parent map (available as ``map``)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -83,8 +83,40 @@ class _GlobalScript(MacroElement):
         self.code = code
 
 
-def _js_string(text: str) -> str:
+def js_string(text: str) -> str:
+    """``text`` as a JavaScript string literal that is safe inside a <script> element."""
     return json.dumps(text, ensure_ascii=False).replace("</", "<\\/")
+
+
+def control_js(inner_html: str, *, position: str, css_class: str) -> str:
+    """JavaScript that adds a Leaflet control ``c`` holding ``inner_html`` to ``map``."""
+    return (
+        f"var c = L.control({{position: {position!r}}});"
+        f"c.onAdd = function() {{ var e = L.DomUtil.create('div', {css_class!r});"
+        f" e.innerHTML = {js_string(inner_html)}; L.DomEvent.disableClickPropagation(e); return e; }};"
+        "c.addTo(map);"
+    )
+
+
+def offline_map(bounds: np.ndarray, *, attribution: list[str], css: str = MAP_CSS,
+                prefer_canvas: bool = False) -> folium.Map:
+    """A tile-less Leaflet map whose JS/CSS the app serves itself, on a plain background, with the
+    boundary ``attribution`` and extra ``css``, fitted to ``bounds`` (minx, miny, maxx, maxy)."""
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=prefer_canvas)
+    fmap.default_js = [("leaflet", LEAFLET_JS)]
+    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
+    fit = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+    fmap.fit_bounds(fit)
+    fmap.add_child(MapScript(
+        f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
+        f"var s = document.createElement('style'); s.textContent = {js_string(css)};"
+        "document.head.appendChild(s);"
+        f"map.attributionControl.addAttribution({js_string(html.escape(' · '.join(attribution)))});"
+        # the frame gets its final size after Leaflet starts: fit again then
+        f"setTimeout(function() {{ map.invalidateSize(); map.fitBounds({json.dumps(fit)}, {{padding: [8, 8]}}); }},"
+        " 50);"
+    ))
+    return fmap
 
 
 def legend_html(title: str, entries: list[LegendEntry], note: str = "") -> str:
@@ -241,18 +273,12 @@ def base_map(
 
     With ``url`` the browser fetches the geometry (once, cacheable); otherwise it is inlined.
     """
-    bounds = joined.total_bounds
-    canvas = len(joined) >= CANVAS_FROM
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=canvas)
-    fmap.default_js = [("leaflet", LEAFLET_JS)]
-    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    fmap = offline_map(joined.total_bounds, attribution=attribution, prefer_canvas=len(joined) >= CANVAS_FROM)
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
-    data = f"fetch({_js_string(url)}).then(function(r) {{ return r.json(); }})" if url else (
+    data = f"fetch({js_string(url)}).then(function(r) {{ return r.json(); }})" if url else (
         f"Promise.resolve({geometry_json(joined, decimals=decimals, encoded=False)})")
-    fit = f"[[{bounds[1]}, {bounds[0]}], [{bounds[3]}, {bounds[2]}]]"
-    fmap.add_child(_Script(
+    fmap.add_child(MapScript(
         DECODE_JS + "window.atlasMap = map; window.atlasData = null;"
         "var pending = {color: '#888888', weight: 1, fillColor: '#ffffff', fillOpacity: 0};"
         "var layer = L.geoJSON(null, {style: function() { return pending; }}).addTo(map);"
@@ -262,11 +288,6 @@ def base_map(
         "layer.on('mouseout', function(e) { layer.resetStyle(e.layer); });"
         "window.atlasLayer = layer;"
         f"window.atlasReady = {data}.then(function(d) {{ layer.addData(atlasDecode(d)); return layer; }});"
-        f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
-        f"var s = document.createElement('style'); s.textContent = {_js_string(MAP_CSS)};"
-        "document.head.appendChild(s);"
-        f"map.attributionControl.addAttribution({_js_string(html.escape(' · '.join(attribution)))});"
-        f"setTimeout(function() {{ map.invalidateSize(); map.fitBounds({fit}, {{padding: [8, 8]}}); }}, 50);"
     ))
     return fmap
 
@@ -335,10 +356,7 @@ def style_layer(
         "  return u ? d.styles[u[0]] : {fillOpacity: 0, weight: 0}; };"
         " layer.setStyle(layer.options.style); });"
         "if (window.atlasLegend) { map.removeControl(window.atlasLegend); }"
-        "var c = L.control({position: 'topright'});"
-        "c.onAdd = function() { var e = L.DomUtil.create('div', 'atlas-legend-control');"
-        f" e.innerHTML = {_js_string(legend)}; L.DomEvent.disableClickPropagation(e); return e; }};"
-        "c.addTo(map); window.atlasLegend = c;"
+        + control_js(legend, position="topright", css_class="atlas-legend-control") + "window.atlasLegend = c;"
     ))
     if len(joined) <= LABELS_UP_TO:  # the look of .unit-label is in MAP_CSS, sent once with the base map
         for _, row in joined.iterrows():
