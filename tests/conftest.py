@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 from mutte_geo.atlas import Atlas
+from mutte_geo.catalogue import Catalogue, load_catalogue
+from mutte_geo.indicators import UnitsByVintage
 from mutte_geo.paths import PROJECT_ROOT
+from mutte_geo.units import VINTAGES, load_units
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,6 +31,16 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 @pytest.fixture(scope="session")
 def atlas() -> Atlas:
     return Atlas.load()
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def units() -> UnitsByVintage:
+    return {v: load_units(v) for v in VINTAGES}
 
 
 def _free_port() -> int:

@@ -10,25 +10,13 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from mutte_geo.catalogue import load_catalogue
 from mutte_geo.importer import MAX_BYTES, Options, template
 from mutte_geo.names import match_unit
 from mutte_geo.stewardship import ImportReport, check_file, confirm, open_store
 from mutte_geo.store import Store
 from mutte_geo.tables import to_csv_bytes, to_xlsx_bytes
-from mutte_geo.units import VINTAGES, load_units
 
 SOURCE = "Phòng Thống kê huyện, biểu 2024"
-
-
-@pytest.fixture(scope="module")
-def catalogue():  # type: ignore[no-untyped-def]
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def units():  # type: ignore[no-untyped-def]
-    return {v: load_units(v) for v in VINTAGES}
 
 
 @pytest.fixture

@@ -11,26 +11,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
-from mutte_geo.catalogue import load_catalogue
 from mutte_geo.importer import Options
 from mutte_geo.indicators import COLUMNS, load_values
 from mutte_geo.paths import PROJECT_ROOT
 from mutte_geo.stewardship import atlas_from_store, check_file, confirm, open_store
 from mutte_geo.store import ConflictError, Store, database_url, metadata
-from mutte_geo.units import VINTAGES, load_units
 
 PG_ENV = "MUTTE_TEST_POSTGRES_URL"
 WIDE = "# period: 2024\n# kind: actual\n# source: Phòng Văn hóa\nunit_code,households,villages\n{rows}"
-
-
-@pytest.fixture(scope="module")
-def catalogue():  # type: ignore[no-untyped-def]
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def units():  # type: ignore[no-untyped-def]
-    return {v: load_units(v) for v in VINTAGES}
 
 
 def postgres_url() -> str:
