@@ -56,7 +56,8 @@ class Server:
     def start(self, log: Path) -> str:
         self.port = self.port or free_port()
         log.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "streamlit", "run", self.script, "--server.port", str(self.port),
+        launcher = ["-m", "mutte_geo.serve"] if self.script == "app.py" else ["-m", "streamlit", "run", self.script]
+        cmd = [sys.executable, *launcher, "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
         if self.script_args:
             cmd += ["--", *self.script_args]
