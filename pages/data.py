@@ -21,7 +21,7 @@ else:
     st.success(tr(lang, "Không phát hiện số liệu mâu thuẫn.", "No contradictions found."))
 
 st.subheader(tr(lang, "Tất cả giá trị", "All values"))
-st.dataframe(values_table(atlas, lang), hide_index=True, use_container_width=True)
+st.dataframe(values_table(atlas, lang), hide_index=True, width="stretch")
 
 st.subheader(tr(lang, "Danh mục chỉ tiêu", "Indicator catalogue"))
-st.dataframe(catalogue_table(atlas, lang), hide_index=True, use_container_width=True)
+st.dataframe(catalogue_table(atlas, lang), hide_index=True, width="stretch")

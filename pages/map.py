@@ -94,7 +94,7 @@ selected = (feature.get("properties") or {}).get("code")
 if selected:
     unit = atlas.units[vintage][selected]
     st.subheader(tr(lang, "Hồ sơ: ", "Profile: ") + f"{unit.label(lang)} ({unit.code})")
-    st.dataframe(atlas.unit_profile(vintage, selected, lang), hide_index=True, use_container_width=True)
+    st.dataframe(atlas.unit_profile(vintage, selected, lang), hide_index=True, width="stretch")
     st.page_link("pages/profile.py", label=tr(lang, "Mở hồ sơ đầy đủ của đơn vị", "Open the unit's full profile"),
                  icon=":material/badge:",
                  query_params={"unit": qualified_code(vintage, selected), "vintage": str(vintage)})
@@ -107,6 +107,6 @@ table = view.joined[["code", "label", "value_text", "period_text", "source"]].re
     "code": tr(lang, "Mã", "Code"), "label": tr(lang, "Đơn vị", "Unit"), "value_text": tr(lang, "Giá trị", "Value"),
     "period_text": tr(lang, "Kỳ", "Period"), "source": tr(lang, "Nguồn", "Source"),
 })
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 
 export_panel(atlas, view, indicator_id=indicator_id, period=period, kinds=kinds, vintage=vintage, lang=lang)
