@@ -33,7 +33,7 @@ with st.sidebar:
 
 pages = [
     st.Page("pages/overview.py", title=tr(lang, "Tổng quan", "Overview"), icon=":material/flag:",
-            url_path="overview", default=True),
+            default=True),  # the default page is served at "/" (Streamlit ignores its url_path)
     st.Page("pages/map.py", title=tr(lang, "Bản đồ chỉ tiêu", "Indicator map"), icon=":material/map:",
             url_path="map"),
     st.Page("pages/filter.py", title=tr(lang, "Lọc xã theo tiêu chí", "Filter communes"),
