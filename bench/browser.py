@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from mutte_geo.serve import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -35,12 +35,6 @@ STATE_JS = """() => {
   return {n: n, styled: styled, sig: (legend ? legend.innerText : '') + '|' + fills};
 }"""
 TWO_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -67,15 +61,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def wait_healthy(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"{self.script} did not start")
+        wait_until_healthy(f"http://127.0.0.1:{self.port}", timeout=timeout)
 
     def peak_rss_mb(self) -> float:
         assert self.proc is not None

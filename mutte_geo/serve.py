@@ -9,12 +9,35 @@ before the server starts avoids that.
 
 from __future__ import annotations
 
+import socket
 import sys
+import time
+import urllib.request
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from .paths import PROJECT_ROOT
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_healthy(url: str, *, timeout: float = 60) -> None:
+    """Wait until the Streamlit server at ``url`` answers its health check."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the app at {url} did not start within {timeout:.0f} s")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from mutte_geo.atlas import Atlas
 from mutte_geo.catalogue import Catalogue, load_catalogue
 from mutte_geo.indicators import UnitsByVintage
 from mutte_geo.paths import PROJECT_ROOT
+from mutte_geo.serve import free_port, wait_until_healthy
 from mutte_geo.units import VINTAGES, load_units
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -43,40 +43,30 @@ def units() -> UnitsByVintage:
     return {v: load_units(v) for v in VINTAGES}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Start the app as `make run` does, on a free loopback port."""
-    port = _free_port()
-    log = (ARTIFACTS / "streamlit.log")
+@contextlib.contextmanager
+def running_app(log_name: str, *, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app started as `make run` starts it, on a free loopback port; its URL."""
+    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    with log.open("w") as out:
+    with (ARTIFACTS / log_name).open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "mutte_geo.serve", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError(f"the app did not start; see {log}")
+        wait_until_healthy(url)
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    with running_app("streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

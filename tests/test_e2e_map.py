@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import ARTIFACTS, map_frame
+from .conftest import ARTIFACTS, map_frame, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -46,31 +46,10 @@ def test_clicking_a_unit_opens_its_profile(page, app_url):  # type: ignore[no-un
 
 def test_a_shared_page_link_opens_inside_the_app_on_a_fresh_server(page, app_url):  # type: ignore[no-untyped-def]
     # The session server may already have served "/"; start a fresh one for a first visit by link.
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    from .conftest import _free_port
-
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mutte_geo.serve", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with running_app("streamlit_fresh.log") as url:
         page.goto(f"{url}/map?lang=en")
         map_frame(page, legend_contains="Population")
         sidebar = page.get_by_test_id("stSidebar")
         assert sidebar.get_by_text("Ngôn ngữ / Language").is_visible()
         assert sidebar.get_by_text("Indicator map").is_visible()
         assert not sidebar.get_by_text("completeness", exact=True).is_visible()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

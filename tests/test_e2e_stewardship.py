@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +14,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from mutte_geo.auth import hash_password
 from mutte_geo.paths import PROJECT_ROOT
 from mutte_geo.store import Store
+
+from .conftest import running_app
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -32,28 +29,9 @@ def staff_app(tmp_path_factory) -> Iterator[tuple[str, str, Path]]:  # type: ign
     users.write_text(json.dumps({"users": {"lan": {"role": "editor", "name": "Nguyễn Thị Lan",
                                                    "password": hash_password("mat-khau-lan")}}}), encoding="utf-8")
     url_db = f"sqlite:///{tmp / 'store.sqlite'}"
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     env = {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / "streamlit_stewardship.log").open("w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
-                                cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
+    with running_app("streamlit_stewardship.log", env=env) as url:
         yield url, url_db, tmp
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_editor_imports_a_file(staff_app, page) -> None:  # type: ignore[no-untyped-def]
