@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from mutte_geo.appstate import _load_atlas
 from mutte_geo.boundaries import boundary_path
 from mutte_geo.errors import BoundaryError
+from mutte_geo.importer import MAX_BYTES
 from mutte_geo.paths import PROJECT_ROOT
 
 
@@ -55,3 +56,4 @@ def test_usage_statistics_are_off_and_static_serving_on() -> None:
     config = tomllib.loads((PROJECT_ROOT / ".streamlit/config.toml").read_text())
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["enableStaticServing"] is True
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_BYTES  # the upload box states the import limit
