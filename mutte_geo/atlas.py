@@ -88,9 +88,14 @@ class Atlas:
 
     def mappable_indicators(self, vintage: int) -> list[str]:
         """Indicators with at least one commune-level value in ``vintage``."""
-        rows = self.values[(self.values["vintage"] == vintage) & (self.values["unit_code"] != DISTRICT_CODE)]
-        present = set(rows["indicator"])
-        return [i for i in self.catalogue if i in present]
+        return self._mappable[vintage]
+
+    @cached_property
+    def _mappable(self) -> dict[int, list[str]]:
+        # Asked once per indicator label on every rerun: computed once per atlas.
+        communes = self.values[self.values["unit_code"] != DISTRICT_CODE]
+        present = communes.groupby("vintage")["indicator"].agg(set).to_dict()
+        return {v: [i for i in self.catalogue if i in present.get(v, set())] for v in self.units}
 
     def map_view(
         self,
