@@ -9,7 +9,7 @@ PORT ?= 8501
 .PHONY: run test setup data assets browser postgres lint bench
 
 run: setup
-	$(PY) -m mutte_geo.serve --server.port $(PORT)
+	$(PY) -m mutte_geo.ui.serve --server.port $(PORT)
 
 test: setup browser postgres
 	MUTTE_TEST_POSTGRES_URL=$${MUTTE_TEST_POSTGRES_URL:-$(PG_TEST_URL)} $(PY) -m pytest

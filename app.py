@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from mutte_geo.appstate import LANG_KEY, VINTAGE_KEY, current_lang, current_vintage
-from mutte_geo.auth import can
-from mutte_geo.authpage import current_user, sign_in_sidebar
-from mutte_geo.i18n import LANGUAGES, tr
+from mutte_geo.core.i18n import LANGUAGES, tr
+from mutte_geo.storage.auth import can
+from mutte_geo.ui.appstate import LANG_KEY, VINTAGE_KEY, current_lang, current_vintage
+from mutte_geo.ui.authpage import current_user, sign_in_sidebar
 
 st.set_page_config(page_title="Atlas xã Mường Tè", page_icon="🗺️", layout="wide")
 

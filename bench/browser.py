@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mutte_geo.serve import free_port, wait_until_healthy
+from mutte_geo.ui.serve import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -50,7 +50,7 @@ class Server:
     def start(self, log: Path) -> str:
         self.port = self.port or free_port()
         log.parent.mkdir(parents=True, exist_ok=True)
-        launcher = ["-m", "mutte_geo.serve"] if self.script == "app.py" else ["-m", "streamlit", "run", self.script]
+        launcher = ["-m", "mutte_geo.ui.serve"] if self.script == "app.py" else ["-m", "streamlit", "run", self.script]
         cmd = [sys.executable, *launcher, "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
         if self.script_args:

@@ -10,9 +10,9 @@ import folium
 import geopandas as gpd
 
 from bench import synthetic
-from mutte_geo.boundaries import simplify_coverage
-from mutte_geo.classify import Classification
-from mutte_geo.webmap import LEAFLET_CSS, LEAFLET_JS, legend_html
+from mutte_geo.maps.classify import Classification
+from mutte_geo.maps.webmap import LEAFLET_CSS, LEAFLET_JS, legend_html
+from mutte_geo.model.boundaries import simplify_coverage
 
 OUT = Path(__file__).resolve().parent / "out"
 DISTRICT_INDICATORS = ("population", "borders_china", "poverty_rate", "households")
@@ -45,14 +45,14 @@ def synthetic_layers(n: int) -> tuple[gpd.GeoDataFrame, ...]:
 def load(name: str) -> Dataset:
     """``district`` or ``synth-<n>``."""
     if name == "district":
-        from mutte_geo.atlas import Atlas
-        from mutte_geo.legend import legend_title
-        from mutte_geo.mappage import legend_note
+        from mutte_geo.maps.legend import legend_title
+        from mutte_geo.maps.view import MapRequest, legend_note, map_view
+        from mutte_geo.model.atlas import Atlas
 
         atlas = Atlas.load()
 
         def district_view(indicator: str) -> tuple[gpd.GeoDataFrame, Classification, str]:
-            view = atlas.map_view(indicator, vintage=2024, lang="vi")
+            view = map_view(atlas, MapRequest(indicator))
             legend = legend_html(legend_title(atlas.catalogue[indicator], "vi"), view.legend, legend_note(view, "vi"))
             return view.joined, view.classification, legend
 

@@ -17,8 +17,8 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from bench import layers  # noqa: E402
-from mutte_geo import webmap  # noqa: E402
-from mutte_geo.webmap import map_parts  # noqa: E402
+from mutte_geo.maps import webmap  # noqa: E402
+from mutte_geo.maps.webmap import map_parts  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default="district")

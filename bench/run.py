@@ -32,8 +32,8 @@ import streamlit_folium as sf  # noqa: E402
 
 from bench import layers  # noqa: E402
 from bench.browser import Server, Session, launch  # noqa: E402
-from mutte_geo import webmap  # noqa: E402
-from mutte_geo.boundaries import simplify_coverage  # noqa: E402
+from mutte_geo.maps import webmap  # noqa: E402
+from mutte_geo.model.boundaries import simplify_coverage  # noqa: E402
 
 OUT = layers.OUT
 BUDGETS = {  # (data, measure) -> (limit, unit)
@@ -156,8 +156,8 @@ def server_side(name: str, runs: int) -> None:
 def exports(runs: int) -> None:
     """PNG/PDF export time with the export helper's own timer (A4 at 300 dpi, warm atlas)."""
     try:
-        from mutte_geo.atlas import Atlas
-        from mutte_geo.exports import timed_map_export
+        from mutte_geo.exports.exports import timed_map_export
+        from mutte_geo.model.atlas import Atlas
     except ImportError:
         print("  export: n/a (export not available)")
         record("district", "PNG/PDF export", None, None, "n/a (export not available)")
@@ -178,7 +178,8 @@ def page_rerun(runs: int) -> None:
     biggest costs in it that are not the map (found with cProfile)."""
     from streamlit.testing.v1 import AppTest
 
-    from mutte_geo.atlas import Atlas
+    from mutte_geo.analysis.consistency import atlas_inconsistencies
+    from mutte_geo.model.atlas import Atlas
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
@@ -191,10 +192,11 @@ def page_rerun(runs: int) -> None:
 
     record("district", "whole map page rerun (AppTest)", median_time(change, runs), None, "ms")
     atlas = Atlas.load()
-    record("district", "  of which atlas.inconsistencies()", median_time(lambda i: atlas.inconsistencies(), runs),
+    record("district", "  of which atlas_inconsistencies(atlas)",
+           median_time(lambda i: atlas_inconsistencies(atlas), runs),
            None, "ms")
     options = atlas.mappable_indicators(2024)
-    from mutte_geo.mappage import indicator_label
+    from mutte_geo.ui.mappage import indicator_label
 
     record("district", "  of which indicator labels (selectbox)",
            median_time(lambda i: [indicator_label(atlas, o, 2024, "vi") for o in options], runs), None, "ms")
@@ -203,8 +205,8 @@ def page_rerun(runs: int) -> None:
 # ------------------------------------------------------------------ in the browser
 
 def indicator_options() -> list[str]:
-    from mutte_geo.atlas import Atlas
-    from mutte_geo.mappage import indicator_label
+    from mutte_geo.model.atlas import Atlas
+    from mutte_geo.ui.mappage import indicator_label
 
     atlas = Atlas.load()
     return [indicator_label(atlas, i, 2024, "vi") for i in layers.DISTRICT_INDICATORS]

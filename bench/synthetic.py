@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mutte_geo.boundaries import simplify_coverage
-from mutte_geo.classify import Classification, classify_numeric
-from mutte_geo.legend import LegendEntry
+from mutte_geo.maps.classify import Classification, classify_numeric
+from mutte_geo.maps.legend import LegendEntry
+from mutte_geo.model.boundaries import simplify_coverage
 
 KM_PER_DEG = 111.32
 MEAN_AREA_KM2 = 33.0  # Vietnam: about 331,000 km² in about 10,000 communes (before 2025)

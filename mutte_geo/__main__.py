@@ -1,3 +1,3 @@
-from .cli import main
+from mutte_geo.cli.cli import main
 
 raise SystemExit(main())

@@ -3,8 +3,9 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mutte_geo.appstate import atlas_or_stop, current_lang
-from mutte_geo.comparemap import (
+from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.exports.tables import to_csv_bytes
+from mutte_geo.maps.comparemap import (
     URL_UNIT_KEY,
     compare_indicators,
     compare_periods,
@@ -14,13 +15,13 @@ from mutte_geo.comparemap import (
     merge_map,
     selected_commune,
 )
-from mutte_geo.i18n import format_period, tr
-from mutte_geo.indicators import LATEST
-from mutte_geo.legend import legend_title
-from mutte_geo.mappage import DEFAULT_INDICATOR, legend_note
-from mutte_geo.tables import to_csv_bytes
-from mutte_geo.units import qualified_code
-from mutte_geo.webmap import choropleth_map, legend_html
+from mutte_geo.maps.legend import legend_title
+from mutte_geo.maps.view import legend_note
+from mutte_geo.maps.webmap import choropleth_map, legend_html
+from mutte_geo.model.indicators import LATEST
+from mutte_geo.model.units import qualified_code
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang
+from mutte_geo.ui.mappage import DEFAULT_INDICATOR
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage
-from mutte_geo.completeness import (
+from mutte_geo.analysis.completeness import (
     MISSING_MARK,
     UNCERTAIN_MARK,
     VERIFIED_MARK,
@@ -12,9 +11,10 @@ from mutte_geo.completeness import (
     completeness_table,
     unit_counts,
 )
-from mutte_geo.formatting import format_quantity
-from mutte_geo.i18n import tr
-from mutte_geo.tables import to_csv_bytes
+from mutte_geo.core.formatting import format_quantity
+from mutte_geo.core.i18n import tr
+from mutte_geo.exports.tables import to_csv_bytes
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)

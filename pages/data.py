@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from mutte_geo.appstate import atlas_or_stop, current_lang
-from mutte_geo.datapage import catalogue_table, values_table
-from mutte_geo.i18n import tr
+from mutte_geo.analysis.consistency import atlas_inconsistencies
+from mutte_geo.core.i18n import tr
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang
+from mutte_geo.ui.datapage import catalogue_table, values_table
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -12,7 +13,7 @@ atlas = atlas_or_stop(lang)
 st.title(tr(lang, "Dữ liệu và kiểm tra", "Data and checks"))
 
 st.subheader(tr(lang, "Số liệu không nhất quán trong báo cáo", "Inconsistencies in the report"))
-issues = atlas.inconsistencies()
+issues = atlas_inconsistencies(atlas)
 if issues:
     for issue in issues:
         name = atlas.catalogue[issue.indicator].name(lang)

@@ -2,11 +2,9 @@
 
 import streamlit as st
 
-from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage, value_store
-from mutte_geo.authpage import require
-from mutte_geo.i18n import kind_label, tr
-from mutte_geo.indicators import KINDS
-from mutte_geo.stewardship import (
+from mutte_geo.core.i18n import kind_label, tr
+from mutte_geo.model.indicators import KINDS
+from mutte_geo.storage.stewardship import (
     changes_table,
     check_file,
     confirm,
@@ -15,7 +13,9 @@ from mutte_geo.stewardship import (
     problems_table,
     stale_edits,
 )
-from mutte_geo.store import ConflictError
+from mutte_geo.storage.store import ConflictError
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
+from mutte_geo.ui.authpage import require
 
 SAVED_KEY = "edit_saved"
 

@@ -3,24 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage
-from mutte_geo.exportui import filter_export_panel
-from mutte_geo.filtermap import filter_map
-from mutte_geo.filterpage import (
-    JOIN_KEY,
-    KIND_KEY,
-    PERIOD_KEY,
-    criteria_from_widgets,
-    default_condition,
-    export_notes,
-    fill_missing_widgets,
-    key,
-    load_widgets,
-    period_options,
-    repair_condition,
-    result_table,
-)
-from mutte_geo.filters import (
+from mutte_geo.analysis.filters import (
     MATCH,
     NO_MATCH,
     OP_LABELS,
@@ -35,11 +18,28 @@ from mutte_geo.filters import (
     evaluate,
     ops_for,
 )
-from mutte_geo.filterurl import FILTER_KEYS, decode_query, encode_query
-from mutte_geo.i18n import format_period, tr
-from mutte_geo.indicators import LATEST
-from mutte_geo.mappage import indicator_choices, indicator_label
-from mutte_geo.tables import to_csv_bytes, to_xlsx_bytes
+from mutte_geo.analysis.filterurl import FILTER_KEYS, decode_query, encode_query
+from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
+from mutte_geo.maps.filtermap import filter_map
+from mutte_geo.model.indicators import LATEST
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.exportui import filter_export_panel
+from mutte_geo.ui.filterpage import (
+    JOIN_KEY,
+    KIND_KEY,
+    PERIOD_KEY,
+    criteria_from_widgets,
+    default_condition,
+    export_notes,
+    fill_missing_widgets,
+    key,
+    load_widgets,
+    period_options,
+    repair_condition,
+    result_table,
+)
+from mutte_geo.ui.mappage import indicator_choices, indicator_label
 
 CRITERIA = "filter_criteria"  # the current criteria (outlives the widgets when the user leaves the page)
 

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from mutte_geo.appstate import atlas_or_stop, current_lang, value_store
-from mutte_geo.auth import can
-from mutte_geo.authpage import require
-from mutte_geo.i18n import tr
-from mutte_geo.stewardship import history_table, revision_changes_table, state_table
-from mutte_geo.store import ConflictError
-from mutte_geo.tables import to_csv_bytes
+from mutte_geo.core.i18n import tr
+from mutte_geo.exports.tables import to_csv_bytes
+from mutte_geo.storage.auth import can
+from mutte_geo.storage.stewardship import history_table, revision_changes_table, state_table
+from mutte_geo.storage.store import ConflictError
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, value_store
+from mutte_geo.ui.authpage import require
 
 lang = current_lang()
 user = require("edit", lang)

@@ -4,14 +4,14 @@ import hashlib
 
 import streamlit as st
 
-from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage, value_store
-from mutte_geo.authpage import require
-from mutte_geo.i18n import kind_label, tr
-from mutte_geo.importer import Options, template
-from mutte_geo.indicators import KINDS
-from mutte_geo.stewardship import changes_table, check_file, confirm, problems_table
-from mutte_geo.store import ConflictError
-from mutte_geo.tables import to_csv_bytes, to_xlsx_bytes
+from mutte_geo.core.i18n import kind_label, tr
+from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
+from mutte_geo.model.indicators import KINDS
+from mutte_geo.storage.importer import Options, template
+from mutte_geo.storage.stewardship import changes_table, check_file, confirm, problems_table
+from mutte_geo.storage.store import ConflictError
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
+from mutte_geo.ui.authpage import require
 
 REPORT_KEY = "import_report"
 

@@ -3,22 +3,22 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage
-from mutte_geo.classify import SCHEME_LABELS, SCHEMES
-from mutte_geo.exportui import export_panel
-from mutte_geo.i18n import format_period, tr
-from mutte_geo.indicators import LATEST
-from mutte_geo.legend import legend_title
-from mutte_geo.mappage import (
+from mutte_geo.analysis.consistency import atlas_inconsistencies
+from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.maps.classify import SCHEME_LABELS, SCHEMES
+from mutte_geo.maps.legend import legend_title
+from mutte_geo.maps.view import MapRequest, legend_note, map_view, period_choices
+from mutte_geo.maps.webmap import legend_html, map_parts
+from mutte_geo.model.indicators import LATEST
+from mutte_geo.model.units import qualified_code
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.exportui import export_panel
+from mutte_geo.ui.mappage import (
     DEFAULT_INDICATOR,
     district_values,
     indicator_choices,
     indicator_label,
-    legend_note,
-    period_choices,
 )
-from mutte_geo.units import qualified_code
-from mutte_geo.webmap import legend_html, map_parts
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -62,8 +62,9 @@ with controls:
     basemap = st.checkbox(tr(lang, "Nền OpenStreetMap (cần internet)", "OpenStreetMap basemap (needs internet)"),
                           value=False, key="basemap")
 
-view = atlas.map_view(indicator_id, vintage=vintage, lang=lang, period=period, kinds=kinds,
-                      scheme=scheme, k=k, manual_breaks=manual)
+request = MapRequest(indicator_id, vintage, period, kinds, lang, scheme, k,
+                     tuple(manual) if manual is not None else None)
+view = map_view(atlas, request)
 note = legend_note(view, lang)
 
 with map_col:
@@ -82,7 +83,7 @@ with controls:
     if district:
         st.markdown(tr(lang, "**Toàn huyện:**", "**Whole district:**"))
         st.markdown("\n".join(f"- {line}" for line in district))
-    for issue in atlas.inconsistencies():
+    for issue in atlas_inconsistencies(atlas):
         if issue.indicator == indicator_id:
             st.warning(tr(lang, "Số liệu không nhất quán: ", "Inconsistent figures: ") + issue.describe(lang))
     if not view.joined["has_data"].any():
@@ -109,4 +110,4 @@ table = view.joined[["code", "label", "value_text", "period_text", "source"]].re
 })
 st.dataframe(table, hide_index=True, width="stretch")
 
-export_panel(atlas, view, indicator_id=indicator_id, period=period, kinds=kinds, vintage=vintage, lang=lang)
+export_panel(atlas, view, request)

@@ -3,12 +3,12 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mutte_geo.appstate import atlas_or_stop, current_lang
-from mutte_geo.attentionmap import ATTENTION_VINTAGE, attention_layer_ids, attention_map
-from mutte_geo.i18n import tr
-from mutte_geo.overview import heading_label, status_legend_html, targets_frame, targets_html
-from mutte_geo.tables import to_csv_bytes
-from mutte_geo.targets import district_targets, group_by_heading, status_counts, status_label
+from mutte_geo.analysis.overview import heading_label, status_legend_html, targets_frame, targets_html
+from mutte_geo.analysis.targets import district_targets, group_by_heading, status_counts, status_label
+from mutte_geo.core.i18n import tr
+from mutte_geo.exports.tables import to_csv_bytes
+from mutte_geo.maps.attentionmap import ATTENTION_VINTAGE, attention_layer_ids, attention_map
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)

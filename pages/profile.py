@@ -3,10 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mutte_geo.appstate import atlas_or_stop, current_lang, current_vintage
-from mutte_geo.attentionmap import locator_map
-from mutte_geo.i18n import tr
-from mutte_geo.profile import (
+from mutte_geo.analysis.profile import (
     area_text,
     indicator_table,
     missing_indicators,
@@ -14,7 +11,10 @@ from mutte_geo.profile import (
     successor_label,
     unit_summary,
 )
-from mutte_geo.units import qualified_code
+from mutte_geo.core.i18n import tr
+from mutte_geo.maps.attentionmap import locator_map
+from mutte_geo.model.units import qualified_code
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)

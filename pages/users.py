@@ -6,11 +6,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from mutte_geo.appstate import current_lang
-from mutte_geo.auth import ROLES, USERS_FILE_ENV, load_accounts, save_account
-from mutte_geo.authpage import ROLE_LABELS, require
-from mutte_geo.errors import AtlasError
-from mutte_geo.i18n import tr
+from mutte_geo.core.errors import AtlasError
+from mutte_geo.core.i18n import tr
+from mutte_geo.storage.auth import ROLES, USERS_FILE_ENV, load_accounts, save_account
+from mutte_geo.ui.appstate import current_lang
+from mutte_geo.ui.authpage import ROLE_LABELS, require
 
 lang = current_lang()
 require("users", lang)

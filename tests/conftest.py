@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from mutte_geo.atlas import Atlas
-from mutte_geo.catalogue import Catalogue, load_catalogue
-from mutte_geo.indicators import UnitsByVintage
-from mutte_geo.paths import PROJECT_ROOT
-from mutte_geo.serve import free_port, wait_until_healthy
-from mutte_geo.units import VINTAGES, load_units
+from mutte_geo.core.paths import PROJECT_ROOT
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.catalogue import Catalogue, load_catalogue
+from mutte_geo.model.indicators import UnitsByVintage
+from mutte_geo.model.units import VINTAGES, load_units
+from mutte_geo.ui.serve import free_port, wait_until_healthy
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,7 +50,7 @@ def running_app(log_name: str, *, env: dict[str, str] | None = None) -> Iterator
     ARTIFACTS.mkdir(exist_ok=True)
     with (ARTIFACTS / log_name).open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "mutte_geo.serve", "--server.port", str(port),
+            [sys.executable, "-m", "mutte_geo.ui.serve", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )

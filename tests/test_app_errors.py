@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mutte_geo.appstate import _load_atlas
-from mutte_geo.boundaries import boundary_path
-from mutte_geo.errors import BoundaryError
-from mutte_geo.importer import MAX_BYTES
-from mutte_geo.paths import PROJECT_ROOT
+from mutte_geo.core.errors import BoundaryError
+from mutte_geo.core.paths import PROJECT_ROOT
+from mutte_geo.model.boundaries import boundary_path
+from mutte_geo.storage.importer import MAX_BYTES
+from mutte_geo.ui.appstate import _load_atlas
 
 
 @pytest.fixture

@@ -6,15 +6,15 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from mutte_geo.appstate import value_store
-from mutte_geo.importer import Change
-from mutte_geo.store import Store
+from mutte_geo.storage.importer import Change
+from mutte_geo.storage.store import Store
+from mutte_geo.ui.appstate import value_store
 
 
 def _households_script() -> None:
     import streamlit as st
 
-    from mutte_geo.appstate import atlas_or_stop
+    from mutte_geo.ui.appstate import atlas_or_stop
 
     values = atlas_or_stop("vi").values
     rows = values[(values["vintage"] == 2024) & (values["unit_code"] == "03442")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from mutte_geo.paths import PROJECT_ROOT
+from mutte_geo.core.paths import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGE = str(PROJECT_ROOT / "pages" / "filter.py")

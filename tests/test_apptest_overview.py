@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from mutte_geo.formatting import format_quantity
-from mutte_geo.paths import PROJECT_ROOT
+from mutte_geo.core.formatting import format_quantity
+from mutte_geo.core.paths import PROJECT_ROOT
 
 TIMEOUT = 60
 

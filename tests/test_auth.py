@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mutte_geo.appstate import value_store
-from mutte_geo.auth import (
+from mutte_geo.core.errors import AtlasError
+from mutte_geo.core.paths import PROJECT_ROOT
+from mutte_geo.model.catalogue import load_catalogue
+from mutte_geo.storage.auth import (
     User,
     authenticate,
     can,
@@ -21,9 +23,7 @@ from mutte_geo.auth import (
     verify_password,
     visible_catalogue,
 )
-from mutte_geo.catalogue import load_catalogue
-from mutte_geo.errors import AtlasError
-from mutte_geo.paths import PROJECT_ROOT
+from mutte_geo.ui.appstate import value_store
 
 VIEWER, EDITOR, ADMIN = User("binh", "viewer"), User("lan", "editor"), User("minh", "admin")
 
@@ -141,7 +141,7 @@ def test_map_page_lists_the_sensitive_layer_only_for_allowed_users(temp_store) -
 def _atlas_script() -> None:
     import streamlit as st
 
-    from mutte_geo.appstate import atlas_or_stop
+    from mutte_geo.ui.appstate import atlas_or_stop
 
     atlas = atlas_or_stop("vi")
     st.text(",".join(sorted(set(atlas.values["indicator"]))))
@@ -183,7 +183,7 @@ def test_admin_adds_an_account_on_the_users_page(tmp_path: Path, monkeypatch) ->
 
 
 def test_admin_restores_an_earlier_state_on_the_history_page(temp_store) -> None:  # type: ignore[no-untyped-def]
-    from mutte_geo.importer import Change
+    from mutte_geo.storage.importer import Change
 
     at = page("history.py", ADMIN)  # opens (and seeds) the page's store
     store = value_store()

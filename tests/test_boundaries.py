@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import shapely
 
-from mutte_geo.boundaries import coverage_gaps_and_overlaps, read_boundaries, simplify_coverage
-from mutte_geo.errors import BoundaryError
+from mutte_geo.core.errors import BoundaryError
+from mutte_geo.model.boundaries import coverage_gaps_and_overlaps, read_boundaries, simplify_coverage
 
 
 def test_2024_layer_has_14_units_keyed_by_code(atlas) -> None:  # type: ignore[no-untyped-def]

@@ -11,10 +11,10 @@ import pytest
 import shapely
 from shapely.affinity import translate
 
-from mutte_geo.boundaries import DISTRICT_LAEA, read_boundaries
-from mutte_geo.boundaryimport import accept, check_boundaries
-from mutte_geo.paths import BOUNDARY_DIR
-from mutte_geo.units import load_units
+from mutte_geo.core.paths import BOUNDARY_DIR
+from mutte_geo.model.boundaries import DISTRICT_LAEA, read_boundaries
+from mutte_geo.model.units import load_units
+from mutte_geo.storage.boundaryimport import accept, check_boundaries
 
 pytestmark = pytest.mark.filterwarnings("ignore:'crs' was not provided")
 
@@ -123,7 +123,7 @@ def test_wrong_place_and_not_a_boundary_file(official, units, tmp_path: Path) ->
 
 
 def test_command_line_checks_a_boundary_file(official, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from mutte_geo.cli import main
+    from mutte_geo.cli.cli import main
 
     path = tmp_path / "xa.geojson"
     official[["code", "geometry"]].iloc[:12].to_file(path, engine="pyogrio")

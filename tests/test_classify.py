@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutte_geo.classify import (
+from mutte_geo.maps.classify import (
     CATEGORY_COLORS,
     YES_NO_COLORS,
     classify_categories,

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mutte_geo.paths import PROJECT_ROOT
+from mutte_geo.core.paths import PROJECT_ROOT
 
 
 def _run(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:

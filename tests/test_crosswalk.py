@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mutte_geo.atlas import Atlas
-from mutte_geo.crosswalk import Crosswalk, load_crosswalk, validate_crosswalk
-from mutte_geo.errors import ValidationError
-from mutte_geo.units import parse_qualified_code, qualified_code
+from mutte_geo.core.errors import ValidationError
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.crosswalk import Crosswalk, load_crosswalk, validate_crosswalk
+from mutte_geo.model.units import parse_qualified_code, qualified_code
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_crosswalk_table_qualifies_codes_by_vintage(atlas: Atlas, real: Crosswal
 
 
 def test_crosswalk_file_problems_name_file_row_and_column(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from mutte_geo.crosswalk import read_links
+    from mutte_geo.model.crosswalk import read_links
 
     path = tmp_path / "units_2024.csv"
     path.write_text("gso_code,unit_2025_code\n03433,03433\n3433,03439\n03436,\n", encoding="utf-8")

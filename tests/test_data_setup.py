@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mutte_geo.datasetup import install_data, sha256_of, verify_installed
-from mutte_geo.errors import DataFileError
-from mutte_geo.paths import BOUNDARY_DIR, DEFAULT_SHARED_DIR
-from mutte_geo.provenance import parse_provenance, read_provenance
+from mutte_geo.core.errors import DataFileError
+from mutte_geo.core.paths import BOUNDARY_DIR, DEFAULT_SHARED_DIR
+from mutte_geo.model.datasetup import install_data, sha256_of, verify_installed
+from mutte_geo.model.provenance import parse_provenance, read_provenance
 
 SAMPLE = """| file | what | n | SHA-256 |
 |---|---|---|---|

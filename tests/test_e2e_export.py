@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from mutte_geo.exports import MapRequest, standalone_html
-from mutte_geo.printmap import PrintOptions
+from mutte_geo.exports.exports import standalone_html
+from mutte_geo.maps.printmap import PrintOptions
+from mutte_geo.maps.view import MapRequest, map_view
 
 from .conftest import ARTIFACTS, map_frame
 
@@ -42,7 +43,7 @@ def test_export_button_downloads_png_then_pdf(page, app_url):  # type: ignore[no
 
 def test_standalone_html_draws_the_map_offline(page, atlas, tmp_path):  # type: ignore[no-untyped-def]
     request = MapRequest("population")
-    html = standalone_html(atlas, request.view(atlas), request=request,
+    html = standalone_html(atlas, map_view(atlas, request), request=request,
                            options=PrintOptions(export_date=dt.date(2025, 7, 1)))
     path = tmp_path / "map.html"
     path.write_text(html, encoding="utf-8")

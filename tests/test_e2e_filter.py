@@ -7,8 +7,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from mutte_geo.filtermap import OUTCOME_COLORS
-from mutte_geo.filters import MATCH, UNKNOWN
+from mutte_geo.analysis.filters import MATCH, UNKNOWN
+from mutte_geo.maps.filtermap import OUTCOME_COLORS
 
 from .conftest import ARTIFACTS, map_frame
 

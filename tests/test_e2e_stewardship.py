@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from mutte_geo.auth import hash_password
-from mutte_geo.paths import PROJECT_ROOT
-from mutte_geo.store import Store
+from mutte_geo.core.paths import PROJECT_ROOT
+from mutte_geo.storage.auth import hash_password
+from mutte_geo.storage.store import Store
 
 from .conftest import running_app
 

@@ -18,18 +18,18 @@ from matplotlib.text import Annotation
 from PIL import Image
 from pypdf import PdfReader
 
-from mutte_geo.boundaries import DISTRICT_LAEA
-from mutte_geo.classify import NO_DATA_FILL
-from mutte_geo.cli import main
-from mutte_geo.exports import (
-    MapRequest,
+from mutte_geo.cli.cli import main
+from mutte_geo.exports.exports import (
     export_bytes,
     file_name,
     report_pack_pdf,
     report_pack_zip,
     standalone_html,
 )
-from mutte_geo.printmap import PrintOptions, map_figure
+from mutte_geo.maps.classify import NO_DATA_FILL
+from mutte_geo.maps.printmap import PrintOptions, map_figure
+from mutte_geo.maps.view import MapRequest, map_view
+from mutte_geo.model.boundaries import DISTRICT_LAEA
 
 REFERENCE = Path(__file__).parent / "reference" / "map_poverty_rate_a4_150.png"
 REFERENCE_SIZE = (310, 438)  # the A4 150 dpi page scaled down by 4
@@ -39,7 +39,7 @@ POP = MapRequest("population")
 
 @pytest.fixture(scope="module")
 def pop_view(atlas):  # type: ignore[no-untyped-def]
-    return POP.view(atlas)
+    return map_view(atlas, POP)
 
 
 def pdf_text(data: bytes) -> str:
@@ -70,7 +70,7 @@ def test_pdf_text_has_title_legend_source_attribution_and_diacritics(atlas, pop_
 
 def test_default_title_and_english(atlas):  # type: ignore[no-untyped-def]
     request = MapRequest("poverty_rate", lang="en")
-    data = export_bytes("pdf", atlas, request.view(atlas), request=request, options=PrintOptions(export_date=DAY))
+    data = export_bytes("pdf", atlas, map_view(atlas, request), request=request, options=PrintOptions(export_date=DAY))
     text = pdf_text(data)
     assert "Poor-household rate (%) Mường Tè district, Lai Châu province" in text
     assert "Exported on: 2025-07-01" in text and "No data (12)" in text
@@ -117,8 +117,7 @@ def _rgb(hex_colour: str) -> tuple[int, ...]:
 
 
 def test_printed_colours_are_the_interactive_map_classes(atlas, pop_view):  # type: ignore[no-untyped-def]
-    fig = map_figure(atlas, pop_view, indicator_id="population", period="latest", kinds=POP.kinds, vintage=2024,
-                     lang="vi", options=PrintOptions(export_date=DAY))
+    fig = map_figure(atlas, pop_view, POP, PrintOptions(export_date=DAY))
     pixels = _pixels(fig)
     layer = pop_view.joined.to_crs(DISTRICT_LAEA).set_index("code")
     checked = 0
@@ -135,8 +134,7 @@ def test_printed_colours_are_the_interactive_map_classes(atlas, pop_view):  # ty
 
 
 def test_highlight_keeps_matches_and_fades_the_rest(atlas, pop_view):  # type: ignore[no-untyped-def]
-    fig = map_figure(atlas, pop_view, indicator_id="population", period="latest", kinds=POP.kinds, vintage=2024,
-                     lang="vi", options=PrintOptions(highlight=frozenset({"03463"}), export_date=DAY))
+    fig = map_figure(atlas, pop_view, POP, PrintOptions(highlight=frozenset({"03463"}), export_date=DAY))
     pixels = _pixels(fig)
     layer = pop_view.joined.to_crs(DISTRICT_LAEA).set_index("code")
     assert _colour_away_from_label(fig, pixels, layer.geometry["03463"]) == _rgb(
@@ -148,7 +146,7 @@ def test_highlight_keeps_matches_and_fades_the_rest(atlas, pop_view):  # type: i
 
 def _reference_render(atlas, indicator_id: str = "poverty_rate") -> Image.Image:  # type: ignore[no-untyped-def]
     request = MapRequest(indicator_id)
-    data = export_bytes("png", atlas, request.view(atlas), request=request, options=PrintOptions(export_date=DAY))
+    data = export_bytes("png", atlas, map_view(atlas, request), request=request, options=PrintOptions(export_date=DAY))
     return Image.open(io.BytesIO(data)).convert("RGB").resize(REFERENCE_SIZE, Image.Resampling.LANCZOS)
 
 
@@ -259,8 +257,7 @@ def test_cli_writes_the_requested_format(tmp_path, capsys):  # type: ignore[no-u
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 def test_unit_labels_do_not_collide(atlas, pop_view, orientation):  # type: ignore[no-untyped-def]
-    fig = map_figure(atlas, pop_view, indicator_id="population", period="latest", kinds=POP.kinds, vintage=2024,
-                     lang="vi", options=PrintOptions(orientation=orientation, export_date=DAY))
+    fig = map_figure(atlas, pop_view, POP, PrintOptions(orientation=orientation, export_date=DAY))
     renderer = fig.canvas.get_renderer()
     names = [t for t in fig.axes[0].texts if isinstance(t, Annotation) and t.get_color() != "white"]  # no halos
     assert len(names) == 14

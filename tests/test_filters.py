@@ -7,16 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from mutte_geo.atlas import Atlas
-from mutte_geo.catalogue import Indicator
-from mutte_geo.filterpage import (
-    criteria_from_widgets,
-    export_notes,
-    load_widgets,
-    repair_condition,
-    result_table,
-)
-from mutte_geo.filters import (
+from mutte_geo.analysis.filters import (
     MATCH,
     NO_MATCH,
     QUESTION_BY_ID,
@@ -29,7 +20,16 @@ from mutte_geo.filters import (
     describe_criteria,
     evaluate,
 )
-from mutte_geo.tables import to_csv_bytes
+from mutte_geo.exports.tables import to_csv_bytes
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.catalogue import Indicator
+from mutte_geo.ui.filterpage import (
+    criteria_from_widgets,
+    export_notes,
+    load_widgets,
+    repair_condition,
+    result_table,
+)
 
 
 def _indicator(value_type: str, labels: dict | None = None) -> Indicator:
@@ -290,7 +290,7 @@ def test_xlsx_export_holds_the_table_and_the_notes(atlas: Atlas) -> None:
 
     from openpyxl import load_workbook
 
-    from mutte_geo.tables import to_xlsx_bytes
+    from mutte_geo.exports.tables import to_xlsx_bytes
 
     result = _run(atlas, QUESTION_BY_ID["attendance"].criteria, lang="en")
     table = result_table(result, atlas.catalogue, "en")
@@ -306,7 +306,7 @@ def test_xlsx_export_holds_the_table_and_the_notes(atlas: Atlas) -> None:
 
 
 def test_map_of_a_result(atlas: Atlas) -> None:
-    from mutte_geo.filtermap import OUTCOME_COLORS, filter_map
+    from mutte_geo.maps.filtermap import OUTCOME_COLORS, filter_map
 
     result = _run(atlas, QUESTION_BY_ID["border_stunting"].criteria)
     fmap = filter_map(result, atlas.web_layer(2024), units=atlas.units[2024], catalogue=atlas.catalogue,

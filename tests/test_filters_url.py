@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mutte_geo.catalogue import load_catalogue
-from mutte_geo.filters import (
+from mutte_geo.analysis.filters import (
     CHOICE_OPS,
     DATA_OPS,
     NUMBER_OPS,
@@ -19,8 +18,9 @@ from mutte_geo.filters import (
     CriteriaError,
     choices_for,
 )
-from mutte_geo.filterurl import decode_query, encode_query, has_filter
-from mutte_geo.indicators import LATEST
+from mutte_geo.analysis.filterurl import decode_query, encode_query, has_filter
+from mutte_geo.model.catalogue import load_catalogue
+from mutte_geo.model.indicators import LATEST
 
 CATALOGUE = load_catalogue()
 NUMERIC = sorted(i.id for i in CATALOGUE.values() if i.is_numeric)

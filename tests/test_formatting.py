@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mutte_geo.formatting import format_gap, format_plain, format_quantity
+from mutte_geo.core.formatting import format_gap, format_plain, format_quantity
 
 
 @pytest.mark.parametrize(("value", "unit", "decimals", "vi", "en"), [

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from mutte_geo.importer import MAX_BYTES, Options, template
-from mutte_geo.names import match_unit
-from mutte_geo.stewardship import ImportReport, check_file, confirm, open_store
-from mutte_geo.store import Store
-from mutte_geo.tables import to_csv_bytes, to_xlsx_bytes
+from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
+from mutte_geo.model.names import match_unit
+from mutte_geo.storage.importer import MAX_BYTES, Options, template
+from mutte_geo.storage.stewardship import ImportReport, check_file, confirm, open_store
+from mutte_geo.storage.store import Store
 
 SOURCE = "Phòng Thống kê huyện, biểu 2024"
 
@@ -290,7 +290,7 @@ def test_every_problem_is_listed_at_once(store, catalogue, units) -> None:
 
 
 def test_edit_in_place_goes_through_the_same_checks(store, catalogue, units) -> None:
-    from mutte_geo.stewardship import edit_table, edited_file, stale_edits
+    from mutte_geo.storage.stewardship import edit_table, edited_file, stale_edits
 
     original = edit_table(store.current(), catalogue, units, vintage=2024, period="2024", kind="actual",
                           lang="vi", indicator="poverty_rate")

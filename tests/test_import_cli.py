@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mutte_geo.catalogue import load_catalogue
-from mutte_geo.cli import main
-from mutte_geo.stewardship import open_store
-from mutte_geo.units import VINTAGES, load_units
+from mutte_geo.cli.cli import main
+from mutte_geo.model.catalogue import load_catalogue
+from mutte_geo.model.units import VINTAGES, load_units
+from mutte_geo.storage.stewardship import open_store
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mutte_geo.atlas import Atlas
-from mutte_geo.consistency import find_inconsistencies
-from mutte_geo.errors import ValidationError
-from mutte_geo.indicators import load_values, select, validate_table
-from mutte_geo.paths import INDICATOR_DIR
+from mutte_geo.analysis.consistency import find_inconsistencies
+from mutte_geo.core.errors import ValidationError
+from mutte_geo.core.paths import INDICATOR_DIR
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.indicators import load_values, select, validate_table
 
 GOOD = {"vintage": "2024", "unit_code": "03442", "indicator": "population", "period": "2019",
         "kind": "actual", "value": "2700", "status": "", "source": "test source", "note": ""}

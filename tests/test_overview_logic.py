@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 
-from mutte_geo.atlas import Atlas
-from mutte_geo.attentionmap import ATTENTION_LAYERS, attention_layer_ids, attention_map, flagged_units, locator_map
-from mutte_geo.completeness import completeness, unit_counts
-from mutte_geo.overview import status_legend_html, targets_frame, targets_html
-from mutte_geo.profile import area_text, indicator_table, missing_indicators, resolve_unit, unit_summary
-from mutte_geo.targets import district_targets, group_by_heading
-from mutte_geo.webmap import js_string
+from mutte_geo.analysis.completeness import completeness, unit_counts
+from mutte_geo.analysis.overview import status_legend_html, targets_frame, targets_html
+from mutte_geo.analysis.profile import area_text, indicator_table, missing_indicators, resolve_unit, unit_summary
+from mutte_geo.analysis.targets import district_targets, group_by_heading
+from mutte_geo.maps.attentionmap import ATTENTION_LAYERS, attention_layer_ids, attention_map, flagged_units, locator_map
+from mutte_geo.maps.webmap import js_string
+from mutte_geo.model.atlas import Atlas
 
 
 def _js(text: str) -> str:

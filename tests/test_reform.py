@@ -7,14 +7,15 @@ import math
 import pandas as pd
 import pytest
 
-from mutte_geo.atlas import Atlas
-from mutte_geo.catalogue import Indicator
-from mutte_geo.crosswalk import Crosswalk
-from mutte_geo.errors import ValidationError
-from mutte_geo.indicators import select
-from mutte_geo.join import value_text
-from mutte_geo.reform import DERIVED_COLUMN, derive_values, derived_codes, with_derived
-from mutte_geo.units import Unit
+from mutte_geo.core.errors import ValidationError
+from mutte_geo.maps.view import MapRequest, map_view
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.catalogue import Indicator
+from mutte_geo.model.crosswalk import Crosswalk
+from mutte_geo.model.indicators import select
+from mutte_geo.model.join import value_text
+from mutte_geo.model.reform import DERIVED_COLUMN, derive_values, derived_codes, with_derived
+from mutte_geo.model.units import Unit
 
 
 def _indicator(ident: str, value_type: str, aggregation: str, weight: str = "") -> Indicator:
@@ -140,7 +141,7 @@ def test_real_flags_and_the_vang_san_rule(atlas: Atlas) -> None:
     assert _real(atlas, "03433", "security_hotspot", "2024").iloc[0]["value"] == "some"  # only the town
     hua_bum = atlas.values[(atlas.values["vintage"] == 2025) & (atlas.values["unit_code"] == "03460")]
     assert set(hua_bum["file"]) == {"units_2025_official.csv"}  # Vàng San's "no" never becomes Hua Bum's "none"
-    view = atlas.map_view("security_hotspot", vintage=2025, lang="en")
+    view = map_view(atlas, MapRequest("security_hotspot", vintage=2025, lang="en"))
     hb = view.joined.set_index("code").loc["03460"]
     assert not hb["has_data"] and hb["name"].endswith("↗") and "reaches outside" in hb["label"]
     assert "Hua Bum: only about 27%" in view.classification.note("en")
@@ -166,5 +167,5 @@ def test_code_reuse_trap_town_values_never_land_on_the_new_bum_to(atlas: Atlas) 
     latest = select(v, indicator="area", vintage=2025).loc["03433"]
     assert latest["number"] == 384.07  # the official area, not the town's 12.45 km²
     assert _real(atlas, "03433", "ntm_status", "n.d.").empty  # the town's "not applicable" is not Bum Tở's
-    shown = atlas.map_view("population", vintage=2025, lang="en", period="2009").joined.set_index("code")
+    shown = map_view(atlas, MapRequest("population", vintage=2025, lang="en", period="2009")).joined.set_index("code")
     assert shown.loc["03433", "value_text"].startswith("9,508 people (derived from 2024:03433")

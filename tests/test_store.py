@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
-from mutte_geo.importer import Options
-from mutte_geo.indicators import COLUMNS, load_values
-from mutte_geo.paths import PROJECT_ROOT
-from mutte_geo.stewardship import atlas_from_store, check_file, confirm, open_store
-from mutte_geo.store import ConflictError, Store, database_url, metadata
+from mutte_geo.core.paths import PROJECT_ROOT
+from mutte_geo.model.indicators import COLUMNS, load_values
+from mutte_geo.storage.importer import Options
+from mutte_geo.storage.stewardship import atlas_from_store, check_file, confirm, open_store
+from mutte_geo.storage.store import ConflictError, Store, database_url, metadata
 
 PG_ENV = "MUTTE_TEST_POSTGRES_URL"
 WIDE = "# period: 2024\n# kind: actual\n# source: Phòng Văn hóa\nunit_code,households,villages\n{rows}"
@@ -142,8 +142,8 @@ def test_another_process_sees_and_makes_changes(store: Store, url: str) -> None:
     before = store.version()
     code = (
         "import sys\n"
-        "from mutte_geo.importer import Change\n"
-        "from mutte_geo.store import Store\n"
+        "from mutte_geo.storage.importer import Change\n"
+        "from mutte_geo.storage.store import Store\n"
         "s = Store(sys.argv[1])\n"
         "s.apply([Change((2024, '03451', 'villages', '2024-Q3', 'actual'), {'value': '12', 'status': '', "
         "'source': 'x', 'note': ''}, None, None, 'other.csv', 2)], user='other-process', file='other.csv')\n"

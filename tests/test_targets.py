@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mutte_geo.atlas import Atlas
-from mutte_geo.targets import (
+from mutte_geo.analysis.targets import (
     BEHIND,
     HEADINGS,
     NO_DATA,
@@ -20,6 +19,7 @@ from mutte_geo.targets import (
     status_counts,
     target_status,
 )
+from mutte_geo.model.atlas import Atlas
 
 
 @pytest.mark.parametrize(("actual", "target", "higher", "expected"), [

@@ -7,14 +7,14 @@ import re
 
 import pytest
 
-from mutte_geo.classify import NO_DATA_FILL
-from mutte_geo.legend import legend_title
-from mutte_geo.mappage import legend_note
-from mutte_geo.webmap import LEAFLET_CSS, LEAFLET_JS, choropleth_map, legend_html
+from mutte_geo.maps.classify import NO_DATA_FILL
+from mutte_geo.maps.legend import legend_title
+from mutte_geo.maps.view import MapRequest, legend_note, map_view
+from mutte_geo.maps.webmap import LEAFLET_CSS, LEAFLET_JS, choropleth_map, legend_html
 
 
 def _render(atlas, indicator: str, lang: str = "vi", **kwargs) -> str:  # type: ignore[no-untyped-def]
-    view = atlas.map_view(indicator, vintage=2024, lang=lang, **kwargs)
+    view = map_view(atlas, MapRequest(indicator, vintage=2024, lang=lang, **kwargs))
     legend = legend_html(legend_title(atlas.catalogue[indicator], lang), view.legend, legend_note(view, lang))
     fmap = choropleth_map(view.joined, view.classification, legend=legend, attribution=atlas.attribution(2024),
                           lang=lang)
@@ -31,7 +31,7 @@ def _style_payload(html: str) -> dict:  # type: ignore[type-arg]
 
 
 def test_each_unit_is_styled_with_its_class_colour(atlas, population_html) -> None:  # type: ignore[no-untyped-def]
-    view = atlas.map_view("population", vintage=2024, lang="vi")
+    view = map_view(atlas, MapRequest("population", vintage=2024, lang="vi"))
     payload = _style_payload(population_html)
     for code in view.joined["code"]:
         style = payload["styles"][payload["units"][code][0]]
@@ -79,7 +79,7 @@ def test_only_local_assets_are_loaded(population_html) -> None:  # type: ignore[
 
 
 def test_basemap_is_optional(atlas) -> None:  # type: ignore[no-untyped-def]
-    view = atlas.map_view("population", vintage=2024, lang="vi")
+    view = map_view(atlas, MapRequest("population", vintage=2024, lang="vi"))
     fmap = choropleth_map(view.joined, view.classification, legend="", attribution=[], lang="vi", basemap=True)
     assert "tile.openstreetmap.org" in fmap.get_root().render()
 
@@ -92,7 +92,7 @@ def test_yes_no_legend_in_english(atlas) -> None:  # type: ignore[no-untyped-def
 
 
 def test_higher_is_worse_indicator_reverses_colours(atlas) -> None:  # type: ignore[no-untyped-def]
-    view = atlas.map_view("poverty_rate", vintage=2024, lang="vi", k=2)
+    view = map_view(atlas, MapRequest("poverty_rate", vintage=2024, lang="vi", k=2))
     colours = view.classification.colors
     # Tá Bạ (>90 % poor households) is worse than Ka Lăng (62.41 %): it gets the "bad" (yellow) end.
     assert colours["03440"] == view.classification.bins[-1].color

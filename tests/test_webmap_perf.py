@@ -11,9 +11,10 @@ import streamlit_folium as sf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mutte_geo import webmap
-from mutte_geo.legend import legend_title
-from mutte_geo.webmap import encode_polyline, geometry_json, legend_html, map_parts
+from mutte_geo.maps import webmap
+from mutte_geo.maps.legend import legend_title
+from mutte_geo.maps.view import MapRequest, map_view
+from mutte_geo.maps.webmap import encode_polyline, geometry_json, legend_html, map_parts
 
 
 def _decode(text: str, decimals: int) -> np.ndarray:
@@ -34,7 +35,7 @@ def _decode(text: str, decimals: int) -> np.ndarray:
 
 
 def _parts(atlas, indicator: str, tmp_path):  # type: ignore[no-untyped-def]
-    view = atlas.map_view(indicator, vintage=2024, lang="vi")
+    view = map_view(atlas, MapRequest(indicator, vintage=2024, lang="vi"))
     legend = legend_html(legend_title(atlas.catalogue[indicator], "vi"), view.legend)
     return view, map_parts(view.joined, view.classification, legend=legend, attribution=atlas.attribution(2024),
                            lang="vi", serve_geometry=True)
@@ -88,14 +89,14 @@ def test_served_geometry_decodes_to_the_web_layer(atlas, tmp_path) -> None:  # t
 
 
 def test_geometry_is_built_once_per_layer(atlas) -> None:  # type: ignore[no-untyped-def]
-    first = atlas.map_view("population", vintage=2024, lang="vi").joined
-    again = atlas.map_view("households", vintage=2024, lang="vi").joined
+    first = map_view(atlas, MapRequest("population", vintage=2024, lang="vi")).joined
+    again = map_view(atlas, MapRequest("households", vintage=2024, lang="vi")).joined
     assert geometry_json(first) is geometry_json(again)
     assert geometry_json(first, decimals=4) is not geometry_json(first)
 
 
 def test_canvas_only_for_large_layers(atlas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    view = atlas.map_view("population", vintage=2024, lang="vi")
+    view = map_view(atlas, MapRequest("population", vintage=2024, lang="vi"))
     small = webmap.base_map(view.joined, attribution=[])
     assert small.options["prefer_canvas"] is False  # SVG paths: the e2e test counts them
     monkeypatch.setattr(webmap, "CANVAS_FROM", len(view.joined))

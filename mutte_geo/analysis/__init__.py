@@ -1,0 +1,1 @@
+"""Questions on the data: filters, targets, completeness, consistency, overview, profiles."""

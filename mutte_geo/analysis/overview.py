@@ -1,0 +1,154 @@
+"""The leaders' overview: the 2025 targets table as text, HTML (status badges) and a download frame."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from mutte_geo.analysis.targets import (
+    BEHIND,
+    NO_DATA,
+    NO_DIRECTION,
+    ON_TRACK,
+    PERIODS_DIFFER,
+    TargetRow,
+    direction_label,
+    group_by_heading,
+    status_label,
+)
+from mutte_geo.core.formatting import format_gap, format_quantity
+from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.model.catalogue import CATEGORIES
+
+# Colour-blind safe (Okabe–Ito hues, darkened for contrast with white text) and never colour
+# alone: each status has its own symbol, text and outline style.
+BADGE_STYLES = {
+    ON_TRACK: ("✓", "background:#005a8c;color:#fff;border:1px solid #005a8c"),
+    BEHIND: ("▼", "background:#b8410b;color:#fff;border:1px solid #b8410b"),
+    NO_DATA: ("–", "background:#fff;color:#505050;border:1px dashed #505050"),
+    PERIODS_DIFFER: ("≠", "background:#fff;color:#6c3483;border:2px solid #6c3483"),
+    NO_DIRECTION: ("↕", "background:#fff;color:#333;border:1px solid #333"),
+}
+COLUMN_WIDTHS = (30, 18, 13, 12, 11, 16)  # the same for every heading, so the tables line up
+_TABLE_CSS = (
+    "<style>.targets{border-collapse:collapse;width:100%;table-layout:fixed;font-size:0.9rem;margin-bottom:0.6rem}"
+    ".targets th{text-align:left;border-bottom:2px solid #999;padding:4px 6px;font-weight:600}"
+    ".targets td{border-bottom:1px solid #ddd;padding:4px 6px;vertical-align:top}"
+    ".targets td.num{text-align:right}"
+    ".targets .flag{font-size:0.75rem;color:#7a4b00;border:1px solid #c9a227;border-radius:3px;padding:0 3px;"
+    "margin-left:4px;white-space:nowrap}"
+    ".targets .note{font-size:0.75rem;color:#555}"
+    ".badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:0.8rem;font-weight:600;"
+    "white-space:nowrap}</style>"
+)
+
+
+def heading_label(category: str, lang: str) -> str:
+    vi, en = CATEGORIES[category]
+    return tr(lang, vi, en)
+
+
+def result_text(row: TargetRow, lang: str) -> str:
+    """The latest result with its unit, or the no-data text."""
+    ind = row.indicator
+    return format_quantity(row.actual, ind.unit(lang), lang, ind.decimals)
+
+
+def target_text(row: TargetRow, lang: str) -> str:
+    ind = row.indicator
+    return format_quantity(row.target, ind.unit(lang), lang, ind.decimals)
+
+
+def gap_text(row: TargetRow, lang: str) -> str:
+    """The signed gap (result minus target); says why when there is none."""
+    if row.status == PERIODS_DIFFER:
+        return tr(lang, "không so sánh (kỳ khác nhau)", "not compared (periods differ)")
+    if row.gap is None:
+        return "–"
+    ind = row.indicator
+    return format_gap(row.gap, ind.unit(lang), lang, ind.decimals)
+
+
+def flags(row: TargetRow, lang: str) -> list[str]:
+    """Warnings a reader must see beside the result: estimate, uncertain source."""
+    out = []
+    if row.is_estimate:
+        out.append(tr(lang, "ước", "estimate"))
+    if row.actual_uncertain:
+        out.append(tr(lang, "chưa chắc chắn", "uncertain"))
+    return out
+
+
+def notes(row: TargetRow) -> str:
+    return " · ".join(n for n in (row.actual_note, row.target_note) if n)
+
+
+def status_badge(status: str, lang: str) -> str:
+    symbol, style = BADGE_STYLES[status]
+    return (f'<span class="badge status-{status}" style="{style}">'
+            f'{symbol} {html.escape(status_label(status, lang))}</span>')
+
+
+def targets_frame(rows: list[TargetRow], lang: str) -> pd.DataFrame:
+    """One line per target, grouped in report order: for the download and for tests."""
+    records = []
+    for category, group in group_by_heading(rows):
+        for row in group:
+            records.append({
+                tr(lang, "Nhóm", "Heading"): heading_label(category, lang),
+                tr(lang, "Chỉ tiêu", "Indicator"): row.indicator.name(lang),
+                tr(lang, "Kết quả mới nhất", "Latest result"): result_text(row, lang),
+                tr(lang, "Kỳ", "Period"): "" if row.actual_period is None else format_period(row.actual_period, lang),
+                tr(lang, "Lưu ý", "Flags"): ", ".join(flags(row, lang)),
+                tr(lang, "Chỉ tiêu 2025", "2025 target"): target_text(row, lang),
+                tr(lang, "Chênh lệch", "Gap"): gap_text(row, lang),
+                tr(lang, "Chiều tiến bộ", "Direction"): direction_label(row.indicator.higher_is_better, lang),
+                tr(lang, "Trạng thái", "Status"): status_label(row.status, lang),
+                tr(lang, "Ghi chú", "Notes"): notes(row),
+            })
+    return pd.DataFrame.from_records(records)
+
+
+def targets_html(rows: list[TargetRow], lang: str) -> str:
+    """An HTML table for one heading's rows, with status badges and estimate flags."""
+    head = [tr(lang, "Chỉ tiêu", "Indicator"), tr(lang, "Kết quả mới nhất", "Latest result"),
+            tr(lang, "Chỉ tiêu 2025", "2025 target"), tr(lang, "Chênh lệch", "Gap"),
+            tr(lang, "Chiều tiến bộ", "Direction"), tr(lang, "Trạng thái", "Status")]
+    lines = [_TABLE_CSS, '<table class="targets"><colgroup>',
+             "".join(f'<col style="width:{w}%">' for w in COLUMN_WIDTHS), "</colgroup><thead><tr>",
+             "".join(f"<th>{html.escape(h)}</th>" for h in head), "</tr></thead><tbody>"]
+    for row in rows:
+        result = html.escape(result_text(row, lang))
+        if row.actual_period is not None:
+            result += f' <span class="note">({html.escape(format_period(row.actual_period, lang))})</span>'
+        result += "".join(f'<span class="flag">{html.escape(f)}</span>' for f in flags(row, lang))
+        note = notes(row)
+        name = html.escape(row.indicator.name(lang))
+        if note:
+            name += f'<br><span class="note">{html.escape(note)}</span>'
+        lines.append(
+            f'<tr data-indicator="{row.indicator.id}"><td>{name}</td><td class="num">{result}</td>'
+            f'<td class="num">{html.escape(target_text(row, lang))}</td>'
+            f'<td class="num">{html.escape(gap_text(row, lang))}</td>'
+            f"<td>{html.escape(direction_label(row.indicator.higher_is_better, lang))}</td>"
+            f"<td>{status_badge(row.status, lang)}</td></tr>"
+        )
+    lines.append("</tbody></table>")
+    return "".join(lines)
+
+
+def status_legend_html(lang: str, present: set[str]) -> str:
+    """What each badge means, in one line; 'no direction' only when some row has it."""
+    meanings = {
+        ON_TRACK: tr(lang, "kết quả mới nhất đã đạt mức chỉ tiêu 2025 theo chiều tiến bộ",
+                     "the latest result already reaches the 2025 target in the direction that counts"),
+        BEHIND: tr(lang, "còn khoảng cách phải thu hẹp trong năm 2025", "a gap remains to close in 2025"),
+        NO_DATA: tr(lang, "báo cáo chưa có kết quả", "the report gives no result"),
+        PERIODS_DIFFER: tr(lang, "kết quả chỉ cho một phần năm, không so với chỉ tiêu cả năm",
+                           "the result covers part of a year; not compared with a full-year target"),
+        NO_DIRECTION: tr(lang, "danh mục chưa ghi chiều tiến bộ: chỉ nêu chênh lệch",
+                         "the catalogue sets no direction: only the gap is shown"),
+    }
+    shown = [s for s in meanings if s != NO_DIRECTION or s in present]
+    return _TABLE_CSS + " &nbsp; ".join(f"{status_badge(s, lang)} {html.escape(meanings[s])}" for s in shown)

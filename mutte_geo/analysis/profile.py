@@ -1,0 +1,128 @@
+"""A commune's profile: identity, area from its boundary, its 2025 commune, and every indicator.
+
+Codes are always read with their vintage: ``03433`` is the town in 2024 and Bum Tở in 2025.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from mutte_geo.core.formatting import format_plain
+from mutte_geo.core.i18n import NO_DATA, format_date, format_period, kind_label, tr
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.catalogue import CATEGORIES
+from mutte_geo.model.indicators import period_sort_key
+from mutte_geo.model.join import value_text
+from mutte_geo.model.units import parse_qualified_code
+
+REFORM_DATE = dt.date(2025, 7, 1)  # the 2025 communes took effect (Nghị quyết 1670/NQ-UBTVQH15)
+
+
+def successor_label(lang: str) -> str:
+    """'Từ 01/07/2025 thuộc' / 'From 2025-07-01 part of'."""
+    day = format_date(REFORM_DATE, lang)
+    return tr(lang, f"Từ {day} thuộc", f"From {day} part of")
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    vintage: int
+    code: str
+    label: str
+    type_label: str
+    area_km2: float
+    successor: str | None  # 2024 unit: the 2025 commune it became part of
+    predecessors: str  # 2025 unit: the 2024 units it was formed from
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed or pasted: a spreadsheet may have dropped the leading zero.
+
+    >>> normalise_code(" 3448")
+    '03448'
+    """
+    code = code.strip()
+    return "0" + code if len(code) == 4 and code.isdigit() else code
+
+
+def resolve_unit(atlas: Atlas, text: str, default_vintage: int) -> tuple[int, str] | None:
+    """The unit a URL names: ``2025:03433`` (vintage-qualified, as the app writes links) or a
+    bare code read in ``default_vintage``; None if no such unit exists.
+
+    >>> from mutte_geo.model.atlas import Atlas
+    >>> atlas = Atlas.load()
+    >>> resolve_unit(atlas, "2025:03433", 2024), resolve_unit(atlas, "3448", 2024)
+    ((2025, '03433'), (2024, '03448'))
+    >>> resolve_unit(atlas, "2025:03448", 2024) is None
+    True
+    """
+    if ":" in text:
+        try:
+            vintage, code = parse_qualified_code(text)
+        except ValueError:
+            return None
+    else:
+        vintage, code = default_vintage, normalise_code(text)
+    return (vintage, code) if code in atlas.units.get(vintage, {}) else None
+
+
+def unit_summary(atlas: Atlas, vintage: int, code: str, lang: str) -> UnitSummary:
+    unit = atlas.units[vintage][code]
+    area = float(atlas.boundaries(vintage).set_index("code").loc[code, "area_km2"])
+    successor = None
+    if unit.successor_code:
+        new = atlas.units[2025][unit.successor_code]
+        successor = f"{new.label(lang)} ({new.code}, {tr(lang, 'ranh giới 2025', '2025 boundaries')})"
+    return UnitSummary(vintage, code, unit.label(lang), unit.type_label(lang), area, successor, unit.predecessors)
+
+
+def area_text(area_km2: float, lang: str) -> str:
+    return f"{format_plain(area_km2, lang, 2)} km²"
+
+
+def indicator_table(atlas: Atlas, vintage: int, code: str, lang: str, *, include_sensitive: bool = True
+                    ) -> pd.DataFrame:
+    """Every catalogue indicator for one unit: those with values first (newest value first), then one
+    row per missing indicator saying so."""
+    rows = atlas.values[(atlas.values["vintage"] == vintage) & (atlas.values["unit_code"] == code)]
+    present, missing = [], []
+    for ind in atlas.catalogue.values():
+        if ind.sensitive and not include_sensitive:
+            continue
+        mine = rows[rows["indicator"] == ind.id]
+        base = {tr(lang, "Nhóm", "Group"): tr(lang, *CATEGORIES[ind.category]),
+                tr(lang, "Chỉ tiêu", "Indicator"): ind.name(lang)}
+        if mine.empty:
+            missing.append({**base, tr(lang, "Giá trị", "Value"): NO_DATA[lang], tr(lang, "Kỳ", "Period"): "",
+                            tr(lang, "Loại", "Kind"): "", tr(lang, "Tình trạng", "Status"): "",
+                            tr(lang, "Nguồn", "Source"): "", tr(lang, "Ghi chú", "Note"): ""})
+            continue
+        mine = mine.assign(_o=mine["period"].map(period_sort_key)).sort_values("_o", ascending=False)
+        for _, row in mine.iterrows():
+            uncertain = row["status"] == "UNCERTAIN"
+            present.append({
+                **base,
+                tr(lang, "Giá trị", "Value"): value_text(ind, row, lang) + (" *" if uncertain else ""),
+                tr(lang, "Kỳ", "Period"): format_period(row["period"], lang),
+                tr(lang, "Loại", "Kind"): kind_label(row["kind"], lang),
+                tr(lang, "Tình trạng", "Status"): tr(lang, "chưa chắc chắn", "uncertain") if uncertain
+                else tr(lang, "đã kiểm chứng", "verified"),
+                tr(lang, "Nguồn", "Source"): row["source"],
+                tr(lang, "Ghi chú", "Note"): row["note"],
+            })
+    return pd.DataFrame.from_records(present + missing)
+
+
+def missing_indicators(atlas: Atlas, vintage: int, code: str, lang: str, *, include_sensitive: bool = True
+                       ) -> dict[str, list[str]]:
+    """Indicators with no value at all for this unit, by group: what staff should collect."""
+    rows = atlas.values[(atlas.values["vintage"] == vintage) & (atlas.values["unit_code"] == code)]
+    present = set(rows["indicator"])
+    groups: dict[str, list[str]] = {}
+    for ind in atlas.catalogue.values():
+        if ind.id not in present and (include_sensitive or not ind.sensitive):
+            groups.setdefault(tr(lang, *CATEGORIES[ind.category]), []).append(ind.name(lang))
+    return groups

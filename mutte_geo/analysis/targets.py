@@ -1,0 +1,165 @@
+"""The district's 2025 targets (report section II.3) beside the latest result (section I.2.1).
+
+Status rules (direction-aware, catalogue ``higher_is_better``):
+
+- ``on_track``: the latest actual/estimate already reaches the target level in the direction
+  that counts (>= target when higher is better, <= target when lower is better);
+- ``behind``: the latest value has not reached the target yet;
+- ``no_data``: no actual or estimate value for the district;
+- ``periods_differ``: the latest value covers part of a year or is undated while the target is a
+  full year (e.g. grain output of 6 months 2024 against the 2025 annual target); the two are not
+  compared and no gap is given, rather than calling it behind;
+- ``no_direction``: the catalogue gives no direction; the gap is shown, no judgement is made.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from mutte_geo.core.i18n import tr
+from mutte_geo.model.catalogue import CATEGORIES, Catalogue, Indicator
+from mutte_geo.model.indicators import UNDATED, period_sort_key
+from mutte_geo.model.units import DISTRICT_CODE
+
+ON_TRACK = "on_track"
+BEHIND = "behind"
+NO_DATA = "no_data"
+PERIODS_DIFFER = "periods_differ"
+NO_DIRECTION = "no_direction"
+STATUS_LABELS = {
+    ON_TRACK: ("Đúng tiến độ", "On track"),
+    BEHIND: ("Chậm tiến độ", "Behind"),
+    NO_DATA: ("Không có dữ liệu", "No data"),
+    PERIODS_DIFFER: ("Kỳ số liệu khác nhau", "Periods differ"),
+    NO_DIRECTION: ("Không xác định chiều", "No direction"),
+}
+# The report's own headings (section II.3), in report order.
+HEADINGS = ("economy", "infrastructure", "education", "health", "labour_poverty", "culture", "environment")
+TARGET_YEAR = "2025"
+RESULT_KINDS = ("actual", "estimate")
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target beside the latest result; ``gap`` is result minus target (None when not compared)."""
+
+    indicator: Indicator
+    target: float
+    target_period: str
+    target_note: str
+    actual: float | None
+    actual_period: str | None
+    actual_kind: str | None
+    actual_uncertain: bool
+    actual_note: str
+    gap: float | None
+    status: str
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.actual_kind == "estimate"
+
+
+def status_label(status: str, lang: str) -> str:
+    return tr(lang, *STATUS_LABELS[status])
+
+
+def direction_label(higher_is_better: bool | None, lang: str) -> str:
+    if higher_is_better is None:
+        return tr(lang, "Không xác định", "Not set")
+    if higher_is_better:
+        return tr(lang, "↑ Cao hơn là tốt", "↑ Higher is better")
+    return tr(lang, "↓ Thấp hơn là tốt", "↓ Lower is better")
+
+
+def is_full_year(period: str) -> bool:
+    """True for a plain year such as '2024' (not '2024-H1', '2024-Q3', '2024-06' or 'n.d.').
+
+    >>> is_full_year("2024"), is_full_year("2024-H1"), is_full_year("n.d.")
+    (True, False, False)
+    """
+    return period != UNDATED and period.isdigit()
+
+
+def target_status(actual: float | None, target: float, higher_is_better: bool | None, *,
+                  comparable: bool = True) -> str:
+    """Status of one result against its target (see the module docstring).
+
+    >>> target_status(24.08, 21.7, False)
+    'behind'
+    >>> target_status(100, 100, True)
+    'on_track'
+    """
+    if actual is None or math.isnan(actual):
+        return NO_DATA
+    if not comparable:
+        return PERIODS_DIFFER
+    if higher_is_better is None:
+        return NO_DIRECTION
+    gap = round(actual - target, 9)
+    return ON_TRACK if (gap >= 0 if higher_is_better else gap <= 0) else BEHIND
+
+
+def latest_results(values: pd.DataFrame, *, vintage: int = 2024, unit_code: str = DISTRICT_CODE
+                   ) -> dict[str, pd.Series]:
+    """The newest actual or estimate row of one unit for each indicator; an actual wins over an
+    estimate of the same period."""
+    rows = values[(values["unit_code"] == unit_code) & (values["vintage"] == vintage)
+                  & values["kind"].isin(RESULT_KINDS)]
+    order = rows.assign(_p=rows["period"].map(period_sort_key), _a=rows["kind"] == "actual")
+    newest = order.sort_values(["_p", "_a"]).groupby("indicator", sort=False).tail(1)
+    return {row["indicator"]: row for _, row in newest.iterrows()}
+
+
+def latest_result(values: pd.DataFrame, indicator_id: str, *, vintage: int = 2024,
+                  unit_code: str = DISTRICT_CODE) -> pd.Series | None:
+    """The newest actual or estimate row of one indicator, or None."""
+    return latest_results(values[values["indicator"] == indicator_id], vintage=vintage,
+                          unit_code=unit_code).get(indicator_id)
+
+
+def district_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int = 2024,
+                     target_year: str = TARGET_YEAR) -> list[TargetRow]:
+    """Every district target of ``target_year``, in report order, with its latest result and status."""
+    targets = values[(values["unit_code"] == DISTRICT_CODE) & (values["vintage"] == vintage)
+                     & (values["kind"] == "target") & (values["period"] == target_year)]
+    results = latest_results(values, vintage=vintage)
+    rows = []
+    for _, target in targets.iterrows():
+        indicator = catalogue[target["indicator"]]
+        result = results.get(indicator.id)
+        actual = None if result is None else float(result["number"])
+        comparable = result is not None and is_full_year(result["period"]) and is_full_year(target["period"])
+        status = target_status(actual, float(target["number"]), indicator.higher_is_better, comparable=comparable)
+        gap = None if actual is None or status == PERIODS_DIFFER else round(actual - float(target["number"]), 9)
+        rows.append(TargetRow(
+            indicator=indicator,
+            target=float(target["number"]),
+            target_period=target["period"],
+            target_note=target["note"],
+            actual=actual,
+            actual_period=None if result is None else result["period"],
+            actual_kind=None if result is None else result["kind"],
+            actual_uncertain=result is not None and result["status"] == "UNCERTAIN",
+            actual_note="" if result is None else result["note"],
+            gap=gap,
+            status=status,
+        ))
+    return rows
+
+
+def group_by_heading(rows: list[TargetRow]) -> list[tuple[str, list[TargetRow]]]:
+    """Rows under the report's headings in report order; other categories follow, never dropped."""
+    order = list(HEADINGS) + [c for c in CATEGORIES if c not in HEADINGS]
+    groups: dict[str, list[TargetRow]] = {}
+    for row in rows:
+        groups.setdefault(row.indicator.category, []).append(row)
+    return [(c, groups[c]) for c in order if c in groups]
+
+
+def status_counts(rows: list[TargetRow]) -> dict[str, int]:
+    """How many targets have each status, in the order of STATUS_LABELS."""
+    return {s: sum(r.status == s for r in rows) for s in STATUS_LABELS}

@@ -1,0 +1,1 @@
+"""Foundation: errors, paths, language and number formatting. Imports nothing of the package."""

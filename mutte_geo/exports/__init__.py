@@ -1,0 +1,1 @@
+"""Files for users: pictures, report packs, offline HTML, tables and GIS layers."""

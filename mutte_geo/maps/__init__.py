@@ -1,0 +1,1 @@
+"""Rendering: classes and colours, legends, the web map and print layouts."""

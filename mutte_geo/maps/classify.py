@@ -1,0 +1,170 @@
+"""Classes and colours for choropleths, shared by the interactive map and the exports.
+
+Numbers are classed with mapclassify after missing values are removed (mapclassify
+mis-bins NaN). With 14 units ties are common: a scheme that cannot make ``k``
+distinct classes makes fewer and says so.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import mapclassify
+import numpy as np
+import pandas as pd
+from branca.colormap import linear
+
+from mutte_geo.model.catalogue import Indicator
+from mutte_geo.model.reform import derived_value_label
+
+SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "manual")
+SCHEME_LABELS = {
+    "quantiles": ("Phân vị", "Quantiles"),
+    "equal_interval": ("Khoảng đều", "Equal interval"),
+    "natural_breaks": ("Ngắt tự nhiên (Fisher–Jenks)", "Natural breaks (Fisher–Jenks)"),
+    "manual": ("Tự chọn ngưỡng", "Manual breaks"),
+}
+NO_DATA_FILL = "#cfcfcf"
+NO_DATA_EDGE = "#6b6b6b"
+# Okabe–Ito: distinguishable with the common forms of colour-blindness.
+CATEGORY_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+YES_NO_COLORS = {"yes": "#0072B2", "no": "#E69F00"}
+# Flags moved onto the 2025 communes: all / some / none of the former units (see model.reform).
+FLAG_COLORS = {"all": "#0072B2", "some": "#56B4E9", "none": "#E69F00"}
+
+
+@dataclass(frozen=True)
+class ClassBin:
+    """One legend entry: a numeric range (``lower``..``upper``) or a category ``code``."""
+
+    color: str
+    count: int
+    lower: float | None = None
+    upper: float | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Classification:
+    colors: dict[str, str]
+    bins: list[ClassBin]
+    scheme: str
+    k_requested: int
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def k(self) -> int:
+        return len(self.bins)
+
+    def color_of(self, unit_code: str) -> str | None:
+        return self.colors.get(unit_code)
+
+    def note(self, lang: str) -> str:
+        return " ".join(vi if lang == "vi" else en for vi, en in self.notes)
+
+
+def sequential_palette(k: int, higher_is_better: bool | None) -> list[str]:
+    """``k`` colour-blind-safe colours, light to dark.
+
+    Higher-is-better runs yellow (worse) to blue (better); higher-is-worse runs the
+    other way, so blue always means "good". Indicators with no direction use blues.
+
+    >>> sequential_palette(3, True)[0] == sequential_palette(3, False)[-1]
+    True
+    """
+    ramp = getattr(linear, "Blues_09" if higher_is_better is None else "YlGnBu_09")
+    start, stop = 0.15, 1.0
+    steps = [start + (stop - start) * i / max(k - 1, 1) for i in range(k)]
+    colors = [ramp.rgb_hex_str(ramp.vmin + (ramp.vmax - ramp.vmin) * s) for s in steps]
+    return colors[::-1] if higher_is_better is False else colors
+
+
+def classify_numeric(
+    values: pd.Series,
+    *,
+    scheme: str = "quantiles",
+    k: int = 5,
+    higher_is_better: bool | None = None,
+    manual_breaks: list[float] | None = None,
+) -> Classification:
+    """Class numeric ``values`` (indexed by unit code; NaN = no data)."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"Unknown scheme '{scheme}': choose one of {', '.join(SCHEMES)}")
+    y = values.dropna().astype(float)
+    notes: list[tuple[str, str]] = []
+    if y.empty:
+        return Classification({}, [], scheme, k, [("Không đơn vị nào có số liệu.", "No unit has data.")])
+    distinct = int(y.nunique())
+    if scheme == "manual":
+        upper = _manual_bounds(y, manual_breaks or [])
+    elif distinct == 1:
+        upper = np.array([y.iloc[0]])
+    else:
+        upper = _scheme_bounds(y, scheme, k if scheme == "equal_interval" else min(k, distinct))
+        if scheme == "quantiles" and len(upper) < min(k, distinct):
+            # Ties put several quantiles on one value; natural breaks still separate the values.
+            upper = _scheme_bounds(y, "natural_breaks", min(k, distinct))
+            notes.append(("Phân vị trùng nhau do nhiều giá trị bằng nhau: dùng ngắt tự nhiên.",
+                          "Tied values make quantiles coincide: natural breaks used instead."))
+    if scheme != "manual" and len(upper) < k:
+        notes.append((
+            f"Chỉ tạo được {len(upper)} lớp thay vì {k}: số liệu chỉ có {distinct} giá trị khác nhau.",
+            f"Only {len(upper)} classes instead of {k}: the data has only {distinct} distinct values.",
+        ))
+    classes = np.searchsorted(upper, y.to_numpy(), side="left")
+    palette = sequential_palette(len(upper), higher_is_better)
+    lowers = [float(y.min()), *upper[:-1].tolist()]
+    bins = [ClassBin(palette[i], int((classes == i).sum()), lowers[i], float(upper[i])) for i in range(len(upper))]
+    colors = {code: palette[c] for code, c in zip(y.index, classes)}
+    return Classification(colors, bins, scheme, k, notes)
+
+
+def _scheme_bounds(y: pd.Series, scheme: str, k: int) -> np.ndarray:
+    make = {
+        "quantiles": mapclassify.Quantiles,
+        "equal_interval": mapclassify.EqualInterval,
+        "natural_breaks": mapclassify.FisherJenks,
+    }[scheme]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mapclassify warns on ties; we report them ourselves
+        classifier = make(y.to_numpy(), k=k)
+    return np.unique(classifier.bins)
+
+
+def _manual_bounds(y: pd.Series, breaks: list[float]) -> np.ndarray:
+    inner = sorted({float(b) for b in breaks if y.min() <= float(b) < y.max()})
+    return np.array([*inner, float(y.max())])
+
+
+def classify_categories(values: pd.Series, *, yes_no: bool) -> Classification:
+    """One colour per category (yes/no in fixed colours); ``values`` indexed by unit code."""
+    present = values.dropna()
+    present = present[present != ""]
+    if yes_no:
+        order = [c for c in ("yes", "no") if c in set(present)]
+        palette = YES_NO_COLORS
+    else:
+        order = sorted(set(present))
+        palette = {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(order)}
+    bins = [ClassBin(palette[c], int((present == c).sum()), code=c) for c in order]
+    colors = {code: palette[v] for code, v in present.items()}
+    return Classification(colors, bins, "categories", len(order))
+
+
+def classify_derived_categories(values: pd.Series, indicator: Indicator) -> Classification | None:
+    """Classes for a yes/no or category column that holds derived levels or lists; None if it holds none.
+
+    Flag levels get fixed colours (all = yes colour, none = no colour, some between); lists are
+    categories of their own.
+    """
+    present = values.dropna()
+    present = present[present != ""]
+    if not any(derived_value_label(indicator, str(v), "en") is not None for v in present):
+        return None
+    if indicator.value_type != "yes/no":
+        return classify_categories(present, yes_no=False)
+    palette = {**YES_NO_COLORS, **FLAG_COLORS}
+    order = [c for c in ("yes", "all", "some", "none", "no") if c in set(present)]
+    bins = [ClassBin(palette[c], int((present == c).sum()), code=c) for c in order]
+    return Classification({code: palette[v] for code, v in present.items()}, bins, "categories", len(order))

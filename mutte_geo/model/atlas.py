@@ -1,0 +1,111 @@
+"""Everything the app needs, loaded and checked once: units, boundaries, catalogue, values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.core.paths import BOUNDARY_DIR, INDICATOR_DIR, REFERENCE_DIR
+from mutte_geo.model.boundaries import load_boundaries, simplify_coverage
+from mutte_geo.model.catalogue import Catalogue, load_catalogue
+from mutte_geo.model.crosswalk import Crosswalk, load_crosswalk
+from mutte_geo.model.datasetup import verify_installed
+from mutte_geo.model.indicators import UnitsByVintage, load_values, period_sort_key
+from mutte_geo.model.join import value_text
+from mutte_geo.model.provenance import Provenance
+from mutte_geo.model.reform import derive_values, with_derived
+from mutte_geo.model.units import DISTRICT_CODE, VINTAGES, load_units
+
+
+@dataclass(frozen=True, eq=False)
+class Atlas:
+    """Immutable: an atlas with other values is a new instance (:meth:`with_values`), so caches never go stale.
+
+    Boundary layers depend only on units and files, so :meth:`with_values` shares them.
+    """
+
+    catalogue: Catalogue
+    units: UnitsByVintage
+    values: pd.DataFrame
+    provenance: Provenance
+    crosswalk: Crosswalk
+    boundary_dir: Path = BOUNDARY_DIR
+    _layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
+    _web_layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        boundary_dir: Path = BOUNDARY_DIR,
+        reference_dir: Path = REFERENCE_DIR,
+        indicator_dir: Path = INDICATOR_DIR,
+    ) -> Atlas:
+        provenance = verify_installed(boundary_dir)
+        units = {v: load_units(v, reference_dir) for v in VINTAGES}
+        catalogue = load_catalogue(indicator_dir)
+        layers = {v: load_boundaries(v, units[v], boundary_dir) for v in VINTAGES}
+        crosswalk = load_crosswalk(units[2024], units[2025], layers[2024], layers[2025], reference_dir)
+        values = load_values(catalogue, units, indicator_dir)
+        return cls(catalogue, units, derived_values(values, catalogue, crosswalk, units), provenance, crosswalk,
+                   boundary_dir, layers)
+
+    def with_values(self, values: pd.DataFrame) -> Atlas:
+        """The same atlas over other stored values (2024 values moved onto 2025 again)."""
+        return replace(self, values=derived_values(values, self.catalogue, self.crosswalk, self.units))
+
+    def boundaries(self, vintage: int) -> gpd.GeoDataFrame:
+        if vintage not in self._layers:
+            self._layers[vintage] = load_boundaries(vintage, self.units[vintage], self.boundary_dir)
+        return self._layers[vintage]
+
+    def web_layer(self, vintage: int) -> gpd.GeoDataFrame:
+        """Simplified, coordinate-rounded layer for the browser; computed once."""
+        if vintage not in self._web_layers:
+            self._web_layers[vintage] = simplify_coverage(self.boundaries(vintage))
+        return self._web_layers[vintage]
+
+    def attribution(self, vintage: int) -> list[str]:
+        return self.provenance.attribution(vintage)
+
+    def mappable_indicators(self, vintage: int) -> list[str]:
+        """Indicators with at least one commune-level value in ``vintage``."""
+        return self._mappable[vintage]
+
+    @cached_property
+    def _mappable(self) -> dict[int, list[str]]:
+        # Asked once per indicator label on every rerun: computed once per atlas.
+        communes = self.values[self.values["unit_code"] != DISTRICT_CODE]
+        present = communes.groupby("vintage")["indicator"].agg(set).to_dict()
+        return {v: [i for i in self.catalogue if i in present.get(v, set())] for v in self.units}
+
+    def unit_profile(self, vintage: int, code: str, lang: str) -> pd.DataFrame:
+        """Every value held for one unit, with period, kind, source and status."""
+        rows = self.values[(self.values["vintage"] == vintage) & (self.values["unit_code"] == code)]
+        rows = rows.assign(_order=rows["period"].map(period_sort_key)).sort_values(
+            ["indicator", "_order"], ascending=[True, False])
+        records = []
+        for _, row in rows.iterrows():
+            indicator = self.catalogue[row["indicator"]]
+            records.append({
+                tr(lang, "Chỉ tiêu", "Indicator"): indicator.name(lang),
+                tr(lang, "Giá trị", "Value"): value_text(indicator, row, lang),
+                tr(lang, "Kỳ", "Period"): format_period(row["period"], lang),
+                tr(lang, "Loại", "Kind"): kind_label(row["kind"], lang),
+                tr(lang, "Tình trạng", "Status"): tr(lang, "chưa chắc chắn", "uncertain")
+                if row["status"] == "UNCERTAIN" else tr(lang, "đã kiểm chứng", "verified"),
+                tr(lang, "Nguồn", "Source"): row["source"],
+                tr(lang, "Ghi chú", "Note"): row["note"],
+            })
+        return pd.DataFrame.from_records(records)
+
+
+def derived_values(values: pd.DataFrame, catalogue: Catalogue, crosswalk: Crosswalk,
+                   units: UnitsByVintage) -> pd.DataFrame:
+    """``values`` with the 2024 values moved onto the 2025 communes (column derived_from); loaded 2025 values win."""
+    return with_derived(values, derive_values(values, catalogue, crosswalk, units[2024]))

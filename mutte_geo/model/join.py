@@ -1,0 +1,77 @@
+"""Join indicator values to a boundary layer on official codes, never on names."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from mutte_geo.core.i18n import NO_DATA, format_number, format_period, kind_label, tr, yes_no_label
+from mutte_geo.model.catalogue import Indicator
+from mutte_geo.model.indicators import LATEST, select
+from mutte_geo.model.reform import derived_suffix, derived_value_label
+from mutte_geo.model.units import Unit
+
+
+def value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
+    """A value as a reader sees it: number with unit, yes/no or category label; a value moved across
+    the 2025 reform says what it was derived from."""
+    return _bare_value_text(indicator, row, lang) + derived_suffix(row, lang)
+
+
+def _bare_value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
+    derived = derived_value_label(indicator, str(row["value"]), lang)
+    if derived is not None:
+        return derived
+    if indicator.value_type == "yes/no":
+        return yes_no_label(row["value"], lang)
+    if indicator.value_type == "category":
+        return indicator.category_label(row["value"], lang)
+    unit = indicator.unit(lang)
+    number = format_number(row["number"], lang, indicator.decimals)
+    return f"{number} {unit}".strip() if unit != "%" else f"{number}%"
+
+
+def join_indicator(
+    layer: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    *,
+    indicator: Indicator,
+    vintage: int,
+    units: dict[str, Unit],
+    lang: str,
+    period: str = LATEST,
+    kinds: tuple[str, ...] = ("actual", "estimate"),
+) -> gpd.GeoDataFrame:
+    """Every unit of ``layer`` with its value of ``indicator`` (or no data), ready to map.
+
+    Columns: code, name, label, type_label, value, number, value_text, period, period_text,
+    kind, source, note, uncertain, has_data, geometry.
+    """
+    chosen = select(values, indicator=indicator.id, vintage=vintage, period=period, kinds=kinds)
+    out = layer[["code", "geometry"]].copy()
+    out["name"] = [units[c].name_vi for c in out["code"]]
+    out["label"] = [units[c].label(lang) for c in out["code"]]
+    out["type_label"] = [units[c].type_label(lang) for c in out["code"]]
+    matched = chosen.reindex(out["code"])
+    out["has_data"] = matched["value"].notna().to_numpy()
+    out["value"] = matched["value"].to_numpy()
+    out["number"] = pd.to_numeric(matched["number"], errors="coerce").to_numpy()
+    out["period"] = matched["period"].to_numpy()
+    out["kind"] = matched["kind"].to_numpy()
+    out["source"] = matched["source"].fillna("").to_numpy()
+    out["note"] = matched["note"].fillna("").to_numpy()
+    out["uncertain"] = (matched["status"] == "UNCERTAIN").to_numpy()
+    texts, periods = [], []
+    for has, (_, row) in zip(out["has_data"], matched.iterrows()):
+        if not has:
+            texts.append(NO_DATA[lang])
+            periods.append("")
+            continue
+        text = value_text(indicator, row, lang)
+        if row["status"] == "UNCERTAIN":
+            text += tr(lang, " (chưa chắc chắn)", " (uncertain)")
+        texts.append(text)
+        periods.append(f"{format_period(row['period'], lang)} · {kind_label(row['kind'], lang)}")
+    out["value_text"] = texts
+    out["period_text"] = periods
+    return out

@@ -1,0 +1,1 @@
+"""Keeping the data: the value store, file import, the import/edit workflow, accounts."""

@@ -1,0 +1,1 @@
+"""Streamlit glue: the only layer (with app.py and pages/) that imports streamlit."""

@@ -1,0 +1,120 @@
+"""The "Xuất bản đồ" (export map) panel shared by the map and filter pages.
+
+Files are made only when a download button is clicked (deferred ``data`` callables), so the
+panel costs the page nothing until it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import streamlit as st
+
+from mutte_geo.analysis.filters import MATCH, FilterResult
+from mutte_geo.core.i18n import tr
+from mutte_geo.exports.exports import MIME, export_bytes, file_name, report_pack_pdf, report_pack_zip
+from mutte_geo.maps.printmap import DPIS, ORIENTATIONS, PrintOptions, default_subtitle, default_title
+from mutte_geo.maps.view import KINDS, MapRequest, MapView, map_view
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.ui.mappage import indicator_label
+
+FORMAT_LABELS = {
+    "png": ("PNG (ảnh, dán vào Word)", "PNG (image, for Word)"),
+    "pdf": ("PDF (in ấn)", "PDF (print)"),
+    "svg": ("SVG (đồ họa vector)", "SVG (vector graphics)"),
+    "html": ("HTML tương tác (mở không cần mạng)", "Interactive HTML (opens offline)"),
+    "csv": ("Bảng số liệu CSV", "Values table CSV"),
+    "xlsx": ("Bảng số liệu Excel (XLSX)", "Values table Excel (XLSX)"),
+    "geojson": ("Lớp bản đồ GeoJSON", "Map layer GeoJSON"),
+    "gpkg": ("Lớp bản đồ GeoPackage", "Map layer GeoPackage"),
+}
+PAPER_FORMATS = ("png", "pdf", "svg")
+ORIENTATION_LABELS = {"portrait": ("Dọc", "Portrait"), "landscape": ("Ngang", "Landscape")}
+
+
+def export_panel(
+    atlas: Atlas,
+    view: MapView,
+    request: MapRequest,
+    *,
+    highlight: Iterable[str] | None = None,
+    key: str = "export",
+) -> None:
+    """Export controls and download buttons for the map currently shown."""
+    indicator_id, period, kinds = request.indicator_id, request.period, request.kinds
+    vintage, lang = request.vintage, request.lang
+    st.subheader(tr(lang, "Xuất bản đồ", "Export map"))
+    fmt_col, paper_col, orient_col, dpi_col = st.columns(4)
+    fmt = fmt_col.selectbox(tr(lang, "Định dạng", "Format"), list(FORMAT_LABELS), key=f"{key}_format",
+                            format_func=lambda f: tr(lang, *FORMAT_LABELS[f]))
+    on_paper = fmt in PAPER_FORMATS
+    paper = paper_col.selectbox(tr(lang, "Khổ giấy", "Paper"), ["a4", "a3"], format_func=str.upper,
+                                key=f"{key}_paper", disabled=not on_paper)
+    orientation = orient_col.selectbox(tr(lang, "Hướng giấy", "Orientation"), list(ORIENTATIONS),
+                                       key=f"{key}_orientation", disabled=not on_paper,
+                                       format_func=lambda o: tr(lang, *ORIENTATION_LABELS[o]))
+    dpi = dpi_col.selectbox(tr(lang, "Độ phân giải (dpi)", "Resolution (dpi)"), list(DPIS), key=f"{key}_dpi",
+                            disabled=fmt != "png")
+    context = f"{indicator_id}_{period}_{vintage}_{lang}"  # new defaults when the map changes
+    title = st.text_input(tr(lang, "Tiêu đề", "Title"), default_title(atlas, indicator_id, lang),
+                          key=f"{key}_title_{context}")
+    subtitle = st.text_input(tr(lang, "Tiêu đề phụ", "Subtitle"), default_subtitle(period, kinds, vintage, lang),
+                             key=f"{key}_subtitle_{context}")
+    options = PrintOptions(paper, orientation, dpi, title.strip() or None, subtitle,
+                           frozenset(highlight) if highlight is not None else None)
+    name = file_name(indicator_id, vintage, period, fmt)
+    st.download_button(
+        tr(lang, "Tải xuống ", "Download ") + name, data=_deferred(fmt, atlas, view, request, options),
+        file_name=name, mime=MIME[fmt], on_click="ignore", key=f"{key}_download", type="primary",
+    )
+    st.caption(tr(lang, "Bản đồ xuất ra dùng đúng các lớp, màu và chú giải đang hiển thị, kèm nguồn và ghi công "
+                        "ranh giới.",
+                  "The export uses exactly the classes, colours and legend shown, with sources and boundary "
+                  "attribution."))
+    _report_pack(atlas, request, options, key=key)
+
+
+def _deferred(fmt: str, atlas: Atlas, view: MapView, request: MapRequest, options: PrintOptions
+              ) -> Callable[[], bytes]:
+    return lambda: export_bytes(fmt, atlas, view, request=request, options=options)
+
+
+def _report_pack(atlas: Atlas, request: MapRequest, options: PrintOptions, *, key: str) -> None:
+    lang, vintage = request.lang, request.vintage
+    with st.expander(tr(lang, "Bộ bản đồ cho phụ lục báo cáo (nhiều chỉ tiêu)",
+                        "Report pack for an annex (several indicators)")):
+        choices = atlas.mappable_indicators(vintage)
+        chosen = st.multiselect(tr(lang, "Các chỉ tiêu trong bộ bản đồ", "Indicators in the pack"), choices,
+                                default=[request.indicator_id] if request.indicator_id in choices else [],
+                                format_func=lambda i: indicator_label(atlas, i, vintage, lang), key=f"{key}_pack")
+        if not chosen:
+            st.info(tr(lang, "Chọn ít nhất một chỉ tiêu.", "Choose at least one indicator."))
+            return
+        requests = [MapRequest(i, vintage, "latest", ("actual", "estimate"), lang) for i in chosen]
+        pack_options = PrintOptions(options.paper, options.orientation, options.dpi)
+        left, right = st.columns(2)
+        left.download_button(tr(lang, "Tải PDF (bản đồ + bảng số liệu)", "Download PDF (maps + values table)"),
+                             data=lambda: report_pack_pdf(atlas, requests, pack_options),
+                             file_name=f"muongte_v{vintage}_report_pack.pdf", mime=MIME["pack-pdf"],
+                             on_click="ignore", key=f"{key}_pack_pdf")
+        right.download_button(tr(lang, "Tải ZIP ảnh PNG", "Download ZIP of PNGs"),
+                              data=lambda: report_pack_zip(atlas, requests, pack_options),
+                              file_name=f"muongte_v{vintage}_report_pack.zip", mime=MIME["pack-zip"],
+                              on_click="ignore", key=f"{key}_pack_zip")
+        st.caption(tr(lang, "Bộ bản đồ dùng số liệu mới nhất của mỗi đơn vị và cách phân lớp mặc định (phân vị).",
+                      "The pack uses each unit's latest value and the default classes (quantiles)."))
+
+
+def filter_export_panel(atlas: Atlas, result: FilterResult, *, vintage: int, lang: str) -> None:
+    """The export panel of the filter page: the first condition's indicator, matching units outlined."""
+    conditions = result.criteria.conditions
+    if not conditions:
+        return
+    criteria = result.criteria
+    indicator_id = conditions[0].indicator
+    request = MapRequest(indicator_id, vintage, criteria.period, KINDS.get(criteria.kind, KINDS["actual"]), lang)
+    export_panel(atlas, map_view(atlas, request), request, highlight=result.codes(MATCH), key="filter_export")
+    st.caption(tr(lang, "Bản đồ xuất tô màu theo chỉ tiêu của điều kiện thứ nhất; các đơn vị thỏa mãn có viền đậm, "
+                        "các đơn vị khác mờ đi.",
+                  "The exported map is coloured by the first condition's indicator; matching units have a bold "
+                  "outline, the others are faded."))

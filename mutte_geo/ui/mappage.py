@@ -1,0 +1,45 @@
+"""Helpers for the map page that need no browser: indicator choices and district callouts."""
+
+from __future__ import annotations
+
+from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.catalogue import CATEGORIES
+from mutte_geo.model.indicators import period_sort_key
+from mutte_geo.model.join import value_text
+from mutte_geo.model.units import DISTRICT_CODE
+
+
+def indicator_choices(atlas: Atlas, vintage: int) -> list[str]:
+    """All catalogue indicators, those with commune values first, each group in catalogue order."""
+    mappable = set(atlas.mappable_indicators(vintage))
+    order = list(CATEGORIES)
+    ids = list(atlas.catalogue)
+    return sorted(ids, key=lambda i: (i not in mappable, order.index(atlas.catalogue[i].category), ids.index(i)))
+
+
+def indicator_label(atlas: Atlas, indicator_id: str, vintage: int, lang: str) -> str:
+    indicator = atlas.catalogue[indicator_id]
+    group = CATEGORIES[indicator.category][0 if lang == "vi" else 1]
+    label = f"{indicator.name(lang)} · {group}"
+    if indicator_id not in atlas.mappable_indicators(vintage):
+        label += tr(lang, " (chỉ có số liệu toàn huyện)", " (district figure only)")
+    return label
+
+
+def district_values(atlas: Atlas, indicator_id: str, lang: str) -> list[str]:
+    """The district-wide figures of an indicator, as sentences, newest first."""
+    indicator = atlas.catalogue[indicator_id]
+    rows = atlas.values[(atlas.values["indicator"] == indicator_id) & (atlas.values["unit_code"] == DISTRICT_CODE)]
+    rows = rows.assign(_o=rows["period"].map(period_sort_key)).sort_values("_o", ascending=False)
+    lines = []
+    for _, row in rows.iterrows():
+        line = (f"{format_period(row['period'], lang)} ({kind_label(row['kind'], lang)}): "
+                f"**{value_text(indicator, row, lang)}**")
+        if row["status"] == "UNCERTAIN":
+            line += tr(lang, " — chưa chắc chắn", " — uncertain")
+        lines.append(line)
+    return lines
+
+
+DEFAULT_INDICATOR = "population"

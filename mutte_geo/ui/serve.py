@@ -1,0 +1,50 @@
+"""Start the app: ``python -m mutte_geo.ui.serve [streamlit options]`` (what `make run` calls).
+
+Streamlit treats a top-level ``pages/`` folder as its legacy multipage layout until the main
+script has called ``st.navigation`` once in the process. A first visitor who opens a page URL
+directly (a bookmarked filter, a profile link) would get that page alone, without app.py's
+navigation and language and boundary switches. Declaring the app as ``st.navigation``-based
+before the server starts avoids that.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import time
+import urllib.request
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+from mutte_geo.core.paths import PROJECT_ROOT
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_healthy(url: str, *, timeout: float = 60) -> None:
+    """Wait until the Streamlit server at ``url`` answers its health check."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the app at {url} did not start within {timeout:.0f} s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *(sys.argv[1:] if argv is None else argv)]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()
