@@ -11,7 +11,6 @@ from mutte_geo.analysis.filters import (
     QUESTIONS,
     UNKNOWN,
     Criteria,
-    CriteriaError,
     choices_for,
     code_text,
     describe_criteria,
@@ -19,6 +18,7 @@ from mutte_geo.analysis.filters import (
     ops_for,
 )
 from mutte_geo.analysis.filterurl import FILTER_KEYS, decode_query, encode_query
+from mutte_geo.core.errors import CriteriaError
 from mutte_geo.core.i18n import format_period, tr
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.maps.filtermap import filter_map

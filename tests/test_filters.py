@@ -14,12 +14,12 @@ from mutte_geo.analysis.filters import (
     UNKNOWN,
     Condition,
     Criteria,
-    CriteriaError,
     combine,
     condition_outcome,
     describe_criteria,
     evaluate,
 )
+from mutte_geo.core.errors import CriteriaError
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Indicator

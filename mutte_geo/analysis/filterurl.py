@@ -18,7 +18,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from mutte_geo.analysis.filters import CHOICE_OPS, NUMBER_OPS, Condition, Criteria, CriteriaError, check_criteria
+from mutte_geo.analysis.filters import CHOICE_OPS, NUMBER_OPS, Condition, Criteria, check_criteria
+from mutte_geo.core.errors import CriteriaError
 from mutte_geo.model.catalogue import Catalogue
 from mutte_geo.model.indicators import LATEST
 from mutte_geo.model.units import VINTAGES
@@ -62,10 +63,6 @@ def encode_query(criteria: Criteria, vintage: int) -> dict[str, str]:
 def _encode_condition(condition: Condition) -> str:
     args = [format_float(n) for n in condition.numbers] + list(condition.codes)
     return ":".join([condition.indicator, condition.op, *([",".join(args)] if args else [])])
-
-
-def has_filter(params: Mapping[str, str]) -> bool:
-    return any(k in params for k in FILTER_KEYS)
 
 
 def decode_query(params: Mapping[str, str], catalogue: Catalogue) -> FilterLink:

@@ -17,6 +17,21 @@ class BoundaryError(AtlasError):
     """A boundary layer does not hold the expected units or valid shapes."""
 
 
+class ExportError(AtlasError):
+    """A request that cannot be exported (unknown indicator, period, format, paper ...)."""
+
+
+class CriteriaError(AtlasError):
+    """Filter criteria that cannot be evaluated; ``problems`` holds (Vietnamese, English) reasons."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(en for _, en in problems))
+
+    def describe(self, lang: str) -> list[str]:
+        return [vi if lang == "vi" else en for vi, en in self.problems]
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in an input file, located as precisely as possible."""

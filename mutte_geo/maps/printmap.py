@@ -32,6 +32,7 @@ from matplotlib.patches import Patch, Polygon
 from matplotlib.transforms import Bbox
 from matplotlib_scalebar.scalebar import ScaleBar
 
+from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import format_date, format_period, kind_label, tr
 from mutte_geo.maps.classify import NO_DATA_EDGE, NO_DATA_FILL
 from mutte_geo.maps.legend import legend_title
@@ -80,11 +81,11 @@ class PrintOptions:
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS_MM:
-            raise ValueError(f"Unknown paper '{self.paper}': choose one of {', '.join(PAPERS_MM)}")
+            raise ExportError(f"Unknown paper '{self.paper}': choose one of {', '.join(PAPERS_MM)}")
         if self.orientation not in ORIENTATIONS:
-            raise ValueError(f"Unknown orientation '{self.orientation}': choose one of {', '.join(ORIENTATIONS)}")
+            raise ExportError(f"Unknown orientation '{self.orientation}': choose one of {', '.join(ORIENTATIONS)}")
         if self.dpi not in DPIS:
-            raise ValueError(f"Unsupported dpi {self.dpi}: choose one of {', '.join(map(str, DPIS))}")
+            raise ExportError(f"Unsupported dpi {self.dpi}: choose one of {', '.join(map(str, DPIS))}")
 
     @property
     def size_mm(self) -> tuple[float, float]:
