@@ -154,22 +154,13 @@ def server_side(name: str, runs: int) -> None:
 
 
 def exports(runs: int) -> None:
-    """PNG/PDF export time with the export helper's own timer (A4 at 300 dpi, warm atlas)."""
-    try:
-        from mutte_geo.exports.exports import timed_map_export
-        from mutte_geo.model.atlas import Atlas
-    except ImportError:
-        print("  export: n/a (export not available)")
-        record("district", "PNG/PDF export", None, None, "n/a (export not available)")
-        return
+    """PNG/PDF export time (A4 at 300 dpi, warm atlas), timed by bench.exporttime."""
+    from bench.exporttime import timed_map_export
+    from mutte_geo.model.atlas import Atlas
+
     atlas = Atlas.load()
     for fmt in ("png", "pdf"):
-        try:
-            seconds = [timed_map_export(atlas, "population", fmt=fmt)[0] for _ in range(max(3, runs // 2))]
-        except Exception as exc:  # another helper's module may be mid-edit
-            print(f"  {fmt} export failed: {exc}")
-            record("district", f"{fmt.upper()} export", None, None, f"n/a ({type(exc).__name__})")
-            continue
+        seconds = [timed_map_export(atlas, "population", fmt=fmt)[0] for _ in range(max(3, runs // 2))]
         record("district", f"{fmt.upper()} export (A4, 300 dpi)", statistics.median(seconds) * 1000, None, "ms")
 
 

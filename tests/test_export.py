@@ -19,13 +19,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from mutte_geo.cli.cli import main
-from mutte_geo.exports.exports import (
-    export_bytes,
-    file_name,
-    report_pack_pdf,
-    report_pack_zip,
-    standalone_html,
-)
+from mutte_geo.core.errors import ExportError
+from mutte_geo.exports.formats import export_bytes, file_name
+from mutte_geo.exports.offline_html import standalone_html
+from mutte_geo.exports.pack import report_pack_pdf, report_pack_zip
 from mutte_geo.maps.classify import NO_DATA_FILL
 from mutte_geo.maps.printmap import PrintOptions, map_figure
 from mutte_geo.maps.view import MapRequest, map_view
@@ -93,9 +90,9 @@ def test_png_300_dpi_is_twice_the_150_dpi_size():  # type: ignore[no-untyped-def
 
 
 def test_bad_print_options_are_refused():  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError, match="paper"):
+    with pytest.raises(ExportError, match="paper"):
         PrintOptions(paper="letter")
-    with pytest.raises(ValueError, match="dpi"):
+    with pytest.raises(ExportError, match="dpi"):
         PrintOptions(dpi=96)
 
 

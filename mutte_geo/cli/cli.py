@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     install.add_argument("--source", type=Path, default=DEFAULT_SHARED_DIR,
                          help="folder holding data/boundaries and data/reference (default ../shared)")
     commands.add_parser("check", help="validate the installed data and print a short report")
-    from mutte_geo.exports.exports import add_export_parser
+    from mutte_geo.cli.export import add_export_parser
 
     add_export_parser(commands)
     from mutte_geo.cli.importcli import add_import_parser
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_import(args)
         if args.command == "export":
-            from mutte_geo.exports.exports import run_export
+            from mutte_geo.cli.export import run_export
 
             return run_export(args)
         if args.command == "install-data":

@@ -6,9 +6,13 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mutte_geo.model.indicators import UnitsByVintage
 
 
-def add_import_parser(commands) -> None:  # type: ignore[no-untyped-def]
+def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("import", help="check a CSV/XLSX file of indicator values and write it to the store, "
                                  "or check a boundary file (GeoJSON, GeoPackage, zipped Shapefile)")
     parser.add_argument("file", type=Path)
@@ -23,7 +27,7 @@ def add_import_parser(commands) -> None:  # type: ignore[no-untyped-def]
     parser.add_argument("--database", default=None, help="store URL (default MUTTE_DATABASE_URL or the SQLite file)")
 
 
-def _import_boundaries(data: bytes, args: argparse.Namespace, units: dict) -> int:  # type: ignore[type-arg]
+def _import_boundaries(data: bytes, args: argparse.Namespace, units: UnitsByVintage) -> int:
     """A boundary file: the check report; unless --dry-run, the clean layer under data/store/."""
     from mutte_geo.core.i18n import tr
     from mutte_geo.core.paths import DATA_DIR

@@ -11,7 +11,6 @@ BOUNDARY_DIR = DATA_DIR / "boundaries"
 REFERENCE_DIR = DATA_DIR / "reference"
 INDICATOR_DIR = DATA_DIR / "indicators"
 STATIC_DIR = PROJECT_ROOT / "static"
-VENDOR_DIR = STATIC_DIR / "vendor"
 DEFAULT_SHARED_DIR = PROJECT_ROOT.parent / "shared"
 
 
