@@ -18,7 +18,7 @@ from mutte_geo.maps.comparemap import (
 from mutte_geo.maps.legend import legend_title
 from mutte_geo.maps.view import legend_note
 from mutte_geo.maps.webmap import choropleth_map, legend_html
-from mutte_geo.model.indicators import LATEST
+from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.mappage import DEFAULT_INDICATOR
@@ -47,11 +47,11 @@ indicator_id = c1.selectbox(
     format_func=lambda i: atlas.catalogue[i].name(lang), key="compare_indicator",
 )
 kind_choice = c2.radio(
-    tr(lang, "Loại số liệu", "Kind of value"), ["actual", "target"], horizontal=True, key="compare_kind",
+    tr(lang, "Loại số liệu", "Kind of value"), list(KIND_CHOICES), horizontal=True, key="compare_kind",
     format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
     else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
 )
-kinds = ("actual", "estimate") if kind_choice == "actual" else ("target",)
+kinds = kinds_of(kind_choice)
 period = c3.selectbox(
     tr(lang, "Kỳ", "Period"), compare_periods(atlas, indicator_id, kinds), key="compare_period",
     format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST

@@ -16,9 +16,10 @@ from enum import Enum
 
 import pandas as pd
 
+from mutte_geo.core.errors import CriteriaError
 from mutte_geo.core.i18n import format_number, format_period, tr, yes_no_label
 from mutte_geo.model.catalogue import Catalogue, Indicator
-from mutte_geo.model.indicators import LATEST, YES_NO, is_valid_period, select
+from mutte_geo.model.indicators import KIND_CHOICES, LATEST, YES_NO, is_valid_period, kinds_of, select
 from mutte_geo.model.join import value_text
 from mutte_geo.model.units import Unit
 
@@ -41,7 +42,6 @@ OP_LABELS = {
     "no_data": ("không có số liệu", "has no data"),
 }
 COMBINES = ("and", "or")
-KIND_CHOICES = {"actual": ("actual", "estimate"), "target": ("target",)}
 
 
 class Outcome(Enum):
@@ -58,15 +58,6 @@ OUTCOME_LABELS = {
 }
 
 
-class CriteriaError(ValueError):
-    """Criteria that cannot be evaluated; ``problems`` holds (Vietnamese, English) reasons."""
-
-    def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(en for _, en in problems))
-
-    def describe(self, lang: str) -> list[str]:
-        return [tr(lang, vi, en) for vi, en in self.problems]
 
 
 @dataclass(frozen=True)
@@ -268,7 +259,7 @@ def evaluate(
 ) -> FilterResult:
     """Evaluate ``criteria`` for every unit of ``vintage`` (``units`` keyed by code)."""
     check_criteria(criteria, catalogue)
-    kinds = KIND_CHOICES[criteria.kind]
+    kinds = kinds_of(criteria.kind)
     chosen = []
     missing = []
     for condition in criteria.conditions:

@@ -16,7 +16,7 @@ from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import CATEGORIES
 from mutte_geo.model.indicators import period_sort_key
 from mutte_geo.model.join import value_text
-from mutte_geo.model.units import parse_qualified_code
+from mutte_geo.model.units import normalise_code, parse_qualified_code
 
 REFORM_DATE = dt.date(2025, 7, 1)  # the 2025 communes took effect (Nghị quyết 1670/NQ-UBTVQH15)
 
@@ -36,16 +36,6 @@ class UnitSummary:
     area_km2: float
     successor: str | None  # 2024 unit: the 2025 commune it became part of
     predecessors: str  # 2025 unit: the 2024 units it was formed from
-
-
-def normalise_code(code: str) -> str:
-    """A code as typed or pasted: a spreadsheet may have dropped the leading zero.
-
-    >>> normalise_code(" 3448")
-    '03448'
-    """
-    code = code.strip()
-    return "0" + code if len(code) == 4 and code.isdigit() else code
 
 
 def resolve_unit(atlas: Atlas, text: str, default_vintage: int) -> tuple[int, str] | None:

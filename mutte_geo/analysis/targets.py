@@ -21,7 +21,7 @@ import pandas as pd
 
 from mutte_geo.core.i18n import tr
 from mutte_geo.model.catalogue import CATEGORIES, Catalogue, Indicator
-from mutte_geo.model.indicators import UNDATED, period_sort_key
+from mutte_geo.model.indicators import RESULT_KINDS, UNDATED, period_sort_key
 from mutte_geo.model.units import DISTRICT_CODE
 
 ON_TRACK = "on_track"
@@ -39,7 +39,6 @@ STATUS_LABELS = {
 # The report's own headings (section II.3), in report order.
 HEADINGS = ("economy", "infrastructure", "education", "health", "labour_poverty", "culture", "environment")
 TARGET_YEAR = "2025"
-RESULT_KINDS = ("actual", "estimate")
 
 
 @dataclass(frozen=True)
@@ -112,13 +111,6 @@ def latest_results(values: pd.DataFrame, *, vintage: int = 2024, unit_code: str 
     order = rows.assign(_p=rows["period"].map(period_sort_key), _a=rows["kind"] == "actual")
     newest = order.sort_values(["_p", "_a"]).groupby("indicator", sort=False).tail(1)
     return {row["indicator"]: row for _, row in newest.iterrows()}
-
-
-def latest_result(values: pd.DataFrame, indicator_id: str, *, vintage: int = 2024,
-                  unit_code: str = DISTRICT_CODE) -> pd.Series | None:
-    """The newest actual or estimate row of one indicator, or None."""
-    return latest_results(values[values["indicator"] == indicator_id], vintage=vintage,
-                          unit_code=unit_code).get(indicator_id)
 
 
 def district_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int = 2024,

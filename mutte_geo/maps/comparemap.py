@@ -35,7 +35,7 @@ def compare_periods(atlas: Atlas, indicator_id: str, kinds: tuple[str, ...]) -> 
 
 
 def compare_views(
-    atlas: Atlas, indicator_id: str, *, lang: str, period: str = LATEST, kinds: tuple[str, ...] = ("actual", "estimate")
+    atlas: Atlas, indicator_id: str, *, lang: str, period: str, kinds: tuple[str, ...]
 ) -> dict[int, MapView]:
     """The same indicator, period and kinds on both vintages (each map with its own classes)."""
     return {v: map_view(atlas, MapRequest(indicator_id, v, period, kinds, lang)) for v in (2024, 2025)}

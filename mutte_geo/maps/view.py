@@ -11,12 +11,9 @@ from mutte_geo.maps.classify import Classification, classify_categories, classif
 from mutte_geo.maps.legend import LegendEntry, derived_legend_entries, legend_entries
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.crosswalk import mark_reaching_outside
-from mutte_geo.model.indicators import LATEST, period_sort_key
+from mutte_geo.model.indicators import LATEST, RESULT_KINDS, period_sort_key
 from mutte_geo.model.join import join_indicator
 from mutte_geo.model.units import DISTRICT_CODE
-
-# What the "kind of value" choice of the map page selects.
-KINDS = {"actual": ("actual", "estimate"), "target": ("target",)}
 
 
 @dataclass(frozen=True)
@@ -30,7 +27,7 @@ class MapRequest:
     indicator_id: str
     vintage: int = 2024
     period: str = LATEST
-    kinds: tuple[str, ...] = KINDS["actual"]
+    kinds: tuple[str, ...] = RESULT_KINDS
     lang: str = "vi"
     scheme: str = "quantiles"
     k: int = 5

@@ -10,7 +10,7 @@ import shapely
 from mutte_geo.core.errors import BoundaryError
 from mutte_geo.core.paths import BOUNDARY_DIR, user_boundary_file
 from mutte_geo.model.datasetup import FIX_HINT, verify_installed
-from mutte_geo.model.units import Unit
+from mutte_geo.model.units import Unit, normalise_code
 
 DEFAULT_FILES = {2024: "communes_2024.geojson", 2025: "communes_2025.geojson"}
 CODE_FIELDS = ("gso_code", "gso_code_2025", "ma_xa", "code")
@@ -46,7 +46,7 @@ def read_boundaries(path: Path, units: dict[str, Unit]) -> gpd.GeoDataFrame:
     field = next((f for f in CODE_FIELDS if f in layer.columns), None)
     if field is None:
         raise BoundaryError(f"{path} has no commune code column (expected one of {', '.join(CODE_FIELDS)}).")
-    codes = layer[field].astype(str).str.strip().str.zfill(5)
+    codes = layer[field].astype(str).map(normalise_code)
     unknown = sorted(set(codes) - set(units))
     missing = sorted(set(units) - set(codes))
     repeated = sorted(set(codes[codes.duplicated()]))

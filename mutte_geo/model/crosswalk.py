@@ -18,7 +18,7 @@ import shapely
 from mutte_geo.core.errors import Problem, ValidationError
 from mutte_geo.core.paths import REFERENCE_DIR
 from mutte_geo.model.boundaries import DISTRICT_LAEA
-from mutte_geo.model.units import Unit, qualified_code
+from mutte_geo.model.units import Unit, normalise_code, qualified_code
 
 CROSSWALK_FILE = "units_2024.csv"
 # Share of a unit's area that may fall outside its 2025 commune (edge noise between the two layers).
@@ -75,7 +75,7 @@ def read_links(path: Path) -> tuple[dict[str, str], list[Problem]]:
         return {}, problems
     links: dict[str, str] = {}
     for row_no, row in enumerate(table.to_dict("records"), start=2):
-        code, successor = row["gso_code"].strip().zfill(5), row["unit_2025_code"].strip()
+        code, successor = normalise_code(row["gso_code"]), normalise_code(row["unit_2025_code"])
         if code in links:
             problems.append(Problem(path.name, row_no, "gso_code", f"mã {code} xuất hiện hai lần",
                                     f"code {code} appears twice"))
@@ -84,7 +84,7 @@ def read_links(path: Path) -> tuple[dict[str, str], list[Problem]]:
             problems.append(Problem(path.name, row_no, "unit_2025_code", f"đơn vị {code} chưa có xã 2025",
                                     f"unit {code} has no 2025 commune"))
             continue
-        links[code] = successor.zfill(5)
+        links[code] = successor
     return links, problems
 
 

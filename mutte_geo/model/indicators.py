@@ -15,7 +15,7 @@ import pandas as pd
 from mutte_geo.core.errors import Problem, ValidationError
 from mutte_geo.core.paths import INDICATOR_DIR
 from mutte_geo.model.catalogue import Catalogue
-from mutte_geo.model.units import DISTRICT_CODE, Unit
+from mutte_geo.model.units import DISTRICT_CODE, Unit, normalise_code
 
 COLUMNS = ("vintage", "unit_code", "indicator", "period", "kind", "value", "status", "source", "note")
 REQUIRED = ("unit_code", "indicator", "period", "kind", "value", "source")
@@ -28,6 +28,18 @@ NOT_VALUE_FILES = ("catalogue.csv", "categories.csv")
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$")
 
 UnitsByVintage = dict[int, dict[str, Unit]]
+# What a "kind of value" choice selects: results (the actual figure, else the estimate) or plan targets.
+KIND_CHOICES: dict[str, tuple[str, ...]] = {"actual": ("actual", "estimate"), "target": ("target",)}
+RESULT_KINDS = KIND_CHOICES["actual"]
+
+
+def kinds_of(choice: str) -> tuple[str, ...]:
+    """The stored kinds that a "kind of value" choice selects, in order of preference.
+
+    >>> kinds_of("actual"), kinds_of("target")
+    (('actual', 'estimate'), ('target',))
+    """
+    return KIND_CHOICES[choice]
 
 
 def period_sort_key(period: str) -> tuple[int, int]:
@@ -79,9 +91,7 @@ def validate_table(
         if vintage not in units:
             bad("vintage", f"năm ranh giới '{vintage_text}' không hợp lệ (2024 hoặc 2025)",
                 f"boundary vintage '{vintage_text}' must be 2024 or 2025")
-        code = row["unit_code"]
-        if re.fullmatch(r"\d{4}", code):
-            code = "0" + code  # a spreadsheet dropped the leading zero
+        code = normalise_code(row["unit_code"])
         if vintage in units and code not in units[vintage] and not (vintage == 2024 and code == DISTRICT_CODE):
             bad("unit_code", f"mã đơn vị '{code}' không có trong danh mục năm {vintage}",
                 f"unit code '{code}' is not a {vintage} unit (5-digit commune code, or 107 for the district)")
@@ -173,17 +183,9 @@ def load_values(
     return values
 
 
-def periods_of(values: pd.DataFrame, indicator: str, vintage: int, kind: str | None = None) -> list[str]:
-    """Periods that hold values of ``indicator``, newest first."""
-    rows = values[(values["indicator"] == indicator) & (values["vintage"] == vintage)]
-    if kind is not None:
-        rows = rows[rows["kind"] == kind]
-    return sorted(set(rows["period"]), key=period_sort_key, reverse=True)
-
-
 def select(
     values: pd.DataFrame, *, indicator: str, vintage: int, period: str = LATEST,
-    kinds: tuple[str, ...] = ("actual", "estimate"),
+    kinds: tuple[str, ...] = RESULT_KINDS,
 ) -> pd.DataFrame:
     """One value per unit (commune rows only), indexed by unit code.
 

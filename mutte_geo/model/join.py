@@ -7,7 +7,7 @@ import pandas as pd
 
 from mutte_geo.core.i18n import NO_DATA, format_number, format_period, kind_label, tr, yes_no_label
 from mutte_geo.model.catalogue import Indicator
-from mutte_geo.model.indicators import LATEST, select
+from mutte_geo.model.indicators import select
 from mutte_geo.model.reform import derived_suffix, derived_value_label
 from mutte_geo.model.units import Unit
 
@@ -39,8 +39,8 @@ def join_indicator(
     vintage: int,
     units: dict[str, Unit],
     lang: str,
-    period: str = LATEST,
-    kinds: tuple[str, ...] = ("actual", "estimate"),
+    period: str,
+    kinds: tuple[str, ...],
 ) -> gpd.GeoDataFrame:
     """Every unit of ``layer`` with its value of ``indicator`` (or no data), ready to map.
 

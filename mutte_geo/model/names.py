@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from mutte_geo.model.units import DISTRICT_CODE, TOWN_TYPE, Unit
+from mutte_geo.model.units import DISTRICT_CODE, TOWN_TYPE, Unit, normalise_code
 
 # Folded prefixes and the unit type they name (None: the district).
 _PREFIXES: tuple[tuple[str, str | None], ...] = (
@@ -61,7 +61,7 @@ def match_unit(text: str, units: dict[str, Unit], *, allow_district: bool = True
     """
     raw = unicodedata.normalize("NFC", text).strip()
     if re.fullmatch(r"\d{1,5}", raw):
-        code = raw.zfill(5) if len(raw) >= 4 else raw
+        code = normalise_code(raw)
         if code in units or (allow_district and code == DISTRICT_CODE):
             return NameMatch(code)
         return NameMatch(None, f"mã đơn vị '{raw}' không có trong danh mục",

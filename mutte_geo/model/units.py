@@ -29,11 +29,6 @@ class Unit:
     successor_code: str | None
     predecessors: str
 
-    @property
-    def key(self) -> str:
-        """Vintage-qualified code, e.g. ``2024:03433``."""
-        return f"{self.vintage}:{self.code}"
-
     def label(self, lang: str) -> str:
         """Full name with its type: 'Thị trấn Mường Tè' / 'Mường Tè town'."""
         if lang == "vi":
@@ -67,6 +62,18 @@ def load_units(vintage: int, reference_dir: Path = REFERENCE_DIR) -> dict[str, U
     return units
 
 
+def normalise_code(text: str) -> str:
+    """A unit code as typed, pasted or read from a file: trimmed, and a 4-digit code (a spreadsheet
+    dropped its leading zero) back to 5 digits. Anything else is left as written, so the district's
+    ``107`` stays ``107`` and an unknown code is reported as the user wrote it.
+
+    >>> normalise_code(" 3448"), normalise_code("03448"), normalise_code("107"), normalise_code("Pa Ủ")
+    ('03448', '03448', '107', 'Pa Ủ')
+    """
+    text = text.strip()
+    return "0" + text if len(text) == 4 and text.isdigit() else text
+
+
 def qualified_code(vintage: int, code: str) -> str:
     """A unit code qualified by its boundary vintage, for storage, URLs and exports.
 
@@ -92,9 +99,9 @@ def parse_qualified_code(text: str) -> tuple[int, str]:
     vintage_text, sep, code = text.partition(":")
     if not sep:
         raise ValueError(f"'{text}' is not vintage-qualified: write 2024:{text} or 2025:{text}")
-    code = code.strip()
+    code = normalise_code(code)
     if not (vintage_text.strip().isdigit() and int(vintage_text) in VINTAGES):
         raise ValueError(f"'{text}': vintage must be one of {VINTAGES}")
     if not code.isdigit() or len(code) > 5:
         raise ValueError(f"'{text}': the code must be up to 5 digits")
-    return int(vintage_text), code.zfill(5)
+    return int(vintage_text), code

@@ -182,7 +182,7 @@ def _match(layer: gpd.GeoDataFrame, units: dict[str, Unit], bad) -> list[str] | 
     codes = []
     for row, value in enumerate(layer[field_name].astype(str), start=1):
         text = value.strip()
-        match = match_unit(text.zfill(5) if code_field and text.isdigit() else text, units, allow_district=False)
+        match = match_unit(text, units, allow_district=False)
         if match.code is None:
             bad(match.reason_vi, match.reason_en, row, field_name)
             codes.append("")

@@ -12,10 +12,12 @@ import streamlit as st
 
 from mutte_geo.analysis.filters import MATCH, FilterResult
 from mutte_geo.core.i18n import tr
-from mutte_geo.exports.exports import MIME, export_bytes, file_name, report_pack_pdf, report_pack_zip
+from mutte_geo.exports.formats import MIME, export_bytes, file_name
+from mutte_geo.exports.pack import report_pack_pdf, report_pack_zip
 from mutte_geo.maps.printmap import DPIS, ORIENTATIONS, PrintOptions, default_subtitle, default_title
-from mutte_geo.maps.view import KINDS, MapRequest, MapView, map_view
+from mutte_geo.maps.view import MapRequest, MapView, map_view
 from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.indicators import LATEST, RESULT_KINDS, kinds_of
 from mutte_geo.ui.mappage import indicator_label
 
 FORMAT_LABELS = {
@@ -90,7 +92,7 @@ def _report_pack(atlas: Atlas, request: MapRequest, options: PrintOptions, *, ke
         if not chosen:
             st.info(tr(lang, "Chọn ít nhất một chỉ tiêu.", "Choose at least one indicator."))
             return
-        requests = [MapRequest(i, vintage, "latest", ("actual", "estimate"), lang) for i in chosen]
+        requests = [MapRequest(i, vintage, LATEST, RESULT_KINDS, lang) for i in chosen]
         pack_options = PrintOptions(options.paper, options.orientation, options.dpi)
         left, right = st.columns(2)
         left.download_button(tr(lang, "Tải PDF (bản đồ + bảng số liệu)", "Download PDF (maps + values table)"),
@@ -112,7 +114,7 @@ def filter_export_panel(atlas: Atlas, result: FilterResult, *, vintage: int, lan
         return
     criteria = result.criteria
     indicator_id = conditions[0].indicator
-    request = MapRequest(indicator_id, vintage, criteria.period, KINDS.get(criteria.kind, KINDS["actual"]), lang)
+    request = MapRequest(indicator_id, vintage, criteria.period, kinds_of(criteria.kind), lang)
     export_panel(atlas, map_view(atlas, request), request, highlight=result.codes(MATCH), key="filter_export")
     st.caption(tr(lang, "Bản đồ xuất tô màu theo chỉ tiêu của điều kiện thứ nhất; các đơn vị thỏa mãn có viền đậm, "
                         "các đơn vị khác mờ đi.",
