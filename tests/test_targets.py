@@ -15,7 +15,7 @@ from mutte_geo.analysis.targets import (
     TargetRow,
     district_targets,
     group_by_heading,
-    latest_result,
+    latest_results,
     status_counts,
     target_status,
 )
@@ -119,9 +119,9 @@ def test_latest_result_prefers_newer_period_then_actual_over_estimate(atlas: Atl
         {**base, "period": "2024", "kind": "actual", "value": "66.8", "number": 66.8},
         {**base, "period": "2025", "kind": "target", "value": "68.5", "number": 68.5},
     ])
-    latest = latest_result(values, "forest_cover")
-    assert latest is not None and latest["number"] == 66.8 and latest["kind"] == "actual"
-    assert latest_result(values.iloc[:2], "forest_cover")["kind"] == "estimate"  # type: ignore[index]
-    assert latest_result(values.iloc[3:], "forest_cover") is None
+    latest = latest_results(values)["forest_cover"]
+    assert latest["number"] == 66.8 and latest["kind"] == "actual"
+    assert latest_results(values.iloc[:2])["forest_cover"]["kind"] == "estimate"
+    assert "forest_cover" not in latest_results(values.iloc[3:])
     [row] = district_targets(values, atlas.catalogue)
     assert row.status == BEHIND and row.gap == pytest.approx(-1.7)

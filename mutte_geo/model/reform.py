@@ -202,15 +202,6 @@ def with_derived(values: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([values, derived[keep]], ignore_index=True)
 
 
-def derived_codes(derived_from: str) -> list[str]:
-    """The vintage-qualified codes named in a ``derived_from`` text.
-
-    >>> derived_codes("2024:03433 Thị trấn Mường Tè; 2024:03454 Xã Bum Tở")
-    ['2024:03433', '2024:03454']
-    """
-    return [part.split()[0] for part in derived_from.split(";") if part.strip()]
-
-
 def is_derived(row: pd.Series | dict) -> bool:
     text = row.get(DERIVED_COLUMN, "")
     return isinstance(text, str) and bool(text)

@@ -293,15 +293,6 @@ def _indicator_for(folded_header: str, catalogue: Catalogue) -> str | None:
     return None
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def parse_file(
     data: bytes, file: str, *, catalogue: Catalogue, units: UnitsByVintage, options: Options = Options()
 ) -> Parsed:
