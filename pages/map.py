@@ -5,11 +5,13 @@ from streamlit_folium import st_folium
 
 from mutte_geo.analysis.consistency import atlas_inconsistencies
 from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.maps.breaks import BreaksError, parse_breaks
+from mutte_geo.maps.breaks import example as breaks_example
 from mutte_geo.maps.classify import SCHEME_LABELS, SCHEMES
 from mutte_geo.maps.legend import legend_title
 from mutte_geo.maps.view import MapRequest, legend_note, map_view, period_choices
 from mutte_geo.maps.webmap import legend_html, map_parts
-from mutte_geo.model.indicators import LATEST
+from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
 from mutte_geo.ui.exportui import export_panel
@@ -18,6 +20,7 @@ from mutte_geo.ui.mappage import (
     district_values,
     indicator_choices,
     indicator_label,
+    screen_table,
 )
 
 lang = current_lang()
@@ -35,11 +38,11 @@ with controls:
     )
     indicator = atlas.catalogue[indicator_id]
     kind_choice = st.radio(
-        tr(lang, "Loại số liệu", "Kind of value"), ["actual", "target"], horizontal=True, key="kind",
+        tr(lang, "Loại số liệu", "Kind of value"), list(KIND_CHOICES), horizontal=True, key="kind",
         format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
         else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
     )
-    kinds = ("actual", "estimate") if kind_choice == "actual" else ("target",)
+    kinds = kinds_of(kind_choice)
     period = st.selectbox(
         tr(lang, "Kỳ", "Period"), period_choices(atlas, indicator_id, vintage, kinds), key="period",
         format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST
@@ -51,19 +54,20 @@ with controls:
                               format_func=lambda s: tr(lang, *SCHEME_LABELS[s]))
         if scheme == "manual":
             text = st.text_input(tr(lang, "Ngưỡng (cách nhau bởi dấu ;)", "Breaks (separated by ;)"),
-                                 key="breaks")
+                                 key="breaks", placeholder=breaks_example(lang))
             try:
-                manual = [float(b.replace(",", ".")) for b in text.split(";") if b.strip()]
-            except ValueError:
-                st.error(tr(lang, "Ngưỡng phải là số, ví dụ: 2000; 3000", "Breaks must be numbers, e.g. 2000; 3000"))
-                manual = []
+                manual = parse_breaks(text, lang)
+            except BreaksError as exc:
+                show = st.error if text.strip() else st.info
+                show(exc.describe(lang) + tr(lang, " Cho đến khi có ngưỡng hợp lệ, bản đồ dùng cách phân lớp phân vị.",
+                                             " Until the breaks are valid, the map uses quantiles."))
+                scheme = "quantiles"
         else:
             k = st.slider(tr(lang, "Số lớp", "Classes"), 2, 7, 5, key="k")
     basemap = st.checkbox(tr(lang, "Nền OpenStreetMap (cần internet)", "OpenStreetMap basemap (needs internet)"),
                           value=False, key="basemap")
 
-request = MapRequest(indicator_id, vintage, period, kinds, lang, scheme, k,
-                     tuple(manual) if manual is not None else None)
+request = MapRequest(indicator_id, vintage, period, kinds, lang, scheme, k, manual)
 view = map_view(atlas, request)
 note = legend_note(view, lang)
 
@@ -104,10 +108,6 @@ else:
                   "Click a unit on the map to see its profile."))
 
 st.subheader(tr(lang, "Bảng giá trị", "Values table"))
-table = view.joined[["code", "label", "value_text", "period_text", "source"]].rename(columns={
-    "code": tr(lang, "Mã", "Code"), "label": tr(lang, "Đơn vị", "Unit"), "value_text": tr(lang, "Giá trị", "Value"),
-    "period_text": tr(lang, "Kỳ", "Period"), "source": tr(lang, "Nguồn", "Source"),
-})
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(screen_table(atlas, view, request), hide_index=True, width="stretch")
 
 export_panel(atlas, view, request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from streamlit.testing.v1 import AppTest
@@ -55,12 +56,37 @@ def test_english_switch_translates_the_whole_page() -> None:
     assert leftovers == []
 
 
+def _legend_labels(at: AppTest) -> list[str]:
+    """The class labels of the map's legend, read from the map component's arguments."""
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    script = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), args["feature_group"])
+    script = script.replace("\\", "")  # the legend is a JS string literal
+    return re.findall(r'data-no-data="false"><span class="legend-swatch"[^>]*></span>'
+                      r'<span class="legend-label">([^<]*)<', script)
+
+
 def test_manual_breaks_with_bad_text_give_a_clear_message() -> None:
     at = _map_page()
     at.selectbox(key="scheme").set_value("manual").run()
+    assert any("Chưa nhập ngưỡng nào" in i.value for i in at.info)  # no silent single class while empty
     at.text_input(key="breaks").set_value("2000; nhiều").run()
     assert not at.exception
-    assert any("Ngưỡng phải là số" in e.value for e in at.error)
+    assert [e.value for e in at.error] == [
+        "Ngưỡng thứ 2 (“nhiều”) không phải là số viết theo kiểu Việt Nam: dấu chấm ngăn cách hàng nghìn, dấu phẩy "
+        "trước phần thập phân, các ngưỡng cách nhau bởi “;”. Ví dụ: 2.000; 3.000; 4.500,5 Cho đến khi có ngưỡng "
+        "hợp lệ, bản đồ dùng cách phân lớp phân vị."]
+    at.text_input(key="breaks").set_value("3.000; 2.000").run()
+    assert any("tăng dần" in e.value for e in at.error)
+
+
+def test_manual_breaks_in_vietnamese_thousands_make_the_classes() -> None:
+    at = _map_page()
+    at.selectbox(key="scheme").set_value("manual").run()
+    at.text_input(key="breaks").set_value("2.500; 4.000").run()
+    assert not at.exception and not at.error
+    values = at.dataframe[0].value
+    assert list(values.columns) == ["Mã", "Đơn vị", "Giá trị", "Kỳ", "Nguồn"]
+    assert _legend_labels(at) == ["1.041 – 2.500", "2.500 – 4.000", "4.000 – 7.967"]
 
 
 def test_data_page_lists_values_and_the_contradiction() -> None:

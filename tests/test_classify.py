@@ -70,6 +70,17 @@ def test_manual_breaks() -> None:
 def test_manual_breaks_outside_the_data_are_ignored() -> None:
     result = classify_numeric(VALUES, scheme="manual", manual_breaks=[-5, 1e9])
     assert result.k == 1
+    assert "Some breaks lie outside the data's range (1,041–7,967)" in result.note("en")
+    assert "(1.041–7.967)" in result.note("vi")
+
+
+def test_manual_breaks_inside_the_data_add_no_note() -> None:
+    assert classify_numeric(VALUES, scheme="manual", manual_breaks=[2500, 4000]).notes == []
+
+
+def test_manual_scheme_without_breaks_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one break"):
+        classify_numeric(VALUES, scheme="manual", manual_breaks=[])
 
 
 def test_unknown_scheme_is_refused() -> None:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from branca.colormap import linear
 
+from mutte_geo.core.formatting import format_plain
 from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.reform import derived_value_label
 
@@ -50,7 +51,6 @@ class Classification:
     colors: dict[str, str]
     bins: list[ClassBin]
     scheme: str
-    k_requested: int
     notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -91,13 +91,21 @@ def classify_numeric(
     """Class numeric ``values`` (indexed by unit code; NaN = no data)."""
     if scheme not in SCHEMES:
         raise ValueError(f"Unknown scheme '{scheme}': choose one of {', '.join(SCHEMES)}")
+    if scheme == "manual" and not manual_breaks:
+        raise ValueError("The manual scheme needs at least one break (see maps.breaks.parse_breaks)")
     y = values.dropna().astype(float)
     notes: list[tuple[str, str]] = []
     if y.empty:
-        return Classification({}, [], scheme, k, [("Không đơn vị nào có số liệu.", "No unit has data.")])
+        return Classification({}, [], scheme, [("Không đơn vị nào có số liệu.", "No unit has data.")])
     distinct = int(y.nunique())
     if scheme == "manual":
         upper = _manual_bounds(y, manual_breaks or [])
+        if len(upper) <= len(manual_breaks or []):
+            vi, en = (f"{format_plain(float(y.min()), lang, 6)}–{format_plain(float(y.max()), lang, 6)}"
+                      for lang in ("vi", "en"))
+            notes.append((f"Có ngưỡng nằm ngoài khoảng số liệu ({vi}) nên không dùng: bản đồ có {len(upper)} lớp.",
+                          f"Some breaks lie outside the data's range ({en}) and are not used: "
+                          f"the map has {len(upper)} classes."))
     elif distinct == 1:
         upper = np.array([y.iloc[0]])
     else:
@@ -117,7 +125,7 @@ def classify_numeric(
     lowers = [float(y.min()), *upper[:-1].tolist()]
     bins = [ClassBin(palette[i], int((classes == i).sum()), lowers[i], float(upper[i])) for i in range(len(upper))]
     colors = {code: palette[c] for code, c in zip(y.index, classes)}
-    return Classification(colors, bins, scheme, k, notes)
+    return Classification(colors, bins, scheme, notes)
 
 
 def _scheme_bounds(y: pd.Series, scheme: str, k: int) -> np.ndarray:
@@ -149,7 +157,7 @@ def classify_categories(values: pd.Series, *, yes_no: bool) -> Classification:
         palette = {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(order)}
     bins = [ClassBin(palette[c], int((present == c).sum()), code=c) for c in order]
     colors = {code: palette[v] for code, v in present.items()}
-    return Classification(colors, bins, "categories", len(order))
+    return Classification(colors, bins, "categories")
 
 
 def classify_derived_categories(values: pd.Series, indicator: Indicator) -> Classification | None:
@@ -167,4 +175,4 @@ def classify_derived_categories(values: pd.Series, indicator: Indicator) -> Clas
     palette = {**YES_NO_COLORS, **FLAG_COLORS}
     order = [c for c in ("yes", "all", "some", "none", "no") if c in set(present)]
     bins = [ClassBin(palette[c], int((present == c).sum()), code=c) for c in order]
-    return Classification({code: palette[v] for code, v in present.items()}, bins, "categories", len(order))
+    return Classification({code: palette[v] for code, v in present.items()}, bins, "categories")

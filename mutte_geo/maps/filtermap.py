@@ -97,7 +97,7 @@ def filter_map(
     empty = result.criteria.is_empty
     colors = {u.code: NEUTRAL if empty else OUTCOME_COLORS[u.outcome] for u in result.units}
     bins = [ClassBin(OUTCOME_COLORS[o], result.count(o), code=o.value) for o in (MATCH, UNKNOWN, NO_MATCH)]
-    classification = Classification(colors, bins, "filter", len(bins))
+    classification = Classification(colors, bins, "filter")
     highlight = None if empty else set(result.codes(MATCH))
     fmap = choropleth_map(joined, classification, legend=filter_legend(result, catalogue, lang),
                           attribution=attribution, lang=lang, basemap=basemap, highlight=highlight)

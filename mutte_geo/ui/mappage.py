@@ -1,8 +1,12 @@
-"""Helpers for the map page that need no browser: indicator choices and district callouts."""
+"""Helpers for the map page that need no browser: indicator choices, district callouts, values table."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.exports.layers import values_table
+from mutte_geo.maps.view import MapRequest, MapView
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import CATEGORIES
 from mutte_geo.model.indicators import period_sort_key
@@ -40,6 +44,17 @@ def district_values(atlas: Atlas, indicator_id: str, lang: str) -> list[str]:
             line += tr(lang, " — chưa chắc chắn", " — uncertain")
         lines.append(line)
     return lines
+
+
+def screen_table(atlas: Atlas, view: MapView, request: MapRequest) -> pd.DataFrame:
+    """The values table under the map: code, unit, value, period and source of every unit.
+
+    The same rows and headings as the CSV/XLSX export, without its vintage, number, colour and note columns.
+    """
+    table = values_table(atlas, view, request=request)
+    lang = request.lang
+    return table[[tr(lang, "Mã", "Code"), tr(lang, "Đơn vị", "Unit"), tr(lang, "Giá trị", "Value"),
+                  tr(lang, "Kỳ", "Period"), tr(lang, "Nguồn", "Source")]]
 
 
 DEFAULT_INDICATOR = "population"
