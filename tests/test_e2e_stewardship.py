@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from mutte_geo.core.paths import PROJECT_ROOT
 from mutte_geo.storage.auth import hash_password
@@ -44,16 +44,14 @@ def test_editor_imports_a_file(staff_app, page) -> None:  # type: ignore[no-unty
     page.goto(url + "/")
     page.get_by_role("heading", name="Kinh tế").wait_for(timeout=90000)
     page.get_by_text("Đăng nhập (cán bộ)").click()
-    for _attempt in range(3):  # a submit sent while the first reruns of the page settle can be dropped
-        page.get_by_label("Tên đăng nhập").fill("lan")
-        page.get_by_label("Mật khẩu").fill("mat-khau-lan")
-        page.get_by_label("Mật khẩu").press("Enter")
-        try:
-            page.get_by_text("Đã đăng nhập").wait_for(timeout=15000)
-            break
-        except PlaywrightTimeout:
-            continue
-    assert page.get_by_text("Đã đăng nhập").count() == 1
+    page.get_by_label("Tên đăng nhập").fill("lan")
+    page.get_by_label("Mật khẩu").fill("wrong")
+    page.get_by_label("Mật khẩu").press("Enter")
+    expect(page.get_by_text("Sai tên đăng nhập hoặc mật khẩu.")).to_be_visible(timeout=60000)
+    page.get_by_label("Tên đăng nhập").fill("lan")
+    page.get_by_label("Mật khẩu").fill("mat-khau-lan")
+    page.get_by_label("Mật khẩu").press("Enter")
+    expect(page.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=60000)
     page.get_by_role("link", name="Nhập số liệu").click()
     page.get_by_text("Tải mẫu XLSX").wait_for(timeout=60000)
     version = Store(url_db).version()

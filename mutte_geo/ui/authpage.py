@@ -9,6 +9,7 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.storage.auth import ROLES, User, authenticate, can, load_accounts
 
 USER_KEY = "user"
+SIGN_IN_PROBLEM_KEY = "sign_in_problem"
 ROLE_LABELS = {"viewer": ("xem", "viewer"), "editor": ("biên tập", "editor"), "admin": ("quản trị", "admin")}
 
 
@@ -30,21 +31,30 @@ def sign_in_sidebar(lang: str) -> None:
         return
     with st.expander(tr(lang, "Đăng nhập (cán bộ)", "Sign in (staff)")):
         with st.form("sign_in", clear_on_submit=True):
-            login = st.text_input(tr(lang, "Tên đăng nhập", "User name"), key="sign_in_login")
-            password = st.text_input(tr(lang, "Mật khẩu", "Password"), type="password", key="sign_in_password")
-            submitted = st.form_submit_button(tr(lang, "Đăng nhập", "Sign in"))
-        if submitted:
-            try:
-                accounts = load_accounts()
-            except AtlasError as exc:
-                st.error(str(exc))
-                return
-            signed_in = authenticate(login, password, accounts)
-            if signed_in is None:
-                st.error(tr(lang, "Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."))
-            else:
-                st.session_state[USER_KEY] = signed_in
-                st.rerun()
+            st.text_input(tr(lang, "Tên đăng nhập", "User name"), key="sign_in_login")
+            st.text_input(tr(lang, "Mật khẩu", "Password"), type="password", key="sign_in_password")
+            # A callback, not `if submitted:` in the body: Streamlit resets a submit button after the run
+            # that received it, so a run interrupted before that line (by any other rerun request) lost
+            # the sign-in. Callbacks run while the click is applied, before the body starts.
+            st.form_submit_button(tr(lang, "Đăng nhập", "Sign in"), on_click=_sign_in)
+        problem = st.session_state.pop(SIGN_IN_PROBLEM_KEY, None)
+        if problem:
+            st.error(tr(lang, *problem))
+
+
+def _sign_in() -> None:
+    """Check the submitted name and password; remember the user, or the reason (vi, en) it failed."""
+    try:
+        accounts = load_accounts()
+    except AtlasError as exc:
+        st.session_state[SIGN_IN_PROBLEM_KEY] = (str(exc), str(exc))
+        return
+    signed_in = authenticate(st.session_state.get("sign_in_login", ""),
+                             st.session_state.get("sign_in_password", ""), accounts)
+    if signed_in is None:
+        st.session_state[SIGN_IN_PROBLEM_KEY] = ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password.")
+    else:
+        st.session_state[USER_KEY] = signed_in
 
 
 def require(action: str, lang: str) -> User:
