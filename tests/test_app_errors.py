@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mutte_geo.core.errors import BoundaryError
+from mutte_geo.core.formatting import format_plain
 from mutte_geo.core.paths import PROJECT_ROOT
-from mutte_geo.model.boundaries import boundary_path
+from mutte_geo.model.boundaries import DISTRICT_LAEA, boundary_path
 from mutte_geo.storage.importer import MAX_BYTES
 from mutte_geo.ui.appstate import _load_atlas
 
@@ -43,13 +44,24 @@ def test_the_app_shows_the_problem_instead_of_a_traceback(monkeypatch, tmp_path:
 
 
 def test_a_user_geopackage_replaces_the_default_layer(monkeypatch, tmp_path: Path, atlas, fresh_cache) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "xa.gpkg"
-    atlas.boundaries(2024)[["code", "geometry"]].rename(columns={"code": "gso_code"}).to_file(path)
+    # TEST DATA: the installed 2024 layer with every unit shrunk 100 m inwards (still inside its 2025 commune),
+    # so each unit has less area than the installed one and the profile page shows which layer the app read.
+    layer = atlas.boundaries(2024)[["code", "geometry"]].rename(columns={"code": "gso_code"}).to_crs(DISTRICT_LAEA)
+    layer["geometry"] = layer.geometry.buffer(-100)
+    user_area = float(layer.set_index("gso_code").loc["03448"].geometry.area / 1e6)
+    path = tmp_path / "xa_thu_nghiem.gpkg"
+    layer.to_file(path)
     monkeypatch.setenv("MUTTE_BOUNDARIES_2024", str(path))
-    at = AppTest.from_file(str(PROJECT_ROOT / "pages/map.py"), default_timeout=60)
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages/profile.py"), default_timeout=60)
     at.session_state["lang"] = "vi"
+    at.query_params["unit"] = "2024:03448"
     at.run()
-    assert not at.exception and not at.error
+    assert not at.exception and [e.value for e in at.error] == []
+    real = float(atlas.boundaries(2024).set_index("code").loc["03448", "area_km2"])
+    text = "\n".join(m.value for m in at.markdown)
+    assert format_plain(user_area, "vi", 2) != format_plain(real, "vi", 2)
+    assert f"{format_plain(user_area, 'vi', 2)} km²" in text
+    assert f"{format_plain(real, 'vi', 2)} km²" not in text
 
 
 def test_usage_statistics_are_off_and_static_serving_on() -> None:
