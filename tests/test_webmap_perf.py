@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 import shapely
-import streamlit_folium as sf
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
 
+from mutte_geo.core.paths import PROJECT_ROOT
 from mutte_geo.maps import webmap
 from mutte_geo.maps.legend import legend_title
 from mutte_geo.maps.view import MapRequest, map_view
@@ -41,12 +42,14 @@ def _parts(atlas, indicator: str, tmp_path):  # type: ignore[no-untyped-def]
                            lang="vi", serve_geometry=True)
 
 
-def _component(parts) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
-    """(map script, its st_folium key hash, feature group script) as st_folium builds them."""
-    parts.base.get_root().render()
-    script = sf._get_map_string(parts.base)
-    group = sf._get_feature_group_string(parts.styles, map=parts.base)
-    return script, sf.generate_js_hash(script, "atlas_map", False), group
+def _map_page_component(monkeypatch, indicator: str) -> dict:  # type: ignore[type-arg]
+    """The arguments the map page gives the map component (what the browser receives), for ``indicator``."""
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages/map.py"), default_timeout=60)
+    at.session_state["lang"] = "vi"
+    at.session_state["indicator"] = indicator
+    at.run()
+    assert not at.exception
+    return json.loads(at.get("component_instance")[0].proto.json_args)
 
 
 @pytest.fixture(autouse=True)
@@ -54,23 +57,23 @@ def _geometry_dir(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(webmap, "GEOMETRY_DIR", tmp_path)
 
 
-def test_another_indicator_keeps_the_same_map_and_sends_only_styles(atlas, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    view, first = _parts(atlas, "population", tmp_path)
-    _, second = _parts(atlas, "borders_china", tmp_path)
-    script_1, key_1, group_1 = _component(first)
-    script_2, key_2, group_2 = _component(second)
-    # Same script, so streamlit-folium keeps the same Leaflet map (no remount) ...
-    assert script_1 == script_2 and key_1 == key_2
+def test_another_indicator_keeps_the_same_map_and_sends_only_styles(atlas, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    view = map_view(atlas, MapRequest("population", vintage=2024, lang="vi"))
+    first = _map_page_component(monkeypatch, "population")
+    second = _map_page_component(monkeypatch, "borders_china")
+    # Same map page and component key, so the browser keeps the same Leaflet map (no remount) ...
+    assert first["script"] == second["script"] and first["key"] == second["key"]
     # ... and only the feature group (styles, legend, labels) changes.
-    assert group_1 != group_2
-    assert "Dân số" in group_1 and "Giáp biên giới Trung Quốc" in group_2
+    assert first["feature_group"] != second["feature_group"]
+    assert "Dân số" in first["feature_group"] and "Giáp biên giới Trung Quốc" in second["feature_group"]
     colour = next(iter(set(view.classification.colors.values())))
-    assert colour in group_1 and colour not in script_1
+    assert colour in first["feature_group"] and colour not in first["script"]
     # The geometry is in neither: it is a static file the browser fetches once.
     encoded = json.loads(geometry_json(view.joined))["features"][0]["rings"][0][0]
-    assert encoded not in script_1 and encoded not in group_1 and encoded not in group_2
+    assert encoded not in first["script"] and encoded not in first["feature_group"]
+    assert encoded not in second["feature_group"]
     files = list(tmp_path.glob("*.json"))
-    assert len(files) == 1 and f"{webmap.GEOMETRY_URL}/{files[0].name}" in script_1
+    assert len(files) == 1 and f"{webmap.GEOMETRY_URL}/{files[0].name}" in first["script"]
 
 
 def test_served_geometry_decodes_to_the_web_layer(atlas, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -119,6 +122,6 @@ def test_geometry_goes_inline_when_static_is_not_writable(atlas, tmp_path, monke
     blocker.write_text("")
     monkeypatch.setattr(webmap, "GEOMETRY_DIR", blocker / "cache")  # a directory under a file: OSError
     view, parts = _parts(atlas, "population", tmp_path)
-    script = _component(parts)[0]
+    script = parts.base.get_root().render()
     assert webmap.GEOMETRY_URL not in script
     assert '"FeatureCollection"' in script and '"03445"' in script
