@@ -30,6 +30,8 @@ by = st.radio(tr(lang, "Sửa theo", "Edit by"), ["indicator", "unit"], horizont
               format_func=lambda b: tr(lang, "một chỉ tiêu (mọi xã)", "one indicator (every unit)") if b == "indicator"
               else tr(lang, "một xã (mọi chỉ tiêu)", "one unit (every indicator)"))
 left, middle, right = st.columns(3)
+indicator: str | None
+unit: str | None
 if by == "indicator":
     indicator = left.selectbox(tr(lang, "Chỉ tiêu", "Indicator"), list(atlas.catalogue), key="edit_indicator",
                                format_func=lambda i: atlas.catalogue[i].name(lang))

@@ -1,5 +1,7 @@
 """Filter communes by criteria: builder, ready-made questions, map, table and downloads."""
 
+from functools import partial
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -123,10 +125,10 @@ for i in range(count):
         else:
             if op == "one_of":
                 st.multiselect(tr(lang, "Giá trị", "Values"), choices_for(indicator), key=key(i, "codes"),
-                               format_func=lambda c, ind=indicator: code_text(ind, c, lang))
+                               format_func=partial(code_text, indicator, lang=lang))
             else:
                 st.selectbox(tr(lang, "Giá trị", "Value"), choices_for(indicator), key=key(i, "code"),
-                             format_func=lambda c, ind=indicator: code_text(ind, c, lang))
+                             format_func=partial(code_text, indicator, lang=lang))
     cols[3].button("✕", key=f"remove_{i}", on_click=remove_condition, args=(i,),
                    help=tr(lang, "Bỏ điều kiện này", "Remove this condition"))
 

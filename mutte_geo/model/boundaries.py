@@ -97,7 +97,7 @@ def simplify_coverage(
     return layer.set_geometry(gpd.GeoSeries(_polygonal(rounded), index=layer.index, crs=4326))
 
 
-def _polygonal(geometries):  # type: ignore[no-untyped-def]
+def _polygonal(geometries):
     """Repair what rounding broke (a tiny ring collapsing) and keep only polygon parts."""
     repaired = []
     for geom in geometries:

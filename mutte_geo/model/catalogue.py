@@ -104,7 +104,7 @@ def load_catalogue(directory: Path = INDICATOR_DIR) -> Catalogue:
             decimals=int(row["decimals"] or 0),
             aggregation=row["aggregation"],
             weight=row["weight"],
-            ratio_of=ratio,  # type: ignore[arg-type]
+            ratio_of=ratio,
             sensitive=row["sensitive"] == "yes",
             name_vi=row["name_vi"],
             name_en=row["name_en"],

@@ -121,7 +121,7 @@ def validate_table(
     return clean, problems
 
 
-def _check_value(text: str, value_type: str, labels: dict, bad) -> float:  # type: ignore[no-untyped-def]
+def _check_value(text: str, value_type: str, labels: dict, bad) -> float:
     if text == "":
         bad("value", "giá trị trống: bỏ dòng này nếu chưa có số liệu",
             "value is empty: leave the row out when there is no data (never write 0)")

@@ -108,7 +108,7 @@ def accept(report: BoundaryReport, directory: Path) -> Path:
     return path
 
 
-def _read(data: bytes, file: str, tmp: Path, bad) -> gpd.GeoDataFrame | None:  # type: ignore[no-untyped-def]
+def _read(data: bytes, file: str, tmp: Path, bad) -> gpd.GeoDataFrame | None:
     if not is_boundary_file(file):
         bad("chỉ nhận GeoJSON, GeoPackage hoặc Shapefile nén .zip", "only GeoJSON, GeoPackage or a zipped "
             "Shapefile can be read")
@@ -141,7 +141,7 @@ def _inside_district(layer: gpd.GeoDataFrame) -> bool:
     return bool(lon0 <= minx and maxx <= lon1 and lat0 <= miny and maxy <= lat1)
 
 
-def _place(layer: gpd.GeoDataFrame, report: BoundaryReport, bad) -> gpd.GeoDataFrame | None:  # type: ignore[no-untyped-def]
+def _place(layer: gpd.GeoDataFrame, report: BoundaryReport, bad) -> gpd.GeoDataFrame | None:
     """Reproject to EPSG:4326; a layer without a coordinate system is placed by trying VN-2000 projections."""
     if layer.crs is not None:
         if _inside_district(layer):
@@ -169,7 +169,7 @@ def _place(layer: gpd.GeoDataFrame, report: BoundaryReport, bad) -> gpd.GeoDataF
     return None
 
 
-def _match(layer: gpd.GeoDataFrame, units: dict[str, Unit], bad) -> list[str] | None:  # type: ignore[no-untyped-def]
+def _match(layer: gpd.GeoDataFrame, units: dict[str, Unit], bad) -> list[str] | None:
     """The official code of every feature, from a code column or else a name column."""
     columns = {fold(c): c for c in layer.columns if c != "geometry"}
     code_field = next((columns[f] for f in CODE_FIELDS if f in columns), None)

@@ -150,7 +150,7 @@ def _decode(data: bytes) -> str | None:
 
 
 def _read_xlsx(data: bytes, file: str) -> tuple[list[list[Cell]], dict[str, str], list[Problem]]:
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -168,7 +168,7 @@ def _read_xlsx(data: bytes, file: str) -> tuple[list[list[Cell]], dict[str, str]
     return grid, meta, []
 
 
-def _xlsx_cell(cell) -> Cell:  # type: ignore[no-untyped-def]
+def _xlsx_cell(cell) -> Cell:
     value = cell.value
     if value is None:
         return ""

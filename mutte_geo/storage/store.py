@@ -274,7 +274,7 @@ class Store:
             return None
         return self.apply(changes, user=user, action="restore", summary=f"restore to revision {revision_id}")
 
-    def _write(self, conn, changes: list[Change], *, user: str, action: str, file: str,  # type: ignore[no-untyped-def]
+    def _write(self, conn, changes: list[Change], *, user: str, action: str, file: str,
                summary: str) -> int:
         revision_id = int(conn.execute(insert(revisions).values(
             at=_now(), user_name=user, action=action, file=file, summary=summary)).inserted_primary_key[0])

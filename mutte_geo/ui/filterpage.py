@@ -7,7 +7,7 @@ The criteria builder keeps one set of widget keys per condition (``fc{i}_ind``, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
 import pandas as pd
@@ -29,6 +29,9 @@ from mutte_geo.core.i18n import format_period, kind_label, tr
 from mutte_geo.model.catalogue import Catalogue, Indicator
 from mutte_geo.model.indicators import LATEST, period_sort_key
 from mutte_geo.model.units import DISTRICT_CODE
+
+# st.session_state (keys are str or int), or a plain dict in tests.
+WidgetState = MutableMapping[str | int, Any]
 
 WIDGET_PREFIX = "fc"
 JOIN_KEY, PERIOD_KEY, KIND_KEY = "f_join", "f_period", "f_kind"
@@ -60,21 +63,21 @@ def widget_values(criteria: Criteria) -> dict[str, Any]:
     return state
 
 
-def load_widgets(state: MutableMapping[str, Any], criteria: Criteria) -> None:
+def load_widgets(state: WidgetState, criteria: Criteria) -> None:
     """Replace every builder widget value in ``state`` by those of ``criteria``."""
-    for k in [k for k in state if k.startswith(WIDGET_PREFIX) or k in (JOIN_KEY, PERIOD_KEY, KIND_KEY)]:
+    for k in [k for k in state if str(k).startswith(WIDGET_PREFIX) or k in (JOIN_KEY, PERIOD_KEY, KIND_KEY)]:
         del state[k]
     state.update(widget_values(criteria))
 
 
-def fill_missing_widgets(state: MutableMapping[str, Any], criteria: Criteria) -> None:
+def fill_missing_widgets(state: WidgetState, criteria: Criteria) -> None:
     """Give every builder widget without a value (e.g. after a visit to another page) that of ``criteria``."""
     for k, v in widget_values(criteria).items():
         if k not in state:
             state[k] = v
 
 
-def repair_condition(state: MutableMapping[str, Any], i: int, indicator: Indicator) -> None:
+def repair_condition(state: WidgetState, i: int, indicator: Indicator) -> None:
     """After the indicator of condition ``i`` changed, reset the values that no longer fit it."""
     start = widget_values(Criteria((default_condition(indicator),)))
     if state.get(key(i, "op")) not in ops_for(indicator):
@@ -88,7 +91,7 @@ def repair_condition(state: MutableMapping[str, Any], i: int, indicator: Indicat
             state[key(i, part)] = 0.0
 
 
-def condition_from_widgets(state: Mapping[str, Any], i: int, catalogue: Catalogue) -> Condition:
+def condition_from_widgets(state: WidgetState, i: int, catalogue: Catalogue) -> Condition:
     indicator = catalogue[state[key(i, "ind")]]
     op = state[key(i, "op")]
     if op in ("has_data", "no_data"):
@@ -102,7 +105,7 @@ def condition_from_widgets(state: Mapping[str, Any], i: int, catalogue: Catalogu
     return Condition(indicator.id, op, codes=(code,) if code else ())
 
 
-def criteria_from_widgets(state: Mapping[str, Any], count: int, catalogue: Catalogue) -> Criteria:
+def criteria_from_widgets(state: WidgetState, count: int, catalogue: Catalogue) -> Criteria:
     return Criteria(tuple(condition_from_widgets(state, i, catalogue) for i in range(count)),
                     combine=state.get(JOIN_KEY, "and"), period=state.get(PERIOD_KEY, LATEST),
                     kind=state.get(KIND_KEY, "actual"))
