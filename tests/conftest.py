@@ -6,7 +6,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,21 +92,16 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def map_frame(pg, timeout_ms: int = 30000, *, legend_contains: str = ""):  # type: ignore[no-untyped-def]
-    """The streamlit-folium iframe once Leaflet has drawn polygons (and, if given, a legend
-    containing ``legend_contains``). The component remounts on change, so frames may detach."""
-    from playwright.sync_api import Error
-
-    deadline = time.monotonic() + timeout_ms / 1000
-    while time.monotonic() < deadline:
-        for frame in pg.frames:
-            try:
-                if "st_folium" not in frame.url or frame.locator("path.leaflet-interactive").count() == 0:
-                    continue
-                if legend_contains and legend_contains not in frame.locator(".atlas-legend").inner_text(timeout=1000):
-                    continue
-                return frame
-            except Error:
-                continue
-        pg.wait_for_timeout(200)
-    raise AssertionError(f"the map was not drawn (legend containing {legend_contains!r})")
+def map_frame(pg, timeout_ms: int = 90000, *, legend_contains: str = ""):  # type: ignore[no-untyped-def]
+    """The frame of the first map on the page in which Leaflet has drawn the units (and, if given, whose
+    legend contains ``legend_contains``), waited for by Playwright; maps are same-origin iframes. The first
+    visit to a fresh server loads the atlas, hence the long default timeout."""
+    found = pg.wait_for_function(
+        """legend => 1 + [...document.querySelectorAll("iframe")].findIndex(f => {
+               const doc = f.contentDocument;
+               return doc && doc.querySelector("path.leaflet-interactive")
+                   && (doc.querySelector(".atlas-legend")?.innerText || "").includes(legend);
+           })""",
+        arg=legend_contains, timeout=timeout_ms,
+    )
+    return pg.locator("iframe").nth(found.json_value() - 1).element_handle().content_frame()

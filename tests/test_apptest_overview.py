@@ -6,6 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 from mutte_geo.core.formatting import format_quantity
 from mutte_geo.core.paths import PROJECT_ROOT
+from mutte_geo.storage.auth import User
+from mutte_geo.ui.appstate import value_store
 
 TIMEOUT = 60
 
@@ -113,12 +115,13 @@ def test_completeness_counts_real_cells() -> None:
     at = _page("completeness.py")
     assert not at.exception
     metrics = [m.value for m in at.metric]
-    filled, cells = (int(n) for n in metrics[0].split("/"))
     # 59 indicators × 14 units hold 93 values; the sensitive security_hotspot (14 cells, all filled)
-    # is hidden from visitors who are not signed in wherever roles apply.
-    assert (filled, cells) in ((93, 59 * 14), (93 - 14, 58 * 14))
+    # is hidden from a visitor who has not signed in.
+    filled, cells = 93 - 14, 58 * 14
+    assert metrics[0] == f"{filled}/{cells}"
     assert metrics[1] == format_quantity(100 * filled / cells, "%", "vi", 1)
     grid = at.dataframe[0].value
+    assert not grid["Chỉ tiêu"].str.startswith("Địa bàn an ninh trật tự").any()
     row = grid[grid["Chỉ tiêu"] == "Giáp biên giới Trung Quốc"]
     assert row["Số xã có số liệu"].tolist() == ["14/14"]
     assert row["Pa Vệ Sủ (03448)"].tolist() == ["●"]
@@ -126,3 +129,18 @@ def test_completeness_counts_real_cells() -> None:
     assert income["Số xã có số liệu"].tolist() == ["1/14"] and income["Ka Lăng (03439)"].tolist() == ["●"]
     population = grid[grid["Chỉ tiêu"] == "Dân số"]
     assert population["Pa Vệ Sủ (03448)"].tolist() == ["◐"]  # only uncertain values
+
+
+def test_completeness_counts_the_sensitive_layer_for_an_editor(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("MUTTE_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite'}")
+    value_store.clear()
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "completeness.py"), default_timeout=TIMEOUT)
+    at.session_state["lang"] = "vi"
+    at.session_state["user"] = User("lan", "editor")
+    at.run()
+    value_store.clear()
+    assert not at.exception
+    assert at.metric[0].value == f"93/{59 * 14}"
+    grid = at.dataframe[0].value
+    assert grid.loc[grid["Chỉ tiêu"] == "Địa bàn an ninh trật tự tiềm ẩn phức tạp (báo cáo nêu tên)",
+                    "Số xã có số liệu"].tolist() == ["14/14"]

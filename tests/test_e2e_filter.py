@@ -6,6 +6,7 @@ import re
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import expect
 
 from mutte_geo.analysis.filters import MATCH, UNKNOWN
 from mutte_geo.maps.filtermap import OUTCOME_COLORS
@@ -67,7 +68,7 @@ def test_two_condition_filter_highlights_the_matching_units(page, app_url) -> No
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1400, "height": 1700})  # builder, legend and map in one picture
     map_frame(page, legend_contains=ATTENDANCE)
-    page.wait_for_timeout(500)
+    expect(page.locator("iframe").first).to_be_in_viewport()
     page.screenshot(path=str(ARTIFACTS / "filter.png"))
 
     # The link alone reproduces the result in a new tab.

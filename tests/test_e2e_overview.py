@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS, map_frame
 
@@ -17,24 +18,24 @@ def test_overview_opens_with_targets_and_switchable_attention_layers(page, app_u
     assert "Xã được báo cáo nêu tên" in legend
     for name in ("Trọng tâm chuyên cần (6)", "Dự kiến đạt NTM 2025 (2)", "Giáp biên giới Trung Quốc (6)"):
         assert name in legend
-    # security hotspots are a sensitive layer: shown only where the viewer's role allows it
-    security = "An ninh trật tự phức tạp (3)" in legend
+    # security hotspots are a sensitive layer: a visitor who has not signed in never sees it
+    assert "An ninh trật tự phức tạp" not in legend
     assert "Ranh giới mang tính tham khảo" in frame.locator(".leaflet-control-attribution").inner_text()
 
     symbols = frame.locator(".attention-symbol")
-    assert symbols.count() == 6 + 2 + 6 + (3 if security else 0)
+    expect(symbols).to_have_count(6 + 2 + 6)
     switches = frame.locator(".leaflet-control-layers-overlays input[type=checkbox]")
-    assert switches.count() == 3 + int(security)
-    switches.nth(int(security)).uncheck()  # school-attendance priority off
-    assert symbols.count() == 2 + 6 + (3 if security else 0)
-    switches.nth(int(security)).check()
-    assert symbols.count() == 6 + 2 + 6 + (3 if security else 0)
+    expect(switches).to_have_count(3)
+    switches.nth(0).uncheck()  # school-attendance priority off
+    expect(symbols).to_have_count(2 + 6)
+    switches.nth(0).check()
+    expect(symbols).to_have_count(6 + 2 + 6)
 
     page.get_by_text("Chậm tiến độ").first.wait_for()
     assert page.locator(".badge.status-behind").count() == 16 + 1
     assert page.get_by_text("17.860 tấn").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1400, "height": 3400})  # Streamlit scrolls inside: show the whole page
-    page.wait_for_timeout(1500)
+    expect(page.get_by_role("heading", name="Y tế")).to_be_in_viewport()  # below the fold before the resize
     page.screenshot(path=str(ARTIFACTS / "overview.png"))
     assert page.external_requests == []
