@@ -1,25 +1,32 @@
-# Two entry points: `make run` (the app) and `make test` (the whole suite).
-# Both set everything up on a fresh machine first.
+# Two entry points: `make run` (the app) and `make test` (lint, types and the whole suite).
+# Both set everything up on a fresh machine first: `run` installs the runtime requirements,
+# `test` also the test and tool requirements.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 SHARED ?= ../shared
 PORT ?= 8501
 
-.PHONY: run test setup data assets browser postgres lint bench
+.PHONY: run test setup setup-dev data assets browser postgres lint bench
 
 run: setup
 	$(PY) -m mutte_geo.ui.serve --server.port $(PORT)
 
-test: setup browser postgres
+test: setup-dev lint browser postgres
 	MUTTE_TEST_POSTGRES_URL=$${MUTTE_TEST_POSTGRES_URL:-$(PG_TEST_URL)} $(PY) -m pytest
 
 setup: $(VENV)/.installed data assets
+
+setup-dev: setup $(VENV)/.installed-dev
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # Boundaries and reference tables from ../shared, checked against PROVENANCE.md.
@@ -41,9 +48,11 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:55432/mutte_test
 postgres:
 	bash scripts/ensure_postgres.sh
 
-lint: $(VENV)/.installed
+# The same checks as .pre-commit-config.yaml: style, types (package, app and pages) and the layer contract.
+lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
-	$(PY) -m mypy mutte_geo
+	$(PY) -m mypy mutte_geo app.py pages
+	$(VENV)/bin/lint-imports
 
-bench: setup browser
+bench: setup-dev browser
 	$(PY) bench/run.py
