@@ -47,3 +47,20 @@ def test_streamlit_outside_the_ui_layer_is_reported(tmp_path: Path) -> None:
     result = _lint(root)
     assert result.returncode == 1
     assert "mutte_geo.maps.view -> streamlit" in result.stdout
+
+
+def test_architecture_md_names_only_real_modules_and_functions() -> None:
+    import importlib
+    import re
+
+    text = (PROJECT_ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    layers = "core|model|storage|analysis|maps|exports|ui|cli"
+    names = set(re.findall(rf"`((?:{layers})\.[a-z_]+(?:\.[A-Za-z_]+)?)", text))
+    assert len(names) > 40
+    missing = []
+    for name in sorted(names):
+        parts = name.split(".")
+        module = importlib.import_module("mutte_geo." + ".".join(parts[:2]))
+        if len(parts) == 3 and not hasattr(module, parts[2]):
+            missing.append(name)
+    assert missing == []
