@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import logging
 from dataclasses import replace
 
 import streamlit as st
@@ -15,13 +17,33 @@ from mutte_geo.storage.stewardship import atlas_from_store, open_store
 from mutte_geo.storage.store import Store
 from mutte_geo.ui.authpage import current_user
 
+logger = logging.getLogger(__name__)
 LANG_KEY = "lang"
 VINTAGE_KEY = "vintage"
 
 
 @st.cache_resource(show_spinner=False)
 def _load_atlas() -> Atlas:
-    return Atlas.load()
+    atlas = Atlas.load()
+    for vintage in atlas.units:
+        atlas.web_layer(vintage)
+    # The atlas and every module loaded so far live as long as the server: keep them out of the full
+    # garbage collection Streamlit runs after every script run (runner.postScriptGC), which otherwise
+    # walks this whole heap on each change (about 100 ms here).
+    gc.collect()
+    gc.freeze()
+    return atlas
+
+
+def warm_up() -> None:
+    """Load the atlas and the store before the first visitor asks for them (see mutte_geo.ui.serve).
+
+    A failure is left to the first page, which shows it to the user with what to do.
+    """
+    try:
+        _atlas_from_store()
+    except (AtlasError, SQLAlchemyError) as exc:
+        logger.warning("warm-up stopped, the first page will report it: %s", exc)
 
 
 @st.cache_resource(show_spinner=False)
