@@ -9,6 +9,7 @@ from dataclasses import replace
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from mutte_geo.analysis.consistency import atlas_inconsistencies
 from mutte_geo.core.errors import AtlasError, ValidationError
 from mutte_geo.core.i18n import tr
 from mutte_geo.model.atlas import Atlas
@@ -27,23 +28,31 @@ def _load_atlas() -> Atlas:
     atlas = Atlas.load()
     for vintage in atlas.units:
         atlas.web_layer(vintage)
-    # The atlas and every module loaded so far live as long as the server: keep them out of the full
-    # garbage collection Streamlit runs after every script run (runner.postScriptGC), which otherwise
-    # walks this whole heap on each change (about 100 ms here).
-    gc.collect()
-    gc.freeze()
+    _keep_long_lived()
     return atlas
 
 
+def _keep_long_lived() -> None:
+    """What is alive now (atlases, modules) lives as long as the server: keep it out of the full garbage
+    collection Streamlit runs after every script run (runner.postScriptGC), which otherwise walks this
+    whole heap on each change (100–300 ms here; bench/run.py --ws-load). Called when an atlas is built."""
+    gc.collect()
+    gc.freeze()
+
+
 def warm_up() -> None:
-    """Load the atlas and the store before the first visitor asks for them (see mutte_geo.ui.serve).
+    """Build what the first visitor needs before they ask (see mutte_geo.ui.serve): the atlas, the
+    store's atlas and the one anonymous visitors see, with their inconsistencies.
 
     A failure is left to the first page, which shows it to the user with what to do.
     """
     try:
-        _atlas_from_store()
+        for atlas in {_atlas_from_store(), _visible_atlas(_atlas_from_store(), None)}:
+            atlas_inconsistencies(atlas)
     except (AtlasError, SQLAlchemyError) as exc:
         logger.warning("warm-up stopped, the first page will report it: %s", exc)
+        return
+    _keep_long_lived()
 
 
 @st.cache_resource(show_spinner=False)
@@ -66,6 +75,7 @@ def _atlas_from_store() -> Atlas:
         hit = (base, atlas_from_store(base, store))
         _by_version.clear()
         _by_version[version] = hit
+        _keep_long_lived()
     return hit[1]
 
 
@@ -81,6 +91,7 @@ def _visible_atlas(atlas: Atlas, user: User | None) -> Atlas:
     if not _limited or _limited[0][0] is not atlas:
         limited = replace(atlas, catalogue=catalogue, values=visible_values(atlas.values, catalogue))
         _limited[:] = [(atlas, limited)]
+        _keep_long_lived()
     return _limited[0][1]
 
 

@@ -45,9 +45,19 @@ def _warm_up() -> None:
     """Import what the pages import and load the atlas while the server starts, so the first visitor
     does not wait for it. The pages find it in the same ``st.cache_resource``.
 
-    Not streamlit_folium: a component declared before the server's runtime exists is never served.
+    streamlit_folium declares its component on import, which must happen once the server's runtime
+    exists (a component declared before is never served).
     """
+    from streamlit import runtime
+
     from mutte_geo.ui import appstate, exportui  # noqa: F401  (exportui: matplotlib, print layouts)
+
+    deadline = time.monotonic() + 120
+    while not runtime.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not runtime.exists():
+        return
+    import streamlit_folium  # noqa: F401
 
     appstate.warm_up()
 
