@@ -7,12 +7,12 @@ PY := $(VENV)/bin/python
 SHARED ?= ../shared
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev data assets browser postgres lint bench
+.PHONY: run test setup setup-dev data assets browser postgres proxy replicas lint bench
 
 run: setup
 	$(PY) -m mutte_geo.ui.serve --server.port $(PORT)
 
-test: setup-dev lint browser postgres
+test: setup-dev lint browser postgres proxy
 	MUTTE_TEST_POSTGRES_URL=$${MUTTE_TEST_POSTGRES_URL:-$(PG_TEST_URL)} $(PY) -m pytest
 
 setup: $(VENV)/.installed data assets
@@ -47,6 +47,17 @@ browser:
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:55432/mutte_test
 postgres:
 	bash scripts/ensure_postgres.sh
+
+# Debian's nginx, the proxy in front of several replicas.
+proxy:
+	bash scripts/ensure_nginx.sh
+
+# REPLICAS app processes behind one nginx port, all on the PostgreSQL store of MUTTE_DATABASE_URL
+# (default: the loopback server that scripts/ensure_postgres.sh starts).
+REPLICAS ?= 2
+PG_URL ?= postgresql://postgres@127.0.0.1:55432/mutte
+replicas: setup postgres proxy
+	MUTTE_DATABASE_URL=$${MUTTE_DATABASE_URL:-$(PG_URL)} $(PY) -m mutte_geo.ui.replicas --count $(REPLICAS) --port $(PORT)
 
 # The same checks as .pre-commit-config.yaml: style, types (package, app and pages) and the layer contract.
 lint: $(VENV)/.installed-dev

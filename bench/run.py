@@ -43,6 +43,9 @@ BUDGETS = {  # (data, measure) -> (limit, unit)
     ("district", "cold start → first map"): (6.0, "s"),
     ("synth-10000", "map payload, first load"): (6000.0, "KB"),
     ("synth-10000", "indicator change → painted"): (4.0, "s"),
+    ("district", "server CPU per change"): (80.0, "ms"),
+    ("district", "ws load 10 sessions × 1/s: p95"): (0.5, "s"),
+    ("district", "ws load 50 sessions × 1/5 s: p95"): (2.0, "s"),
 }
 Row = tuple[str, str, float | None, float | None, str]  # data, measure, atlas, explore(), unit
 rows: list[Row] = []
@@ -349,6 +352,72 @@ async def load_test(sessions: int, seconds: float) -> None:
         print("   ", failure)
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def full_gc(runs: int) -> None:
+    """The full collection Streamlit runs after every script run, over the app's heap, before and after
+    ``gc.freeze()`` (what mutte_geo.ui.appstate does once the atlas is loaded)."""
+    import streamlit_folium  # noqa: F401  (the map page's imports)
+
+    from mutte_geo.maps.view import MapRequest, map_view
+    from mutte_geo.model.atlas import Atlas
+    from mutte_geo.ui import exportui  # noqa: F401
+
+    atlas = Atlas.load()
+    for vintage in atlas.units:
+        map_view(atlas, MapRequest("population", vintage=vintage))
+    loose = median_time(lambda i: gc.collect(2), runs)
+    gc.freeze()
+    frozen = median_time(lambda i: gc.collect(2), runs)
+    gc.unfreeze()
+    record("district", "full GC after a rerun (heap frozen)", frozen, None, "ms")
+    record("district", "  full GC after a rerun, not frozen", loose, None, "ms")
+
+
+async def ws_load(runs: int, seconds: float) -> None:
+    """The real map page against explore() + st_folium (bench/map_app.py), with cheap websocket
+    clients (bench/wsload.py): server CPU per indicator change, and many sessions changing at once."""
+    from bench import wsload
+
+    apps = {"atlas": (Server("app.py"), "map"), "explore": (Server("bench/map_app.py",
+                                                                     ["--data", "district", "--mode", "explore"]), "")}
+    results: dict[str, dict[str, float]] = {}
+    for mode, (server, page) in apps.items():
+        url = server.start(OUT / f"wsload-{mode}.log")
+        try:
+            server.wait_healthy()
+            client = await wsload.Client.open(url, page=page, label="Chỉ tiêu")
+            assert client.box is not None and server.proc is not None
+            options = client.box.options
+            for i in range(3):  # warm: every page cache filled
+                await client.change(options[(i + 1) % len(options)])
+            before = _cpu_seconds(server.proc.pid)
+            n = max(runs * 4, 20)
+            for i in range(n):
+                await client.change(options[(i + 4) % len(options)])
+            cpu = (_cpu_seconds(server.proc.pid) - before) / n * 1000
+            await client.close()
+            light = await wsload.load(url, sessions=10, every=1.0, seconds=seconds, page=page, label="Chỉ tiêu")
+            heavy = await wsload.load(url, sessions=50, every=5.0, seconds=seconds, page=page, label="Chỉ tiêu")
+            results[mode] = {"cpu": cpu, "p50-10": light.median(), "p95-10": light.p95(),
+                             "p50-50": heavy.median(), "p95-50": heavy.p95(),
+                             "errors": float(len(light.errors) + len(heavy.errors))}
+            for error in [*light.errors, *heavy.errors][:5]:
+                print("   ", mode, error)
+        finally:
+            server.stop()
+    ours, peer = results["atlas"], results["explore"]
+    record("district", "server CPU per change", ours["cpu"], peer["cpu"], "ms")
+    record("district", "ws load 10 sessions × 1/s: median", ours["p50-10"], peer["p50-10"], "s")
+    record("district", "ws load 10 sessions × 1/s: p95", ours["p95-10"], peer["p95-10"], "s")
+    record("district", "ws load 50 sessions × 1/5 s: median", ours["p50-50"], peer["p50-50"], "s")
+    record("district", "ws load 50 sessions × 1/5 s: p95", ours["p95-50"], peer["p95-50"], "s")
+    record("district", "ws load: errors", ours["errors"], peer["errors"], "count")
+
+
 # ------------------------------------------------------------------ report
 
 def machine() -> str:
@@ -384,16 +453,25 @@ def main() -> None:
     parser.add_argument("--load", action="store_true", help="also run the load test")
     parser.add_argument("--sessions", type=int, default=10, help="load test: concurrent sessions (max 10)")
     parser.add_argument("--seconds", type=float, default=60, help="load test: duration per session (max 120)")
+    parser.add_argument("--ws-load", action="store_true",
+                        help="also measure server CPU per change and 10/50 sessions with websocket clients")
+    parser.add_argument("--only-ws-load", action="store_true", help="run the websocket measurements alone")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     started = datetime.now(UTC)
     host = machine()
     print(f"{started:%Y-%m-%d %H:%M} UTC · {host}")
     print(f"  {'data':12s} {'measure':34s} {'atlas':>10s} {'explore()':>10s} unit")
-    for name in ["district", *(f"synth-{n}" for n in sizes)]:
+    if args.only_ws_load:
+        sizes, args.no_browser = [], True
+    for name in ["district", *(f"synth-{n}" for n in sizes)] if not args.only_ws_load else []:
         server_side(name, args.runs)
-    exports(args.runs)
-    page_rerun(args.runs)
+    if not args.only_ws_load:
+        exports(args.runs)
+        page_rerun(args.runs)
+    if args.ws_load or args.only_ws_load:
+        full_gc(args.runs)
+        asyncio.run(ws_load(args.runs, min(args.seconds, 120)))
     if not args.no_browser:
         asyncio.run(real_app(args.runs, args.cold_runs))
         asyncio.run(bench_app("district", args.runs, 60, ("inline",)))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL server for the store tests: Debian's postgresql package, one cluster in a
-# temporary data directory, listening on loopback only. Prints nothing on success; the tests reach it
+# temporary data directory, listening on loopback only (for tests and trying `make replicas`; a real
+# deployment points MUTTE_DATABASE_URL at its own server). Prints nothing on success; the tests reach it
 # at postgresql://postgres@127.0.0.1:$PORT/mutte_test (the Makefile passes MUTTE_TEST_POSTGRES_URL).
 set -euo pipefail
 PORT="${MUTTE_PG_PORT:-55432}"
@@ -30,5 +31,8 @@ if [ ! -f "$DATA/PG_VERSION" ]; then
 fi
 as_pg "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
     -o "-p $PORT -c listen_addresses=127.0.0.1 -k $DATA -c fsync=off" start >/dev/null
-as_pg "$BIN/psql" -q -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='mutte_test'" \
-    | grep -q 1 || as_pg "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres mutte_test
+# mutte_test for the tests, mutte for `make replicas` on this machine.
+for db in mutte_test mutte; do
+    as_pg "$BIN/psql" -q -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" \
+        | grep -q 1 || as_pg "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$db"
+done

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import mapclassify
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mutte_geo.maps.classify import (
     CATEGORY_COLORS,
     YES_NO_COLORS,
+    _scheme_bounds,
     classify_categories,
     classify_numeric,
     sequential_palette,
@@ -33,6 +37,18 @@ def test_schemes_match_mapclassify_on_the_non_missing_values(scheme, make) -> No
     palette = sequential_palette(4, None)
     for code, klass in zip(VALUES.dropna().index, expected.yb):
         assert result.colors[code] == palette[klass]
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 2)), min_size=2, max_size=40)
+       .filter(lambda v: len(set(v)) > 1), k=st.integers(2, 7))
+def test_quantiles_and_equal_intervals_are_mapclassify_bounds_without_it(values: list[float], k: int) -> None:
+    y = pd.Series(values)
+    for scheme, make in (("quantiles", mapclassify.Quantiles), ("equal_interval", mapclassify.EqualInterval)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ties: mapclassify warns that it makes fewer classes
+            expected = np.unique(make(np.array(values), k=k).bins)
+        assert _scheme_bounds(y, scheme, k).tolist() == expected.tolist()
 
 
 def test_missing_values_get_no_class_and_no_colour() -> None:

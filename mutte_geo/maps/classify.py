@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-import mapclassify
 import numpy as np
 import pandas as pd
 from branca.colormap import linear
@@ -129,15 +128,44 @@ def classify_numeric(
 
 
 def _scheme_bounds(y: pd.Series, scheme: str, k: int) -> np.ndarray:
-    make = {
-        "quantiles": mapclassify.Quantiles,
-        "equal_interval": mapclassify.EqualInterval,
-        "natural_breaks": mapclassify.FisherJenks,
-    }[scheme]
+    """Upper class bounds. Quantiles and equal intervals are computed as mapclassify computes them,
+    without importing it: mapclassify pulls in scipy.stats and scikit-learn (seconds at a cold start),
+    so it is imported for natural breaks only.
+
+    >>> _scheme_bounds(pd.Series([1.0, 2.0, 3.0, 4.0, 10.0]), "quantiles", 2).tolist()
+    [3.0, 10.0]
+    >>> _scheme_bounds(pd.Series([0.0, 1.0, 4.0]), "equal_interval", 2).tolist()
+    [2.0, 4.0]
+    """
+    values = y.to_numpy(dtype=float)
+    if scheme == "quantiles":  # mapclassify.classifiers.quantile
+        width = 100.0 / k
+        percents = np.arange(width, 100 + width, width)
+        if percents[-1] > 100.0:
+            percents[-1] = 100.0
+        return np.unique([_score_at_percentile(np.sort(values), q) for q in percents])
+    if scheme == "equal_interval":  # mapclassify.EqualInterval._set_bins
+        low, high = values.min(), values.max()
+        step = (high - low) / k
+        cuts = np.arange(low + step, high + step, step)[:k]
+        cuts[-1] = high
+        return np.unique(cuts)
+    import mapclassify
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mapclassify warns on ties; we report them ourselves
-        classifier = make(y.to_numpy(), k=k)
+        classifier = mapclassify.FisherJenks(values, k=k)
     return np.unique(classifier.bins)
+
+
+def _score_at_percentile(ordered: np.ndarray, percent: float) -> float:
+    """scipy.stats.scoreatpercentile (``fraction``), to the last bit: numpy's percentile rounds differently."""
+    index = percent / 100.0 * (len(ordered) - 1)
+    i = int(index)
+    if i == index:
+        return float(ordered[i])
+    weights = np.array([i + 1 - index, index - i])
+    return float(np.add.reduce(ordered[i:i + 2] * weights) / weights.sum())
 
 
 def _manual_bounds(y: pd.Series, breaks: list[float]) -> np.ndarray:

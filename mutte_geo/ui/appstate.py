@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import logging
 from dataclasses import replace
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from mutte_geo.analysis.consistency import atlas_inconsistencies
 from mutte_geo.core.errors import AtlasError, ValidationError
 from mutte_geo.core.i18n import tr
 from mutte_geo.model.atlas import Atlas
@@ -15,13 +18,41 @@ from mutte_geo.storage.stewardship import atlas_from_store, open_store
 from mutte_geo.storage.store import Store
 from mutte_geo.ui.authpage import current_user
 
+logger = logging.getLogger(__name__)
 LANG_KEY = "lang"
 VINTAGE_KEY = "vintage"
 
 
 @st.cache_resource(show_spinner=False)
 def _load_atlas() -> Atlas:
-    return Atlas.load()
+    atlas = Atlas.load()
+    for vintage in atlas.units:
+        atlas.web_layer(vintage)
+    _keep_long_lived()
+    return atlas
+
+
+def _keep_long_lived() -> None:
+    """What is alive now (atlases, modules) lives as long as the server: keep it out of the full garbage
+    collection Streamlit runs after every script run (runner.postScriptGC), which otherwise walks this
+    whole heap on each change (100–300 ms here; bench/run.py --ws-load). Called when an atlas is built."""
+    gc.collect()
+    gc.freeze()
+
+
+def warm_up() -> None:
+    """Build what the first visitor needs before they ask (see mutte_geo.ui.serve): the atlas, the
+    store's atlas and the one anonymous visitors see, with their inconsistencies.
+
+    A failure is left to the first page, which shows it to the user with what to do.
+    """
+    try:
+        for atlas in {_atlas_from_store(), _visible_atlas(_atlas_from_store(), None)}:
+            atlas_inconsistencies(atlas)
+    except (AtlasError, SQLAlchemyError) as exc:
+        logger.warning("warm-up stopped, the first page will report it: %s", exc)
+        return
+    _keep_long_lived()
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,6 +75,7 @@ def _atlas_from_store() -> Atlas:
         hit = (base, atlas_from_store(base, store))
         _by_version.clear()
         _by_version[version] = hit
+        _keep_long_lived()
     return hit[1]
 
 
@@ -59,6 +91,7 @@ def _visible_atlas(atlas: Atlas, user: User | None) -> Atlas:
     if not _limited or _limited[0][0] is not atlas:
         limited = replace(atlas, catalogue=catalogue, values=visible_values(atlas.values, catalogue))
         _limited[:] = [(atlas, limited)]
+        _keep_long_lived()
     return _limited[0][1]
 
 

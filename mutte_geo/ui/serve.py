@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import sys
+import threading
 import time
 import urllib.request
 
@@ -40,8 +41,30 @@ def wait_until_healthy(url: str, *, timeout: float = 60) -> None:
     raise RuntimeError(f"the app at {url} did not start within {timeout:.0f} s")
 
 
+def _warm_up() -> None:
+    """Import what the pages import and load the atlas while the server starts, so the first visitor
+    does not wait for it. The pages find it in the same ``st.cache_resource``.
+
+    streamlit_folium declares its component on import, which must happen once the server's runtime
+    exists (a component declared before is never served).
+    """
+    from streamlit import runtime
+
+    from mutte_geo.ui import appstate, exportui  # noqa: F401  (exportui: matplotlib, print layouts)
+
+    deadline = time.monotonic() + 120
+    while not runtime.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not runtime.exists():
+        return
+    import streamlit_folium  # noqa: F401
+
+    appstate.warm_up()
+
+
 def main(argv: list[str] | None = None) -> None:
     PagesManager.uses_pages_directory = False
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 
