@@ -21,7 +21,7 @@ from mutte_geo.maps.pooled import pooled_classification
 from mutte_geo.maps.view import MapRequest, MapView, joined_layer, view_legend
 from mutte_geo.maps.webmap import MapScript, choropleth_map
 from mutte_geo.model.atlas import Atlas
-from mutte_geo.model.indicators import LATEST
+from mutte_geo.model.indicators import LATEST, UNDATED
 
 SHARED_NOTE = ("Hai bản đồ dùng chung một cách phân lớp: cùng màu là cùng giá trị.",
                "Both maps share one classification: the same colour means the same value.")
@@ -170,3 +170,25 @@ def split_maps(atlas: Atlas, split: SplitView, *, group: str,
         fmap.add_child(MapScript(sync_js(group, bounds)))
         maps.append(fmap)
     return maps[0], maps[1]
+
+
+def dated_periods(periods: list[str]) -> list[str]:
+    """The named periods of a ``period_choices`` list, oldest first (no ``latest``).
+
+    >>> dated_periods(["latest", "2025", "2019", "n.d."])
+    ['n.d.', '2019', '2025']
+    """
+    return [p for p in reversed(periods) if p != LATEST]
+
+
+def default_pair(periods: list[str]) -> tuple[str, str]:
+    """The oldest and newest dated periods (undated values last resort), to open a comparison with.
+
+    >>> default_pair(["latest", "2025", "2019", "n.d."])
+    ('2019', '2025')
+    >>> default_pair(["latest", "2025"])
+    ('2025', '2025')
+    """
+    named = dated_periods(periods)
+    dated = [p for p in named if p != UNDATED] or named
+    return dated[0], dated[-1]

@@ -135,3 +135,22 @@ def legend_note(view: MapView, lang: str, *, interactive: bool = True) -> str:
     if joined["uncertain"].any():
         parts.append(tr(lang, "* số liệu chưa chắc chắn (nguồn yếu).", "* uncertain value (weak source)."))
     return " ".join(p for p in parts if p)
+
+
+def step_period(choices: list[str], current: str, step: int) -> str | None:
+    """The period ``step`` places later (+) or earlier (−) than ``current`` among ``period_choices``;
+    from ``latest`` one step back is the newest period. None when there is none that way.
+
+    >>> choices = ["latest", "2025", "2019", "2009"]
+    >>> step_period(choices, "2019", 1), step_period(choices, "2019", -1), step_period(choices, "latest", -1)
+    ('2025', '2009', '2025')
+    >>> step_period(choices, "2025", 1) is None, step_period(choices, "latest", 1) is None
+    (True, True)
+    """
+    dated = [p for p in reversed(choices) if p != LATEST]  # oldest first
+    if current == LATEST:
+        return dated[-1] if step < 0 and dated else None
+    if current not in dated:
+        return None
+    index = dated.index(current) + step
+    return dated[index] if 0 <= index < len(dated) else None
