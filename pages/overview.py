@@ -12,9 +12,11 @@ from mutte_geo.analysis.targets import (
     status_counts,
     status_label,
 )
+from mutte_geo.analysis.trends import trend_caption, trend_chart, trend_frame
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.maps.attentionmap import ATTENTION_VINTAGE, attention_layer_ids, attention_map
+from mutte_geo.model.units import DISTRICT_CODE
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 
 lang = current_lang()
@@ -58,6 +60,12 @@ with map_col:
 for category, group in group_by_heading(rows):
     st.subheader(heading_label(category, lang))
     st.markdown(targets_html(group, lang), unsafe_allow_html=True)
+    series = trend_frame(atlas, 2024, DISTRICT_CODE, lang, indicators=[r.indicator.id for r in group])
+    if not series.empty:
+        with st.expander(tr(lang, "Diễn biến qua các kỳ (toàn huyện)", "Trends over time (whole district)")):
+            st.altair_chart(trend_chart(series, lang, facet="indicator_name", width=140, height=110),
+                            width="content")
+            st.caption(trend_caption(0, lang))
 st.download_button(tr(lang, "Tải bảng chỉ tiêu (CSV)", "Download the targets table (CSV)"),
                    to_csv_bytes(targets_frame(rows, lang), notes=[source]),
                    file_name=f"chi-tieu-{year}-muong-te.csv", mime="text/csv")

@@ -49,6 +49,12 @@ TARGET_YEAR = "2025"
 RESULT_KINDS = ("actual", "estimate")
 SAME_PERIOD = "same_period"
 EARLIER = "earlier"
+REFORM_NOTE = (
+    "Kết quả “suy ra qua sắp xếp 2025” được chuyển từ các đơn vị năm 2024 sang xã mới theo quy tắc của từng "
+    "chỉ tiêu trong bảng chuyển đổi (tổng, bình quân gia quyền, có/không); ghi chú nêu rõ các đơn vị.",
+    "Results “derived across the 2025 reform” were moved from the 2024 units onto the new commune by each "
+    "indicator's crosswalk rule (sum, weighted mean, yes/no); the note names the units.",
+)
 PAIRING_LABELS = {
     SAME_PERIOD: ("cùng kỳ", "same period"),
     EARLIER: ("kết quả gần nhất trước đó", "latest earlier result"),
