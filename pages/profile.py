@@ -80,7 +80,7 @@ if trends.empty:
 for column, (indicator_id, series) in zip(st.columns(2) * len(trends), trends.groupby("indicator", sort=False)):
     with column:
         st.markdown(f"**{atlas.catalogue[indicator_id].name(lang)}**")
-        st.altair_chart(trend_chart(series, lang, width=140, height=110), width="content")
+        st.altair_chart(trend_chart(series, lang, width=125, height=110), width="content")
 st.caption(trend_caption(undated_count(atlas, vintage, chosen), lang))
 
 for year in plan_years(atlas.values, vintage=vintage, unit_code=chosen):

@@ -58,7 +58,8 @@ def test_the_chart_data_and_marks(test_atlas: Atlas) -> None:
     shape = points["encoding"]["shape"]["scale"]
     assert shape == {"domain": ["thực hiện", "ước thực hiện", "chỉ tiêu"], "range": list(KIND_SHAPES.values())}
     assert points["encoding"]["color"]["scale"]["range"][0] != points["encoding"]["color"]["scale"]["range"][2]
-    assert spec["facet"]["field"] == "series" and spec["resolve"]["scale"]["y"] == "independent"
+    assert spec["facet"]["field"] == "panel" and spec["resolve"]["scale"]["y"] == "independent"
+    assert spec["facet"]["sort"] == ["Thị trấn Mường Tè", "Huyện Mường Tè"]  # the unit, then the district
     # nothing in the spec points outside the machine (no data URL, no font, no tiles)
     assert "http" not in json.dumps({k: v for k, v in spec.items() if k != "$schema"})
 
@@ -76,5 +77,5 @@ def test_the_overview_draws_the_district_alone(test_atlas: Atlas) -> None:
     frame = trend_frame(test_atlas, 2024, DISTRICT_CODE, "vi", indicators=["poverty_rate", "budget_revenue"])
     assert set(frame["series"]) == {"Huyện Mường Tè"}
     spec = trend_chart(frame, "vi", facet="indicator_name").to_dict()
-    assert spec["facet"]["field"] == "indicator_name"
-    assert spec["facet"]["sort"] == ["Thu ngân sách nhà nước trên địa bàn", "Tỷ lệ hộ nghèo"]  # catalogue order
+    # one panel per indicator in catalogue order, long names wrapped onto lines
+    assert spec["facet"]["sort"] == ["Thu ngân sách nhà nước\ntrên địa bàn", "Tỷ lệ hộ nghèo"]

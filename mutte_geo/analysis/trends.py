@@ -8,6 +8,7 @@ axis: they are left out of the chart and counted (``undated``). Nothing is inter
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 import altair as alt
@@ -130,8 +131,10 @@ def trend_chart(frame: pd.DataFrame, lang: str, *, facet: str = "series", column
     line = base.transform_filter(alt.FieldOneOfPredicate(field="kind", oneOf=["actual", "estimate"])).mark_line(
         color="#4d4d4d", strokeWidth=1.2)
     points = base.mark_point(size=70, filled=True, opacity=1).encode(color=kind, shape=shape, tooltip=tooltip)
-    header = alt.Header(title=None, labelFontWeight="bold", labelAnchor="start", labelLimit=width + 60)
-    facet_field = alt.Facet(f"{facet}:N", header=header, title=None, sort=list(dict.fromkeys(frame[facet])))
+    # panel titles wrapped to the panel's width (a Vega label split on new lines gives several lines)
+    frame = frame.assign(panel=[textwrap.fill(str(t), max(12, width // 6)) for t in frame[facet]])
+    header = alt.Header(title=None, labelFontWeight="bold", labelAnchor="start", labelExpr="split(datum.label, '\\n')")
+    facet_field = alt.Facet("panel:N", header=header, title=None, sort=list(dict.fromkeys(frame["panel"])))
     chart = alt.layer(line, points, data=frame).properties(width=width, height=height).facet(
         facet=facet_field, columns=columns or 2)
     return chart.resolve_scale(y="independent", x="shared" if shared_x else "independent")

@@ -191,7 +191,9 @@ def change_view(atlas: Atlas, request: ChangeRequest) -> ChangeView:
     joined["note"] = [" · ".join(n for n in (a.at[c, "note"], b.at[c, "note"]) if n) for c in joined["code"]]
     joined["period_text"] = f"{period_text(request.period_from, lang)} → {period_text(request.period_to, lang)}"
     joined["value_text"] = [
-        f"{a.at[c, 'value_text']} → {b.at[c, 'value_text']}: {signed(d, unit, lang, decimals)}"
+        NO_DATA[lang] if not (a.at[c, "has_data"] or b.at[c, "has_data"]) else
+        f"{a.at[c, 'value_text']} → {b.at[c, 'value_text']}" + ("" if math.isnan(d) else
+                                                                f": {signed(d, unit, lang, decimals)}")
         for c, d in zip(joined["code"], joined["number"])]
     classification = diverging_classification(change, indicator.higher_is_better, decimals)
     notes = [(direction_note(indicator, "vi"), direction_note(indicator, "en"))]

@@ -109,13 +109,22 @@ def split_legend_html(atlas: Atlas, split: SplitView, lang: str) -> str:
             f'vertical-align:middle;{style}"></span><span class="legend-label">{html.escape(entry.label)}</span>'
             f'<span class="legend-counts" style="color:#555"> ({html.escape(names[0])}: {n_left} · '
             f'{html.escape(names[1])}: {n_right})</span></div>')
-    notes = split.sides[0].classification.note(lang)
+    notes = split_note(split, lang)
     title = legend_title(atlas.catalogue[split.indicator_id], lang)
     return ('<div class="atlas-legend split-legend" style="background:#fff;padding:8px 10px;border:1px solid #ccc;'
             'border-radius:4px;font:13px/1.6 sans-serif">'
             f'<div style="font-weight:600;margin-bottom:2px">{html.escape(title)}</div>'
             '<div style="display:flex;flex-wrap:wrap;column-gap:18px">' + "".join(rows) + "</div>"
             f'<div style="margin-top:4px;color:#7a4b00">{html.escape(notes)}</div></div>')
+
+
+def split_note(split: SplitView, lang: str) -> str:
+    """The notes of both sides once each: shared classes, communes reaching outside, uncertain values."""
+    notes = dict.fromkeys(n for view in split.sides for n in view.classification.notes)
+    text = " ".join(vi if lang == "vi" else en for vi, en in notes)
+    if any(view.joined["uncertain"].any() for view in split.sides):
+        text += tr(lang, " * số liệu chưa chắc chắn (nguồn yếu).", " * uncertain value (weak source).")
+    return text
 
 
 def sync_js(group: str, bounds: np.ndarray) -> str:
@@ -147,11 +156,10 @@ def sync_js(group: str, bounds: np.ndarray) -> str:
 
 
 def side_note_html(heading: str, note: str) -> str:
-    """The small box on each map that says what it shows."""
-    return ('<div class="atlas-legend side-note" style="background:rgba(255,255,255,.93);padding:6px 9px;'
-            'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.45 sans-serif;max-width:230px">'
-            f'<div style="font-weight:600">{html.escape(heading)}</div>'
-            f'<div style="color:#333">{html.escape(note)}</div></div>')
+    """The small box on each map that names what it shows (the full ``note`` on hover)."""
+    return ('<div class="atlas-legend side-note" style="background:rgba(255,255,255,.93);padding:4px 8px;'
+            'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:600 12px/1.45 sans-serif" '
+            f'title="{html.escape(note)}">{html.escape(heading)}</div>')
 
 
 def split_maps(atlas: Atlas, split: SplitView, *, group: str,

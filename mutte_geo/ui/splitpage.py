@@ -13,7 +13,7 @@ from mutte_geo.exports.exports import MIME
 from mutte_geo.maps.change import ChangeView
 from mutte_geo.maps.classify import SCHEME_LABELS, SCHEMES
 from mutte_geo.maps.printmap import ORIENTATIONS, PrintOptions
-from mutte_geo.maps.split import SplitView, side_heading, split_legend_html, split_maps
+from mutte_geo.maps.split import SplitView, side_heading, side_note, split_legend_html, split_maps
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Indicator
 
@@ -48,6 +48,7 @@ def show_split(atlas: Atlas, split: SplitView, *, group: str, key: str,
     for column, request, other, fmap, side in zip(st.columns(2), (left, right), (right, left), maps, ("l", "r")):
         with column:
             st.markdown(f"**{side_heading(request, other, lang)}**")
+            st.caption(side_note(request, lang))
             st_folium(fmap, height=460, use_container_width=True, returned_objects=[], key=f"{key}_map_{side}")
             st.caption(" · ".join(atlas.attribution(request.vintage)))
     st.caption(tr(lang, "Kéo hoặc phóng to một bản đồ: bản đồ kia đi theo.",
