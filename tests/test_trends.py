@@ -78,4 +78,4 @@ def test_the_overview_draws_the_district_alone(test_atlas: Atlas) -> None:
     assert set(frame["series"]) == {"Huyện Mường Tè"}
     spec = trend_chart(frame, "vi", facet="indicator_name").to_dict()
     # one panel per indicator in catalogue order, long names wrapped onto lines
-    assert spec["facet"]["sort"] == ["Thu ngân sách nhà nước\ntrên địa bàn", "Tỷ lệ hộ nghèo"]
+    assert spec["facet"]["sort"] == ["Thu ngân sách nhà nước trên\nđịa bàn", "Tỷ lệ hộ nghèo"]
