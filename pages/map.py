@@ -51,7 +51,7 @@ with controls:
         target = step_period(periods, period, step)
         column.button(text, key=f"period_step_{step}", disabled=target is None, width="stretch",
                       on_click=st.session_state.__setitem__, args=("period", target))
-    locked = st.checkbox(tr(lang, "Giữ nguyên lớp cho mọi kỳ", "Same classes for every period"), key="locked",
+    locked = st.checkbox(tr(lang, "Giữ lớp cho mọi kỳ", "Lock classes"), key="locked",
                          help=tr(lang, "Một bộ ngưỡng tính trên số liệu của mọi kỳ: đổi kỳ thấy thay đổi thật.",
                                  "One set of breaks over every period's values: changing the period shows real "
                                  "change, not re-scaled colours."))

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from .conftest import ARTIFACTS, LOCAL_PREFIXES
+from .conftest import ARTIFACTS, LOCAL_PREFIXES, map_frame
 
 pytestmark = pytest.mark.e2e
 
@@ -97,6 +97,16 @@ def test_screens_of_the_comparisons_and_trends(browser, app_url, viewport):  # t
         assert charts.count() >= 2  # area and population of Mù Cả
         assert pg.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").count() >= 2
         _shoot(pg, pg.get_by_text("Diễn biến qua các kỳ", exact=True), ARTIFACTS / f"trends_profile_{name}.png")
+
+        pg.goto(f"{app_url}/map")
+        map_frame(pg, legend_contains="Dân số")
+        pg.get_by_text("Giữ lớp cho mọi kỳ").click()
+        map_frame(pg, legend_contains="Các lớp giữ nguyên cho mọi kỳ")  # the legend says the classes are locked
+        pg.get_by_role("button", name="◀ Kỳ trước").click()
+        frame = map_frame(pg, legend_contains="Không có dữ liệu (12)")  # 2025: two communes have a value
+        assert "Các lớp giữ nguyên cho mọi kỳ" in frame.locator(".atlas-legend").inner_text()
+        _shoot(pg, pg.get_by_role("heading", name="Bản đồ chỉ tiêu theo xã – huyện Mường Tè"),
+               ARTIFACTS / f"map_stepper_{name}.png")
 
         pg.goto(app_url)
         expander = pg.get_by_text("Diễn biến qua các kỳ (toàn huyện)").nth(3)  # health

@@ -199,10 +199,10 @@ def change_view(atlas: Atlas, request: ChangeRequest) -> ChangeView:
     notes = [(direction_note(indicator, "vi"), direction_note(indicator, "en"))]
     missing = int((~joined["has_data"]).sum())
     if missing:
-        notes.append((f"{missing} đơn vị thiếu số liệu ở một trong hai kỳ (hoặc kỳ đầu bằng 0 khi tính %): "
-                      "không có dữ liệu, không tính là 0.",
-                      f"{missing} units lack a value in one of the periods (or start from 0 for a per cent "
-                      "change): no data, never a change of 0."))
+        notes.append((f"{missing} đơn vị thiếu số liệu một trong hai kỳ"
+                      + (" (hoặc kỳ đầu bằng 0)" if request.mode == "percent" else "") + ": không tính là 0.",
+                      f"{missing} units lack one of the two values"
+                      + (" (or start from 0)" if request.mode == "percent" else "") + ": never counted as 0."))
     classification = Classification(classification.colors, classification.bins, classification.scheme,
                                      classification.k_requested, [*classification.notes, *notes, *outside])
     legend = change_legend(classification, unit, lang, decimals, no_data=missing)
