@@ -70,7 +70,9 @@ scheme, k, manual = classification_controls(indicator, lang, key="compare")
 split = compare_split(atlas, indicator_id, lang=lang, period=period, kinds=kinds, scheme=scheme, k=k,
                       manual_breaks=manual)
 outline = highlights(atlas, commune)
-show_split(atlas, split, group="compare", highlights=(outline[2024], outline[2025]), key="compare")
+show_split(atlas, split, group="compare", highlights=(outline[2024], outline[2025]), key="compare",
+           headings=(tr(lang, "2024 – 14 xã, thị trấn", "2024 – 14 units"),
+                     tr(lang, "2025 – xã mới", "2025 – new communes")))
 
 st.subheader(tr(lang, "14 đơn vị đã sáp nhập thế nào", "How the 14 units merged"))
 st_folium(merge_map(atlas, lang, highlight=commune), height=560, use_container_width=True, returned_objects=[],

@@ -39,15 +39,20 @@ def classification_controls(indicator: Indicator, lang: str, *, key: str
 
 
 def show_split(atlas: Atlas, split: SplitView, *, group: str, key: str,
-               highlights: tuple[set[str] | None, set[str] | None] = (None, None)) -> None:
-    """One legend, then the two synchronised maps side by side (stacked on a phone), then the export."""
+               highlights: tuple[set[str] | None, set[str] | None] = (None, None),
+               headings: tuple[str, str] | None = None) -> None:
+    """One legend, then the two synchronised maps side by side (stacked on a phone), then the export.
+
+    Each map gets a heading (by default what differs between the sides) and a note of what it shows.
+    """
     left, right = split.requests
     lang = left.lang
     st.markdown(split_legend_html(atlas, split, lang), unsafe_allow_html=True)
     maps = split_maps(atlas, split, group=group, highlights=highlights)
-    for column, request, other, fmap, side in zip(st.columns(2), (left, right), (right, left), maps, ("l", "r")):
+    titles = headings or (side_heading(left, right, lang), side_heading(right, left, lang))
+    for column, request, title, fmap, side in zip(st.columns(2), (left, right), titles, maps, ("l", "r")):
         with column:
-            st.markdown(f"**{side_heading(request, other, lang)}**")
+            st.subheader(title)
             st.caption(side_note(request, lang))
             st_folium(fmap, height=460, use_container_width=True, returned_objects=[], key=f"{key}_map_{side}")
             st.caption(" · ".join(atlas.attribution(request.vintage)))
