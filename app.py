@@ -45,6 +45,8 @@ pages = [
     st.Page("pages/compare.py", title=tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"),
             icon=":material/compare_arrows:",
             url_path="compare"),
+    st.Page("pages/periods.py", title=tr(lang, "So sánh các kỳ", "Compare periods"), icon=":material/timeline:",
+            url_path="periods"),
     st.Page("pages/data.py", title=tr(lang, "Dữ liệu và kiểm tra", "Data and checks"), icon=":material/table_view:",
             url_path="data"),
 ]

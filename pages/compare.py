@@ -9,19 +9,17 @@ from mutte_geo.maps.comparemap import (
     URL_UNIT_KEY,
     compare_indicators,
     compare_periods,
+    compare_split,
     compare_table,
-    compare_views,
     highlights,
     merge_map,
     selected_commune,
 )
-from mutte_geo.maps.legend import legend_title
-from mutte_geo.maps.view import legend_note
-from mutte_geo.maps.webmap import choropleth_map, legend_html
 from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.mappage import DEFAULT_INDICATOR
+from mutte_geo.ui.splitpage import classification_controls, show_split
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -68,30 +66,20 @@ else:
     st.query_params[URL_UNIT_KEY] = qualified_code(2025, commune)
 
 indicator = atlas.catalogue[indicator_id]
-views = compare_views(atlas, indicator_id, lang=lang, period=period, kinds=kinds)
+scheme, k, manual = classification_controls(indicator, lang, key="compare")
+split = compare_split(atlas, indicator_id, lang=lang, period=period, kinds=kinds, scheme=scheme, k=k,
+                      manual_breaks=manual)
 outline = highlights(atlas, commune)
-left, right = st.columns(2)
-for column, vintage, heading in (
-    (left, 2024, tr(lang, "2024 – 14 xã, thị trấn", "2024 – 14 units")),
-    (right, 2025, tr(lang, "2025 – xã mới", "2025 – new communes")),
-):
-    view = views[vintage]
-    with column:
-        st.subheader(heading)
-        fmap = choropleth_map(
-            view.joined, view.classification,
-            legend=legend_html(legend_title(indicator, lang), view.legend, legend_note(view, lang)),
-            attribution=atlas.attribution(vintage), lang=lang, highlight=outline[vintage],
-        )
-        st_folium(fmap, height=460, use_container_width=True, returned_objects=[], key=f"compare_{vintage}")
-        st.caption(" · ".join(atlas.attribution(vintage)))
+show_split(atlas, split, group="compare", highlights=(outline[2024], outline[2025]), key="compare",
+           headings=(tr(lang, "2024 – 14 xã, thị trấn", "2024 – 14 units"),
+                     tr(lang, "2025 – xã mới", "2025 – new communes")))
 
 st.subheader(tr(lang, "14 đơn vị đã sáp nhập thế nào", "How the 14 units merged"))
 st_folium(merge_map(atlas, lang, highlight=commune), height=560, use_container_width=True, returned_objects=[],
           key="compare_merge")
 st.caption(" · ".join(atlas.attribution(2024)))
 
-table = compare_table(atlas, views, lang)
+table = compare_table(atlas, split, lang)
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
     tr(lang, "Tải bảng (CSV)", "Download table (CSV)"),

@@ -9,7 +9,7 @@ from mutte_geo.maps.breaks import BreaksError, parse_breaks
 from mutte_geo.maps.breaks import example as breaks_example
 from mutte_geo.maps.classify import SCHEME_LABELS, SCHEMES
 from mutte_geo.maps.legend import legend_title
-from mutte_geo.maps.view import MapRequest, legend_note, map_view, period_choices
+from mutte_geo.maps.view import MapRequest, legend_note, map_view, period_choices, step_period
 from mutte_geo.maps.webmap import legend_html, map_parts
 from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of
 from mutte_geo.model.units import qualified_code
@@ -43,11 +43,21 @@ with controls:
         else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
     )
     kinds = kinds_of(kind_choice)
+    periods = period_choices(atlas, indicator_id, vintage, kinds)
     period = st.selectbox(
-        tr(lang, "Kỳ", "Period"), period_choices(atlas, indicator_id, vintage, kinds), key="period",
+        tr(lang, "Kỳ", "Period"), periods, key="period",
         format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST
         else format_period(p, lang),
     )
+    for column, step, text in zip(st.columns(2), (-1, 1), (tr(lang, "◀ Kỳ trước", "◀ Earlier"),
+                                                           tr(lang, "Kỳ sau ▶", "Later ▶"))):
+        target = step_period(periods, period, step)
+        column.button(text, key=f"period_step_{step}", disabled=target is None, width="stretch",
+                      on_click=st.session_state.__setitem__, args=("period", target))
+    locked = st.checkbox(tr(lang, "Giữ lớp cho mọi kỳ", "Lock classes"), key="locked",
+                         help=tr(lang, "Một bộ ngưỡng tính trên số liệu của mọi kỳ: đổi kỳ thấy thay đổi thật.",
+                                 "One set of breaks over every period's values: changing the period shows real "
+                                 "change, not re-scaled colours."))
     scheme, k, manual = "quantiles", 5, None
     if indicator.is_numeric:
         scheme = st.selectbox(tr(lang, "Cách phân lớp", "Classification"), SCHEMES, key="scheme",
@@ -67,7 +77,7 @@ with controls:
     basemap = st.checkbox(tr(lang, "Nền OpenStreetMap (cần internet)", "OpenStreetMap basemap (needs internet)"),
                           value=False, key="basemap")
 
-request = MapRequest(indicator_id, vintage, period, kinds, lang, scheme, k, manual)
+request = MapRequest(indicator_id, vintage, period, kinds, lang, scheme, k, manual, locked)
 view = map_view(atlas, request)
 note = legend_note(view, lang)
 

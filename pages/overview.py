@@ -4,24 +4,36 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mutte_geo.analysis.overview import heading_label, status_legend_html, targets_frame, targets_html
-from mutte_geo.analysis.targets import district_targets, group_by_heading, status_counts, status_label
+from mutte_geo.analysis.targets import (
+    TARGET_YEAR,
+    district_targets,
+    group_by_heading,
+    plan_years,
+    status_counts,
+    status_label,
+)
+from mutte_geo.analysis.trends import trend_caption, trend_chart, trend_frame
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.maps.attentionmap import ATTENTION_VINTAGE, attention_layer_ids, attention_map
+from mutte_geo.model.units import DISTRICT_CODE
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
 
-st.title(tr(lang, "Chỉ tiêu năm 2025 – huyện Mường Tè",
-            "2025 targets – Mường Tè district"))
+years = plan_years(atlas.values) or [TARGET_YEAR]
+year = years[-1]
+if len(years) > 1:  # a second plan's targets are loaded
+    year = st.selectbox(tr(lang, "Năm kế hoạch", "Plan year"), years, index=len(years) - 1, key="plan_year")
+st.title(tr(lang, f"Chỉ tiêu năm {year} – huyện Mường Tè", f"{year} targets – Mường Tè district"))
 source = tr(lang, "Nguồn: Báo cáo định hướng xây dựng kế hoạch phát triển KT-XH năm 2025, UBND huyện Mường Tè "
                   "(6/2024): kết quả mục I.2.1, chỉ tiêu mục II.3.",
             "Source: Mường Tè district People's Committee, 2025 socio-economic plan orientation report (6/2024): "
             "results from section I.2.1, targets from section II.3.")
 st.caption(source)
 
-rows = district_targets(atlas.values, atlas.catalogue)
+rows = district_targets(atlas.values, atlas.catalogue, target_year=year)
 counts = status_counts(rows)
 summary_col, map_col = st.columns([1, 1])
 with summary_col:
@@ -29,10 +41,12 @@ with summary_col:
         for column, status in zip(st.columns(2), pair, strict=True):
             column.metric(status_label(status, lang), f"{counts[status]}/{len(rows)}")
     st.markdown(status_legend_html(lang, {r.status for r in rows}), unsafe_allow_html=True)
-    st.caption(tr(lang, "“ước”: số liệu ước tính trong báo cáo. Chênh lệch = kết quả mới nhất trừ chỉ tiêu 2025; "
-                        "chênh lệch giữa hai tỷ lệ tính bằng điểm phần trăm.",
-                  "“estimate”: an estimated figure in the report. Gap = latest result minus the 2025 target; "
-                  "a gap between two rates is in percentage points."))
+    st.caption(tr(lang, f"“ước”: số liệu ước tính trong báo cáo. Mỗi chỉ tiêu {year} được so với kết quả cùng kỳ "
+                        "nếu đã có, nếu không thì với kết quả gần nhất trước đó (ghi rõ bên cạnh). Chênh lệch = kết "
+                        "quả trừ chỉ tiêu; chênh lệch giữa hai tỷ lệ tính bằng điểm phần trăm.",
+                  f"“estimate”: an estimated figure in the report. Each {year} target is compared with the result "
+                  "of the same period when there is one, otherwise with the latest earlier result (named beside "
+                  "it). Gap = result minus target; a gap between two rates is in percentage points."))
 with map_col:
     st.markdown(tr(lang, "**Xã cần quan tâm theo báo cáo**", "**Communes the report names for attention**"))
     layers = attention_layer_ids(atlas.catalogue, include_sensitive=True)
@@ -46,6 +60,12 @@ with map_col:
 for category, group in group_by_heading(rows):
     st.subheader(heading_label(category, lang))
     st.markdown(targets_html(group, lang), unsafe_allow_html=True)
+    series = trend_frame(atlas, 2024, DISTRICT_CODE, lang, indicators=[r.indicator.id for r in group])
+    if not series.empty:
+        with st.expander(tr(lang, "Diễn biến qua các kỳ (toàn huyện)", "Trends over time (whole district)")):
+            st.altair_chart(trend_chart(series, lang, facet="indicator_name", width=140, height=110),
+                            width="content")
+            st.caption(trend_caption(0, lang))
 st.download_button(tr(lang, "Tải bảng chỉ tiêu (CSV)", "Download the targets table (CSV)"),
                    to_csv_bytes(targets_frame(rows, lang), notes=[source]),
-                   file_name="chi-tieu-2025-muong-te.csv", mime="text/csv")
+                   file_name=f"chi-tieu-{year}-muong-te.csv", mime="text/csv")

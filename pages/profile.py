@@ -3,6 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from mutte_geo.analysis.overview import targets_html
 from mutte_geo.analysis.profile import (
     area_text,
     indicator_table,
@@ -11,6 +12,8 @@ from mutte_geo.analysis.profile import (
     successor_label,
     unit_summary,
 )
+from mutte_geo.analysis.targets import REFORM_NOTE, evaluate_targets, plan_years
+from mutte_geo.analysis.trends import trend_caption, trend_chart, trend_frame, undated_count
 from mutte_geo.core.i18n import tr
 from mutte_geo.maps.attentionmap import locator_map
 from mutte_geo.model.units import qualified_code
@@ -69,6 +72,23 @@ with locator:
 st.subheader(tr(lang, "Tất cả chỉ tiêu", "All indicators"))
 st.caption(tr(lang, "\\* số liệu chưa chắc chắn (nguồn yếu).", "\\* uncertain value (weak source)."))
 st.dataframe(indicator_table(atlas, vintage, chosen, lang), hide_index=True, width="stretch")
+
+st.subheader(tr(lang, "Diễn biến qua các kỳ", "Trends over time"))
+trends = trend_frame(atlas, vintage, chosen, lang)
+if trends.empty:
+    st.caption(tr(lang, "Đơn vị chưa có số liệu dạng số có ghi kỳ.", "The unit has no dated numeric values yet."))
+for column, (indicator_id, series) in zip(st.columns(2) * len(trends), trends.groupby("indicator", sort=False)):
+    with column:
+        st.markdown(f"**{atlas.catalogue[indicator_id].name(lang)}**")
+        st.altair_chart(trend_chart(series, lang, width=125, height=110), width="content")
+st.caption(trend_caption(undated_count(atlas, vintage, chosen), lang))
+
+for year in plan_years(atlas.values, vintage=vintage, unit_code=chosen):
+    plan = evaluate_targets(atlas.values, atlas.catalogue, vintage=vintage, unit_code=chosen, target_year=year)
+    st.subheader(tr(lang, f"Chỉ tiêu kế hoạch {year} của đơn vị", f"The unit's {year} targets"))
+    st.markdown(targets_html(plan, lang), unsafe_allow_html=True)
+    if any(row.crosses_reform for row in plan):
+        st.caption(REFORM_NOTE[0] if lang == "vi" else REFORM_NOTE[1])
 
 st.subheader(tr(lang, f"Chỉ tiêu còn thiếu số liệu ({n_missing})", f"Indicators with no data ({n_missing})"))
 st.caption(tr(lang, "Không có dữ liệu – cần thu thập:", "No data – to be collected:"))

@@ -12,9 +12,11 @@ from mutte_geo.analysis.targets import (
     NO_DIRECTION,
     ON_TRACK,
     PERIODS_DIFFER,
+    TARGET_YEAR,
     TargetRow,
     direction_label,
     group_by_heading,
+    pairing_label,
     status_label,
 )
 from mutte_geo.core.formatting import format_gap, format_quantity
@@ -77,7 +79,15 @@ def flags(row: TargetRow, lang: str) -> list[str]:
         out.append(tr(lang, "ước", "estimate"))
     if row.actual_uncertain:
         out.append(tr(lang, "chưa chắc chắn", "uncertain"))
+    if row.crosses_reform:
+        out.append(tr(lang, "suy ra qua sắp xếp 2025", "derived across the 2025 reform"))
     return out
+
+
+def target_heading(rows: list[TargetRow], lang: str) -> str:
+    """'Chỉ tiêu 2025' / '2025 target': the plan year of the rows."""
+    year = rows[0].target_period if rows else TARGET_YEAR
+    return tr(lang, f"Chỉ tiêu {year}", f"{year} target")
 
 
 def notes(row: TargetRow) -> str:
@@ -100,8 +110,9 @@ def targets_frame(rows: list[TargetRow], lang: str) -> pd.DataFrame:
                 tr(lang, "Chỉ tiêu", "Indicator"): row.indicator.name(lang),
                 tr(lang, "Kết quả mới nhất", "Latest result"): result_text(row, lang),
                 tr(lang, "Kỳ", "Period"): "" if row.actual_period is None else format_period(row.actual_period, lang),
+                tr(lang, "So với", "Compared with"): pairing_label(row, lang),
                 tr(lang, "Lưu ý", "Flags"): ", ".join(flags(row, lang)),
-                tr(lang, "Chỉ tiêu 2025", "2025 target"): target_text(row, lang),
+                target_heading(rows, lang): target_text(row, lang),
                 tr(lang, "Chênh lệch", "Gap"): gap_text(row, lang),
                 tr(lang, "Chiều tiến bộ", "Direction"): direction_label(row.indicator.higher_is_better, lang),
                 tr(lang, "Trạng thái", "Status"): status_label(row.status, lang),
@@ -113,7 +124,7 @@ def targets_frame(rows: list[TargetRow], lang: str) -> pd.DataFrame:
 def targets_html(rows: list[TargetRow], lang: str) -> str:
     """An HTML table for one heading's rows, with status badges and estimate flags."""
     head = [tr(lang, "Chỉ tiêu", "Indicator"), tr(lang, "Kết quả mới nhất", "Latest result"),
-            tr(lang, "Chỉ tiêu 2025", "2025 target"), tr(lang, "Chênh lệch", "Gap"),
+            target_heading(rows, lang), tr(lang, "Chênh lệch", "Gap"),
             tr(lang, "Chiều tiến bộ", "Direction"), tr(lang, "Trạng thái", "Status")]
     lines = [_TABLE_CSS, '<table class="targets"><colgroup>',
              "".join(f'<col style="width:{w}%">' for w in COLUMN_WIDTHS), "</colgroup><thead><tr>",
@@ -121,7 +132,7 @@ def targets_html(rows: list[TargetRow], lang: str) -> str:
     for row in rows:
         result = html.escape(result_text(row, lang))
         if row.actual_period is not None:
-            result += f' <span class="note">({html.escape(format_period(row.actual_period, lang))})</span>'
+            result += f' <span class="note pairing-{row.pairing}">({html.escape(pairing_label(row, lang))})</span>'
         result += "".join(f'<span class="flag">{html.escape(f)}</span>' for f in flags(row, lang))
         note = notes(row)
         name = html.escape(row.indicator.name(lang))

@@ -1,4 +1,10 @@
-"""The district's 2025 targets (report section II.3) beside the latest result (section I.2.1).
+"""The district's 2025 targets (report section II.3) beside the result they are judged against.
+
+Pairing (year-end evaluation): a target is compared with the result **of the same period** when one
+exists (2025 target vs 2025 result, ``SAME_PERIOD``); otherwise with the latest earlier result
+(``EARLIER``, e.g. the 2024 result of the plan report), and labelled as such. Results after the
+target's period are not used. A result moved across the 2025 reform (``model.reform``: 2024 units
+onto the 2025 communes by the indicator's rule) keeps its ``derived_from`` and says so.
 
 Status rules (direction-aware, catalogue ``higher_is_better``):
 
@@ -19,9 +25,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import format_period, tr
 from mutte_geo.model.catalogue import CATEGORIES, Catalogue, Indicator
 from mutte_geo.model.indicators import RESULT_KINDS, UNDATED, period_sort_key
+from mutte_geo.model.reform import DERIVED_COLUMN
 from mutte_geo.model.units import DISTRICT_CODE
 
 ON_TRACK = "on_track"
@@ -39,6 +46,18 @@ STATUS_LABELS = {
 # The report's own headings (section II.3), in report order.
 HEADINGS = ("economy", "infrastructure", "education", "health", "labour_poverty", "culture", "environment")
 TARGET_YEAR = "2025"
+SAME_PERIOD = "same_period"
+EARLIER = "earlier"
+REFORM_NOTE = (
+    "Kết quả “suy ra qua sắp xếp 2025” được chuyển từ các đơn vị năm 2024 sang xã mới theo quy tắc của từng "
+    "chỉ tiêu trong bảng chuyển đổi (tổng, bình quân gia quyền, có/không); ghi chú nêu rõ các đơn vị.",
+    "Results “derived across the 2025 reform” were moved from the 2024 units onto the new commune by each "
+    "indicator's crosswalk rule (sum, weighted mean, yes/no); the note names the units.",
+)
+PAIRING_LABELS = {
+    SAME_PERIOD: ("cùng kỳ", "same period"),
+    EARLIER: ("kết quả gần nhất trước đó", "latest earlier result"),
+}
 
 
 @dataclass(frozen=True)
@@ -56,10 +75,26 @@ class TargetRow:
     actual_note: str
     gap: float | None
     status: str
+    pairing: str | None = None  # SAME_PERIOD, EARLIER, or None without a result
+    actual_derived_from: str = ""  # 2024 units the result was moved from across the 2025 reform
 
     @property
     def is_estimate(self) -> bool:
         return self.actual_kind == "estimate"
+
+    @property
+    def crosses_reform(self) -> bool:
+        return bool(self.actual_derived_from)
+
+
+def pairing_label(row: TargetRow, lang: str) -> str:
+    """'cùng kỳ 2025' / 'kết quả gần nhất trước đó: 2024'; '' without a result."""
+    if row.pairing is None or row.actual_period is None:
+        return ""
+    vi, en = PAIRING_LABELS[row.pairing]
+    period = format_period(row.actual_period, lang)
+    return tr(lang, f"{vi} {period}", f"{en} {period}") if row.pairing == SAME_PERIOD \
+        else tr(lang, f"{vi}: {period}", f"{en}: {period}")
 
 
 def status_label(status: str, lang: str) -> str:
@@ -113,20 +148,50 @@ def latest_results(values: pd.DataFrame, *, vintage: int = 2024, unit_code: str 
     return {row["indicator"]: row for _, row in newest.iterrows()}
 
 
-def district_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int = 2024,
-                     target_year: str = TARGET_YEAR) -> list[TargetRow]:
-    """Every district target of ``target_year``, in report order, with its latest result and status."""
-    targets = values[(values["unit_code"] == DISTRICT_CODE) & (values["vintage"] == vintage)
+def latest_result(values: pd.DataFrame, indicator_id: str, *, vintage: int = 2024,
+                  unit_code: str = DISTRICT_CODE) -> pd.Series | None:
+    """The newest actual or estimate row of one indicator, or None."""
+    return latest_results(values[values["indicator"] == indicator_id], vintage=vintage,
+                          unit_code=unit_code).get(indicator_id)
+
+
+def paired_result(values: pd.DataFrame, indicator_id: str, target_period: str, *, vintage: int = 2024,
+                  unit_code: str = DISTRICT_CODE) -> tuple[pd.Series | None, str | None]:
+    """The result a target of ``target_period`` is judged against, and how it was paired.
+
+    The result of the same period (an actual wins over an estimate), else the newest earlier one.
+    """
+    rows = values[(values["indicator"] == indicator_id) & (values["unit_code"] == unit_code)
+                  & (values["vintage"] == vintage) & values["kind"].isin(RESULT_KINDS)]
+    same = rows[rows["period"] == target_period]
+    if not same.empty:
+        return same.sort_values("kind").iloc[0], SAME_PERIOD  # "actual" sorts before "estimate"
+    due = period_sort_key(target_period)
+    earlier = rows[rows["period"].map(lambda p: period_sort_key(p) < due).astype(bool)]
+    found = latest_result(earlier, indicator_id, vintage=vintage, unit_code=unit_code)
+    return (found, EARLIER) if found is not None else (None, None)
+
+
+def plan_years(values: pd.DataFrame, *, vintage: int = 2024, unit_code: str = DISTRICT_CODE) -> list[str]:
+    """The full years with targets for one unit (the district by default), oldest first."""
+    rows = values[(values["unit_code"] == unit_code) & (values["vintage"] == vintage) & (values["kind"] == "target")]
+    return sorted({p for p in rows["period"] if is_full_year(p)}, key=period_sort_key)
+
+
+def evaluate_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int, unit_code: str,
+                     target_year: str) -> list[TargetRow]:
+    """Every target of one unit for ``target_year`` with its paired result and status."""
+    targets = values[(values["unit_code"] == unit_code) & (values["vintage"] == vintage)
                      & (values["kind"] == "target") & (values["period"] == target_year)]
-    results = latest_results(values, vintage=vintage)
     rows = []
     for _, target in targets.iterrows():
         indicator = catalogue[target["indicator"]]
-        result = results.get(indicator.id)
+        result, pairing = paired_result(values, indicator.id, target["period"], vintage=vintage, unit_code=unit_code)
         actual = None if result is None else float(result["number"])
         comparable = result is not None and is_full_year(result["period"]) and is_full_year(target["period"])
         status = target_status(actual, float(target["number"]), indicator.higher_is_better, comparable=comparable)
         gap = None if actual is None or status == PERIODS_DIFFER else round(actual - float(target["number"]), 9)
+        derived = "" if result is None else str(result.get(DERIVED_COLUMN, "") or "")
         rows.append(TargetRow(
             indicator=indicator,
             target=float(target["number"]),
@@ -139,8 +204,16 @@ def district_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int
             actual_note="" if result is None else result["note"],
             gap=gap,
             status=status,
+            pairing=pairing,
+            actual_derived_from=derived,
         ))
     return rows
+
+
+def district_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int = 2024,
+                     target_year: str = TARGET_YEAR) -> list[TargetRow]:
+    """Every district target of ``target_year``, in report order, with its paired result and status."""
+    return evaluate_targets(values, catalogue, vintage=vintage, unit_code=DISTRICT_CODE, target_year=target_year)
 
 
 def group_by_heading(rows: list[TargetRow]) -> list[tuple[str, list[TargetRow]]]:

@@ -9,7 +9,8 @@ import pandas as pd
 
 from mutte_geo.core.i18n import tr
 from mutte_geo.maps.classify import CATEGORY_COLORS
-from mutte_geo.maps.view import MapRequest, MapView, map_view
+from mutte_geo.maps.split import SplitView, split_view
+from mutte_geo.maps.view import MapRequest
 from mutte_geo.maps.webmap import MAP_CSS, UNIT_LABEL_CSS, MapScript, control_js, offline_map
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.crosswalk import mark_reaching_outside
@@ -34,11 +35,14 @@ def compare_periods(atlas: Atlas, indicator_id: str, kinds: tuple[str, ...]) -> 
     return [LATEST, *sorted(set(rows["period"]), key=period_sort_key, reverse=True)]
 
 
-def compare_views(
-    atlas: Atlas, indicator_id: str, *, lang: str, period: str, kinds: tuple[str, ...]
-) -> dict[int, MapView]:
-    """The same indicator, period and kinds on both vintages (each map with its own classes)."""
-    return {v: map_view(atlas, MapRequest(indicator_id, v, period, kinds, lang)) for v in (2024, 2025)}
+def compare_split(
+    atlas: Atlas, indicator_id: str, *, lang: str, period: str, kinds: tuple[str, ...], scheme: str = "quantiles",
+    k: int = 5,
+    manual_breaks: tuple[float, ...] | None = None,
+) -> SplitView:
+    """The same indicator, period and kinds on both vintages, on ONE classification (split view)."""
+    left, right = (MapRequest(indicator_id, v, period, kinds, lang, scheme, k, manual_breaks) for v in (2024, 2025))
+    return split_view(atlas, left, right)
 
 
 def selected_commune(atlas: Atlas, text: str | None) -> str | None:
@@ -64,14 +68,14 @@ def highlights(atlas: Atlas, commune: str | None) -> dict[int, set[str] | None]:
     return {2024: set(atlas.crosswalk.predecessors(commune)), 2025: {commune}}
 
 
-def compare_table(atlas: Atlas, views: dict[int, MapView], lang: str) -> pd.DataFrame:
+def compare_table(atlas: Atlas, split: SplitView, lang: str) -> pd.DataFrame:
     """One row per 2024 unit: its value, the 2025 commune it joined and that commune's value.
 
     Codes are vintage-qualified (``2024:03433`` / ``2025:03433``) so the table can be exported safely.
     """
     crosswalk = atlas.crosswalk
-    old = views[2024].joined.set_index("code")
-    new = views[2025].joined.set_index("code")
+    old = split.sides[0].joined.set_index("code")
+    new = split.sides[1].joined.set_index("code")
     rows = []
     for code, successor in sorted(crosswalk.links.items(), key=lambda kv: (kv[1], kv[0])):
         rows.append({

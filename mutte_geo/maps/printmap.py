@@ -35,7 +35,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import format_date, format_period, kind_label, tr
 from mutte_geo.maps.classify import NO_DATA_EDGE, NO_DATA_FILL
-from mutte_geo.maps.legend import legend_title
+from mutte_geo.maps.legend import LegendEntry, legend_title
 from mutte_geo.maps.view import MapRequest, MapView, legend_note
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.boundaries import DISTRICT_LAEA
@@ -269,8 +269,7 @@ class _Layout:
             legend_box = (margin + inner_w - panel_w, body_bottom + locator_h + 4 * self.scale, panel_w,
                           panel_h - locator_h - 4 * self.scale)
             locator_box = (margin + inner_w - panel_w, body_bottom, panel_w, locator_h)
-        ax = self.fig.add_axes(self.rect(*map_box))
-        self.draw_map(ax)
+        self.draw_body(map_box)
         self.draw_legend(self.fig.add_axes(self.rect(*legend_box)))
         self.draw_locator(self.fig.add_axes(self.rect(*locator_box)))
         self.draw_footer(margin, footer_lines, inner_w)
@@ -312,6 +311,10 @@ class _Layout:
                       fontsize=self.pt(6.6), linespacing=1.45, color="#222222")
 
     # --- map --------------------------------------------------------------------------
+    def draw_body(self, box: tuple[float, float, float, float]) -> None:
+        """The map area (millimetres: left, bottom, width, height); a two-panel layout draws two maps."""
+        self.draw_map(self.fig.add_axes(self.rect(*box)))
+
     def draw_map(self, ax: Axes) -> None:
         layer = self.projected
         highlight = self.options.highlight
@@ -334,13 +337,17 @@ class _Layout:
             chosen = layer[layer["code"].isin(highlight)]
             if not chosen.empty:
                 chosen.boundary.plot(ax=ax, color="#000000", linewidth=2.4)
-        fit_extent(ax, layer.total_bounds, pad=0.04)
+        fit_extent(ax, self.map_bounds(), pad=0.04)
         ax.set_axis_off()
         self.draw_labels(ax)
         ax.add_artist(ScaleBar(1, units="m", location="lower left", length_fraction=0.22, box_alpha=0.8,
                                font_properties={"family": FONT, "size": self.pt(7.5)},
                                scale_formatter=lambda value, unit: f"{value} {unit}"))
         self.draw_north_arrow(ax)
+
+    def map_bounds(self) -> tuple[float, float, float, float]:
+        """The projected extent the map shows."""
+        return tuple(self.projected.total_bounds)
 
     def unit_name(self, row: Any) -> str:
         name = str(row.name)
@@ -408,19 +415,18 @@ class _Layout:
     def draw_legend(self, ax: Axes) -> None:
         ax.set_axis_off()
         handles = []
-        for entry in self.view.legend:
+        for entry, label in self.legend_rows():
             if entry.no_data:
                 handles.append(Patch(facecolor=NO_DATA_FILL, edgecolor=NO_DATA_EDGE, hatch=NO_DATA_HATCH,
-                                     linewidth=0.6, label=nfc(f"{entry.label} ({entry.count})")))
+                                     linewidth=0.6, label=nfc(label)))
             else:
-                handles.append(Patch(facecolor=entry.color, edgecolor=EDGE, linewidth=0.5,
-                                     label=nfc(f"{entry.label} ({entry.count})")))
+                handles.append(Patch(facecolor=entry.color, edgecolor=EDGE, linewidth=0.5, label=nfc(label)))
         if self.options.highlight is not None:
             handles.append(Patch(facecolor="white", edgecolor="#000000", linewidth=2.0,
                                  label=tr(self.lang, "Kết quả lọc (viền đậm; đơn vị khác tô nhạt)",
                                        "Filter result (bold outline; others faded)")))
-        title = textwrap.fill(nfc(legend_title(self.indicator, self.lang)), 34 if self.options.orientation ==
-                              "portrait" else 30)
+        title = textwrap.fill(nfc(self.view.title or legend_title(self.indicator, self.lang)),
+                              34 if self.options.orientation == "portrait" else 30)
         legend = ax.legend(handles=handles, loc="upper left", title=title, frameon=False, fontsize=self.pt(8),
                            title_fontproperties={"weight": "bold", "size": self.pt(8.5), "family": FONT},
                            handlelength=2.2, handleheight=1.3, borderaxespad=0, alignment="left")
@@ -431,6 +437,10 @@ class _Layout:
             width_chars = self.chars_per_line(self.rect_width_mm(ax), self.pt(7))
             ax.text(0, box.y0 - 0.03, textwrap.fill(nfc(note), width_chars), transform=ax.transAxes,
                     ha="left", va="top", fontsize=self.pt(7), color="#7a4b00", linespacing=1.3)
+
+    def legend_rows(self) -> list[tuple[LegendEntry, str]]:
+        """Each legend entry with its text: label and number of units."""
+        return [(entry, f"{entry.label} ({entry.count})") for entry in self.view.legend]
 
     def rect_width_mm(self, ax: Axes) -> float:
         return ax.get_position().width * self.width_mm

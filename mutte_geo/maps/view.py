@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import geopandas as gpd
+import pandas as pd
 
 from mutte_geo.core.i18n import tr
 from mutte_geo.maps.classify import Classification, classify_categories, classify_derived_categories, classify_numeric
 from mutte_geo.maps.legend import LegendEntry, derived_legend_entries, legend_entries
+from mutte_geo.maps.pooled import pooled_classification
 from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.crosswalk import mark_reaching_outside
 from mutte_geo.model.indicators import LATEST, RESULT_KINDS, period_sort_key
 from mutte_geo.model.join import join_indicator
@@ -32,6 +35,7 @@ class MapRequest:
     scheme: str = "quantiles"
     k: int = 5
     manual_breaks: tuple[float, ...] | None = None
+    locked: bool = False  # one set of breaks for every period of the indicator (maps.pooled)
 
 
 @dataclass(frozen=True)
@@ -41,29 +45,68 @@ class MapView:
     joined: gpd.GeoDataFrame
     classification: Classification
     legend: list[LegendEntry]
+    title: str | None = None  # the legend's title when it is not the indicator's (e.g. a change map)
+
+
+def joined_layer(atlas: Atlas, request: MapRequest) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]]]:
+    """The atlas' web layer joined to ``request``'s values, with the notes (vi, en) of 2025 communes
+    that reach outside the former district."""
+    indicator = atlas.catalogue[request.indicator_id]
+    vintage = request.vintage
+    joined = join_indicator(atlas.web_layer(vintage), atlas.values, indicator=indicator, vintage=vintage,
+                            units=atlas.units[vintage], lang=request.lang, period=request.period,
+                            kinds=request.kinds)
+    if vintage == 2025 and atlas.crosswalk is not None:
+        return mark_reaching_outside(joined, atlas.crosswalk, atlas.units, request.lang)
+    return joined, []
+
+
+def view_legend(classification: Classification, indicator: Indicator, joined: gpd.GeoDataFrame, lang: str
+                ) -> list[LegendEntry]:
+    """Legend entries of ``classification`` (derived levels and lists in words) and the no-data entry."""
+    no_data = int((~joined["has_data"]).sum())
+    entries = legend_entries if indicator.is_numeric else derived_legend_entries
+    return entries(classification, indicator, lang, no_data_count=no_data)
 
 
 def map_view(atlas: Atlas, request: MapRequest) -> MapView:
     """Join, classify and describe ``request`` on the atlas' web layer."""
     indicator = atlas.catalogue[request.indicator_id]
-    vintage, lang = request.vintage, request.lang
-    joined = join_indicator(atlas.web_layer(vintage), atlas.values, indicator=indicator, vintage=vintage,
-                            units=atlas.units[vintage], lang=lang, period=request.period, kinds=request.kinds)
+    joined, outside = joined_layer(atlas, request)
     series = joined.set_index("code")
-    derived = None if indicator.is_numeric else classify_derived_categories(series["value"], indicator)
-    if indicator.is_numeric:
-        breaks = list(request.manual_breaks) if request.manual_breaks is not None else None
+    breaks = list(request.manual_breaks) if request.manual_breaks is not None else None
+    if request.locked:
+        column = "number" if indicator.is_numeric else "value"
+        classification = pooled_classification(
+            [series[column], other_periods(atlas, request, joined)[column]], indicator, scheme=request.scheme,
+            k=request.k, manual_breaks=breaks)[0]
+        classification = replace(classification, notes=[*classification.notes, LOCKED_NOTE])
+    elif indicator.is_numeric:
         classification = classify_numeric(series["number"], scheme=request.scheme, k=request.k,
                                           higher_is_better=indicator.higher_is_better, manual_breaks=breaks)
     else:
-        classification = derived or classify_categories(series["value"], yes_no=indicator.value_type == "yes/no")
-    no_data = int((~joined["has_data"]).sum())
-    legend = (legend_entries if derived is None else derived_legend_entries)(
-        classification, indicator, lang, no_data_count=no_data)
-    if vintage == 2025 and atlas.crosswalk is not None:
-        joined, notes = mark_reaching_outside(joined, atlas.crosswalk, atlas.units, lang)
-        classification = replace(classification, notes=[*classification.notes, *notes])
-    return MapView(joined, classification, legend)
+        classification = classify_derived_categories(series["value"], indicator) or classify_categories(
+            series["value"], yes_no=indicator.value_type == "yes/no")
+    legend = view_legend(classification, indicator, joined, request.lang)
+    return MapView(joined, replace(classification, notes=[*classification.notes, *outside]), legend)
+
+
+LOCKED_NOTE = ("Các lớp giữ nguyên cho mọi kỳ của chỉ tiêu.", "Classes locked across every period of the indicator.")
+
+
+def other_periods(atlas: Atlas, request: MapRequest, shown: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Every commune value of the request's indicator, vintage and kinds that the map does not show
+    (one per unit and period), indexed by ``period:code``: the rest of the pool for locked classes."""
+    values = atlas.values
+    rows = values[(values["indicator"] == request.indicator_id) & (values["vintage"] == request.vintage)
+                  & values["unit_code"].isin(shown["code"]) & values["kind"].isin(request.kinds)]
+    rank = {k: i for i, k in enumerate(request.kinds)}
+    rows = rows.assign(_kind=rows["kind"].map(rank)).sort_values("_kind").drop_duplicates(["unit_code", "period"])
+    shown_keys = set(zip(shown.loc[shown["has_data"], "code"], shown.loc[shown["has_data"], "period"]))
+    rows = rows[[(c, p) not in shown_keys for c, p in zip(rows["unit_code"], rows["period"])]]
+    return pd.DataFrame({"number": pd.to_numeric(rows["number"], errors="coerce").to_numpy(),
+                         "value": rows["value"].to_numpy()},
+                        index=[f"{p}:{c}" for p, c in zip(rows["period"], rows["unit_code"])])
 
 
 def period_choices(atlas: Atlas, indicator_id: str, vintage: int, kinds: tuple[str, ...]) -> list[str]:
@@ -89,3 +132,22 @@ def legend_note(view: MapView, lang: str, *, interactive: bool = True) -> str:
     if joined["uncertain"].any():
         parts.append(tr(lang, "* số liệu chưa chắc chắn (nguồn yếu).", "* uncertain value (weak source)."))
     return " ".join(p for p in parts if p)
+
+
+def step_period(choices: list[str], current: str, step: int) -> str | None:
+    """The period ``step`` places later (+) or earlier (−) than ``current`` among ``period_choices``;
+    from ``latest`` one step back is the newest period. None when there is none that way.
+
+    >>> choices = ["latest", "2025", "2019", "2009"]
+    >>> step_period(choices, "2019", 1), step_period(choices, "2019", -1), step_period(choices, "latest", -1)
+    ('2025', '2009', '2025')
+    >>> step_period(choices, "2025", 1) is None, step_period(choices, "latest", 1) is None
+    (True, True)
+    """
+    dated = [p for p in reversed(choices) if p != LATEST]  # oldest first
+    if current == LATEST:
+        return dated[-1] if step < 0 and dated else None
+    if current not in dated:
+        return None
+    index = dated.index(current) + step
+    return dated[index] if 0 <= index < len(dated) else None

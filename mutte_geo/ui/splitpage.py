@@ -1,0 +1,90 @@
+"""Streamlit parts shared by the comparison pages: classification controls, the split view and its exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mutte_geo.core.i18n import tr
+from mutte_geo.exports.comparisons import COMPARISON_FORMATS, change_bytes, comparison_file_name, split_bytes
+from mutte_geo.exports.formats import MIME
+from mutte_geo.maps.breaks import BreaksError, parse_breaks
+from mutte_geo.maps.breaks import example as breaks_example
+from mutte_geo.maps.change import ChangeView
+from mutte_geo.maps.classify import SCHEME_LABELS, SCHEMES
+from mutte_geo.maps.printmap import ORIENTATIONS, PrintOptions
+from mutte_geo.maps.split import SplitView, side_heading, side_note, split_legend_html, split_maps
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.catalogue import Indicator
+
+ORIENTATION_LABELS = {"portrait": ("Dọc", "Portrait"), "landscape": ("Ngang", "Landscape")}
+
+
+def classification_controls(indicator: Indicator, lang: str, *, key: str
+                            ) -> tuple[str, int, tuple[float, ...] | None]:
+    """Scheme, number of classes and manual breaks (one row of widgets); defaults for categories."""
+    if not indicator.is_numeric:
+        return "quantiles", 5, None
+    left, right = st.columns([2, 3])
+    scheme = left.selectbox(tr(lang, "Cách phân lớp (chung cho hai bản đồ)", "Classification (shared by both maps)"),
+                            SCHEMES, key=f"{key}_scheme", format_func=lambda s: tr(lang, *SCHEME_LABELS[s]))
+    if scheme != "manual":
+        return scheme, right.slider(tr(lang, "Số lớp", "Classes"), 2, 7, 5, key=f"{key}_k"), None
+    text = right.text_input(tr(lang, "Ngưỡng (cách nhau bởi dấu ;)", "Breaks (separated by ;)"), key=f"{key}_breaks",
+                            placeholder=breaks_example(lang))
+    try:
+        return scheme, 5, parse_breaks(text, lang)
+    except BreaksError as exc:
+        (st.error if text.strip() else st.info)(
+            exc.describe(lang) + tr(lang, " Cho đến khi có ngưỡng hợp lệ, bản đồ dùng cách phân lớp phân vị.",
+                                    " Until the breaks are valid, the maps use quantiles."))
+        return "quantiles", 5, None
+
+
+def show_split(atlas: Atlas, split: SplitView, *, group: str, key: str,
+               highlights: tuple[set[str] | None, set[str] | None] = (None, None),
+               headings: tuple[str, str] | None = None) -> None:
+    """One legend, then the two synchronised maps side by side (stacked on a phone), then the export.
+
+    Each map gets a heading (by default what differs between the sides) and a note of what it shows.
+    """
+    left, right = split.requests
+    lang = left.lang
+    st.markdown(split_legend_html(atlas, split, lang), unsafe_allow_html=True)
+    maps = split_maps(atlas, split, group=group, highlights=highlights)
+    titles = headings or (side_heading(left, right, lang), side_heading(right, left, lang))
+    for column, request, title, fmap, side in zip(st.columns(2), (left, right), titles, maps, ("l", "r")):
+        with column:
+            st.subheader(title)
+            st.caption(side_note(request, lang))
+            st_folium(fmap, height=460, use_container_width=True, returned_objects=[], key=f"{key}_map_{side}")
+            st.caption(" · ".join(atlas.attribution(request.vintage)))
+    st.caption(tr(lang, "Kéo hoặc phóng to một bản đồ: bản đồ kia đi theo.",
+                  "Pan or zoom one map: the other follows."))
+    _export(lang, key, comparison_file_name(split.indicator_id, [left, right]),
+            lambda fmt, options: split_bytes(fmt, atlas, split, options))
+
+
+def show_change_export(atlas: Atlas, change: ChangeView, *, key: str) -> None:
+    lang = change.request.lang
+    _export(lang, key, comparison_file_name(change.request.indicator_id, change.sides, change=True),
+            lambda fmt, options: change_bytes(fmt, atlas, change, options))
+
+
+def _export(lang: str, key: str, stem: str, make: Callable[[str, PrintOptions], bytes]) -> None:
+    """PNG/PDF download of a comparison, on the print layout of single maps."""
+    with st.expander(tr(lang, "Xuất bản đồ so sánh (PNG/PDF)", "Export the comparison (PNG/PDF)")):
+        fmt_col, paper_col, orient_col = st.columns(3)
+        fmt = fmt_col.selectbox(tr(lang, "Định dạng", "Format"), list(COMPARISON_FORMATS), key=f"{key}_fmt",
+                                format_func=str.upper)
+        paper = paper_col.selectbox(tr(lang, "Khổ giấy", "Paper"), ["a4", "a3"], format_func=str.upper,
+                                    key=f"{key}_paper")
+        orientation = orient_col.selectbox(tr(lang, "Hướng giấy", "Orientation"), list(ORIENTATIONS), index=1,
+                                           key=f"{key}_orientation",
+                                           format_func=lambda o: tr(lang, *ORIENTATION_LABELS[o]))
+        options = PrintOptions(paper, orientation)
+        name = f"{stem}.{fmt}"
+        st.download_button(tr(lang, "Tải xuống ", "Download ") + name, data=lambda: make(fmt, options),
+                           file_name=name, mime=MIME[fmt], on_click="ignore", key=f"{key}_download")

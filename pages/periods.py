@@ -1,0 +1,86 @@
+"""Compare periods: one indicator in two periods (or result against target) on one scale, or a change map."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.maps.change import CHANGE_MODES, MODE_LABELS, ChangeRequest, change_view
+from mutte_geo.maps.split import dated_periods, default_pair, split_view
+from mutte_geo.maps.view import MapRequest, legend_note, period_choices
+from mutte_geo.maps.webmap import choropleth_map, legend_html
+from mutte_geo.model.indicators import LATEST, kinds_of
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.mappage import DEFAULT_INDICATOR, indicator_label
+from mutte_geo.ui.splitpage import classification_controls, show_change_export, show_split
+
+lang = current_lang()
+atlas = atlas_or_stop(lang)
+vintage = current_vintage()
+
+st.title(tr(lang, "So sánh các kỳ", "Compare periods"))
+MODES = {
+    "periods": ("Hai kỳ cạnh nhau", "Two periods side by side"),
+    "target": ("Kết quả và chỉ tiêu", "Result and target"),
+    "change": ("Bản đồ thay đổi", "Change map"),
+}
+choices = atlas.mappable_indicators(vintage)
+top = st.columns([3, 3])
+indicator_id = top[0].selectbox(
+    tr(lang, "Chỉ tiêu", "Indicator"), choices,
+    index=choices.index(DEFAULT_INDICATOR) if DEFAULT_INDICATOR in choices else 0,
+    format_func=lambda i: indicator_label(atlas, i, vintage, lang), key="periods_indicator")
+indicator = atlas.catalogue[indicator_id]
+mode = top[1].radio(tr(lang, "Cách so sánh", "Comparison"), list(MODES), horizontal=True, key="periods_mode",
+                    format_func=lambda m: tr(lang, *MODES[m]))
+
+
+def period_label(p: str) -> str:
+    return tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST else format_period(p, lang)
+
+
+results = period_choices(atlas, indicator_id, vintage, kinds_of("actual"))
+targets = period_choices(atlas, indicator_id, vintage, kinds_of("target"))
+row = st.columns(3)
+if mode == "target" and len(targets) == 1:
+    st.info(tr(lang, "Chỉ tiêu này chưa có chỉ tiêu kế hoạch cấp xã trong ranh giới đang chọn.",
+               "This indicator has no commune targets in the chosen boundaries yet."))
+    st.stop()
+if mode == "change" and not indicator.is_numeric:
+    st.info(tr(lang, "Bản đồ thay đổi chỉ dành cho chỉ tiêu dạng số.", "A change map needs a numeric indicator."))
+    st.stop()
+if mode in ("periods", "change"):
+    named = dated_periods(results) if mode == "change" else results
+    first, last = default_pair(results)
+    period_a = row[0].selectbox(tr(lang, "Kỳ thứ nhất", "First period"), named, index=named.index(first),
+                                format_func=period_label, key="periods_a")
+    period_b = row[1].selectbox(tr(lang, "Kỳ thứ hai", "Second period"), named, index=named.index(last),
+                                format_func=period_label, key="periods_b")
+else:
+    period_a = row[0].selectbox(tr(lang, "Kỳ của kết quả", "Result period"), results, format_func=period_label,
+                                key="periods_result")
+    period_b = row[1].selectbox(tr(lang, "Kỳ của chỉ tiêu", "Target period"), targets[1:],
+                                format_func=period_label, key="periods_target")
+
+if mode == "change":
+    change_mode = row[2].radio(
+        tr(lang, "Thay đổi tính bằng", "Change as"), list(CHANGE_MODES), key="periods_change_mode",
+        format_func=lambda m: tr(lang, "Chênh lệch (điểm %)", "Difference (pp)")
+        if m == "absolute" and indicator.unit_en == "%" else tr(lang, *MODE_LABELS[m]))
+    if period_a == period_b:
+        st.info(tr(lang, "Chọn hai kỳ khác nhau.", "Choose two different periods."))
+        st.stop()
+    change = change_view(atlas, ChangeRequest(indicator_id, vintage, period_a, period_b, kinds_of("actual"), lang,
+                                              change_mode))
+    view = change.view
+    fmap = choropleth_map(view.joined, view.classification,
+                          legend=legend_html(view.title or "", view.legend, legend_note(view, lang)),
+                          attribution=atlas.attribution(vintage), lang=lang)
+    st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="periods_change_map")
+    st.caption(" · ".join(atlas.attribution(vintage)))
+    show_change_export(atlas, change, key="periods_change_export")
+else:
+    scheme, k, manual = classification_controls(indicator, lang, key="periods")
+    kinds_b = kinds_of("target") if mode == "target" else kinds_of("actual")
+    split = split_view(atlas, MapRequest(indicator_id, vintage, period_a, kinds_of("actual"), lang, scheme, k, manual),
+                       MapRequest(indicator_id, vintage, period_b, kinds_b, lang, scheme, k, manual))
+    show_split(atlas, split, group="periods", key="periods")
