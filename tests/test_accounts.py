@@ -16,7 +16,7 @@ from mutte_geo.storage.store import Store
 
 from .test_store import url  # noqa: F401  (the sqlite/postgresql fixture)
 
-PA_U_2025 = "2025:03448"  # TEST DATA: a commune editor's unit
+PA_U_2025 = "2025:03442"  # TEST DATA: a commune editor's unit
 GOOD = "Sông Đà chảy về xuôi"
 
 
@@ -148,7 +148,7 @@ def test_bootstrap_from_the_users_file_only_when_empty(store: Store, tmp_path, m
 
 
 def test_a_direct_store_write_for_another_unit_is_refused(accounts: AccountStore, store: Store) -> None:
-    mine = Change((2025, "03448", "villages", "2025", "actual"), {"value": "9", "status": "", "source": "x",
+    mine = Change((2025, "03442", "villages", "2025", "actual"), {"value": "9", "status": "", "source": "x",
                                                                    "note": ""}, None, None, "t.csv", 2)
     other = Change((2025, "03445", "villages", "2025", "actual"), mine.new, None, None, "t.csv", 3)
     with pytest.raises(ScopeError, match="lan may not write values of unit.*2025:03445"):
@@ -157,4 +157,4 @@ def test_a_direct_store_write_for_another_unit_is_refused(accounts: AccountStore
     assert store.apply([mine], user="lan") == 1
     accounts.set_disabled("minh", "lan", True)
     with pytest.raises(ScopeError, match="may not write"):
-        store.apply([Change((2025, "03448", "villages", "2024", "actual"), mine.new, None, None, "", 0)], user="lan")
+        store.apply([Change((2025, "03442", "villages", "2024", "actual"), mine.new, None, None, "", 0)], user="lan")

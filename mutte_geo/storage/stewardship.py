@@ -14,7 +14,9 @@ from mutte_geo.core.i18n import format_number, format_period, kind_label, tr
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Catalogue
 from mutte_geo.model.indicators import UnitsByVintage, load_values
-from mutte_geo.model.units import DISTRICT_NAME
+from mutte_geo.model.units import DISTRICT_CODE, DISTRICT_NAME
+from mutte_geo.storage.approval import Approvals
+from mutte_geo.storage.auth import User
 from mutte_geo.storage.importer import Change, Options, changes_against, parse_file
 from mutte_geo.storage.store import Revision, Store
 
@@ -55,14 +57,37 @@ def open_store(catalogue: Catalogue, units: UnitsByVintage, url: str | None = No
 
 
 def check_file(store: Store, data: bytes, file: str, *, catalogue: Catalogue, units: UnitsByVintage,
-               options: Options | None = None) -> ImportReport:
-    """Read and check ``data``; compare it with the store. Writes nothing."""
+               options: Options | None = None, user: User | None = None) -> ImportReport:
+    """Read and check ``data``; compare it with the store. Writes nothing.
+
+    With ``user``, rows outside the account's units and rows of approved (locked) values are problems too.
+    """
     base_version = store.version()
     parsed = parse_file(data, file, catalogue=catalogue, units=units, options=options or Options())
     report = ImportReport(file, parsed.layout, parsed.problems, base_version=base_version)
     if parsed.ok:
         report.changes, report.unchanged = changes_against(parsed.rows, store.current())
+        if user is not None and report.changes:
+            report.problems = Approvals(store).problems(report.changes, user, file, unit_namer(units))
     return report
+
+
+def submit(store: Store, report: ImportReport, *, user: User, units: UnitsByVintage) -> list[int]:
+    """Keep a clean report's changes as submissions of ``user``, waiting for approval; their ids.
+
+    Raises ValidationError (nothing kept) for rows outside the account's units or on locked values.
+    """
+    if not report.ok:
+        raise ValueError("a file with problems cannot be submitted")
+    return Approvals(store).submit(report.changes, user=user, file=report.file, label=unit_namer(units))
+
+
+def unit_namer(units: UnitsByVintage):  # type: ignore[no-untyped-def]
+    """``(vintage, code) -> 'Xã Pa Ủ'`` for messages (the code itself when unknown, e.g. the district)."""
+    def name(vintage: int, code: str) -> str:
+        unit = units.get(vintage, {}).get(code)
+        return unit.label("vi") if unit else (DISTRICT_NAME if code == DISTRICT_CODE else code)
+    return name
 
 
 def confirm(store: Store, report: ImportReport, *, user: str, action: str = "import") -> int | None:
