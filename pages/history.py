@@ -4,10 +4,11 @@ import streamlit as st
 
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
+from mutte_geo.storage.approval import DecisionConflict
 from mutte_geo.storage.auth import can
-from mutte_geo.storage.stewardship import history_table, revision_changes_table, state_table
+from mutte_geo.storage.stewardship import approval_steps_table, history_table, revision_changes_table, state_table
 from mutte_geo.storage.store import ConflictError
-from mutte_geo.ui.appstate import atlas_or_stop, current_lang, value_store
+from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, value_store
 from mutte_geo.ui.authpage import require
 
 lang = current_lang()
@@ -18,6 +19,10 @@ store = value_store()
 st.title(tr(lang, "Lịch sử thay đổi số liệu", "History of value changes"))
 revisions = store.revisions()
 st.dataframe(history_table(revisions, lang), hide_index=True, width="stretch")
+with st.expander(tr(lang, "Các bước gửi và duyệt (ai, lúc nào, việc gì, vì sao)",
+                     "Submission and approval steps (who, when, what, why)")):
+    st.dataframe(approval_steps_table(approvals().events(user), atlas.catalogue, lang), hide_index=True,
+                 width="stretch")
 
 chosen = st.selectbox(tr(lang, "Xem phiên bản", "Show revision"), [r.id for r in revisions], key="history_revision",
                       format_func=lambda i: next(f"{r.id} · {r.user_name} · {r.action} · {r.file}"
@@ -41,7 +46,9 @@ if chosen is not None:
                               "the history is kept)"), key="history_sure")
         if st.button(tr(lang, "Khôi phục", "Restore"), disabled=not sure, key="history_restore"):
             try:
-                restored = store.restore(chosen, user=user.login)
+                restored = approvals().restore(chosen, user=user)
+            except DecisionConflict as exc:
+                st.error(exc.text(lang))
             except ConflictError as exc:
                 st.error(tr(lang, "Có người khác vừa sửa số liệu; hãy thử lại. ", "Someone else changed values "
                             "meanwhile; try again. ") + str(exc))

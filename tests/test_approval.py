@@ -62,7 +62,8 @@ def test_a_mixed_file_is_refused_whole_with_its_rows(store: Store, catalogue, un
     report = check_file(store, data, "xa.csv", catalogue=catalogue, units=units, options=Options(), user=PA_U)
     assert [(p.row, p.column) for p in report.problems] == [(7, "unit_code"), (8, "unit_code")]
     assert report.problems[0].reason_en == "unit Xã Mù Cả (2025:03451) is outside the units of account pau"
-    with pytest.raises(ValidationError, match="row 8.*2025:03463 is outside the units of account pau"):  # the storage call refuses it too, whole
+    # the storage call refuses it too, whole
+    with pytest.raises(ValidationError, match="row 8.*2025:03463 is outside the units of account pau"):
         Approvals(store).submit(report.changes, user=PA_U, file="xa.csv")
     assert Approvals(store).submissions(APPROVER).empty
     assert send(store, PA_U, "03442,12\n", catalogue, units)
@@ -82,7 +83,8 @@ def test_submitted_values_wait_and_each_commune_sees_only_its_own(store: Store, 
     # the leaders' switch: stored values plus the pending ones, each marked
     shown = with_submitted(store.current(), approvals.submissions(APPROVER, ("submitted",)), "en")
     row = shown[(shown["unit_code"] == "03442") & (shown["period"] == "2025-H1")].iloc[0]
-    assert (row["value"], row["status"]) == ("12", "UNCERTAIN") and row["note"].startswith("NOT APPROVED — submitted by pau")
+    assert (row["value"], row["status"]) == ("12", "UNCERTAIN")
+    assert row["note"].startswith("NOT APPROVED — submitted by pau")
 
 
 def test_approve_locks_return_tells_why_reopen_unlocks(store: Store, catalogue, units) -> None:

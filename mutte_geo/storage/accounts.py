@@ -115,6 +115,7 @@ class SignIn:
     user: User | None = None
     wait_seconds: float = 0.0
     must_change_password: bool = False
+    checked: bool = True  # False: refused before the password was looked at (too soon)
 
 
 @dataclass(frozen=True)
@@ -289,7 +290,7 @@ class AccountStore:
         if wait > 0:
             with self.engine.begin() as conn:
                 audit.record(conn, login, "sign_in_delayed", detail=f"{wait:.0f} s", client=client)
-            return SignIn(wait_seconds=wait)
+            return SignIn(wait_seconds=wait, checked=False)
         record = self.get(login)
         usable = record is not None and not record.disabled
         ok = verify_password(password, self._hash(login) if usable else DUMMY_HASH) and usable

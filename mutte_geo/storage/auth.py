@@ -30,6 +30,7 @@ import pandas as pd
 
 from mutte_geo.core.errors import AtlasError
 from mutte_geo.model.catalogue import Catalogue, Indicator
+from mutte_geo.model.indicators import UnitsByVintage
 from mutte_geo.model.names import fold
 
 USERS_FILE_ENV = "MUTTE_USERS_FILE"
@@ -102,6 +103,11 @@ def can_see(indicator: Indicator, user: User | None) -> bool:
 def visible_catalogue(catalogue: Catalogue, user: User | None) -> Catalogue:
     """The catalogue without the indicators ``user`` may not see (same order)."""
     return {ident: ind for ident, ind in catalogue.items() if can_see(ind, user)}
+
+
+def own_units(user: User, units: UnitsByVintage) -> UnitsByVintage:
+    """The units of each vintage that ``user`` may enter values for."""
+    return {v: {c: u for c, u in by_code.items() if user.covers(v, c)} for v, by_code in units.items()}
 
 
 def visible_values(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
