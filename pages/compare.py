@@ -21,6 +21,7 @@ from mutte_geo.maps.webmap import choropleth_map, legend_html
 from mutte_geo.model.indicators import LATEST
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
+from mutte_geo.ui.authpage import sensitive_export
 from mutte_geo.ui.mappage import DEFAULT_INDICATOR
 
 lang = current_lang()
@@ -95,6 +96,7 @@ table = compare_table(atlas, views, lang)
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
     tr(lang, "Tải bảng (CSV)", "Download table (CSV)"),
-    to_csv_bytes(table, notes=[indicator.name(lang), *atlas.attribution(2024)]),
+    sensitive_export(to_csv_bytes(table, notes=[indicator.name(lang), *atlas.attribution(2024)]),
+                     indicator.sensitive, f"compare table {indicator_id} (CSV)"),
     file_name=f"so-sanh-2024-2025-{indicator_id}.csv", mime="text/csv", key="compare_csv",
 )

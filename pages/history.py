@@ -9,7 +9,7 @@ from mutte_geo.storage.auth import can
 from mutte_geo.storage.stewardship import approval_steps_table, history_table, revision_changes_table, state_table
 from mutte_geo.storage.store import ConflictError
 from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, value_store
-from mutte_geo.ui.authpage import require
+from mutte_geo.ui.authpage import require, sensitive_export
 
 lang = current_lang()
 user = require("edit", lang)
@@ -37,8 +37,10 @@ if chosen is not None:
         state = state_table(store.state_at(chosen), atlas.catalogue)
         st.dataframe(state, hide_index=True, width="stretch")
         st.download_button(tr(lang, "Tải bảng này (CSV)", "Download this table (CSV)"),
-                           to_csv_bytes(state, notes=[f"revision {chosen}"]), f"so_lieu_phien_ban_{chosen}.csv",
-                           mime="text/csv", key="history_download")
+                           sensitive_export(to_csv_bytes(state, notes=[f"revision {chosen}"]),
+                                            any(atlas.catalogue[i].sensitive for i in set(state["indicator"])),
+                                            f"values after revision {chosen} (CSV)"),
+                           f"so_lieu_phien_ban_{chosen}.csv", mime="text/csv", key="history_download")
     if can(user, "restore") and chosen != store.version():
         sure = st.checkbox(tr(lang, f"Tôi muốn đưa số liệu về trạng thái sau phiên bản {chosen} (thành một phiên bản "
                                     "mới, lịch sử vẫn giữ nguyên)",

@@ -139,6 +139,15 @@ def recorded(make: Callable[[], bytes], action: str, target: str, detail: str = 
     return run
 
 
+def sensitive_export(data: bytes | Callable[[], bytes], includes_sensitive: bool,
+                     what: str) -> bytes | Callable[[], bytes]:
+    """A download's data (bytes or deferred), recorded in the audit log (who, when, what) when the file is
+    downloaded, if it includes the sensitive layer; otherwise ``data`` unchanged."""
+    if not includes_sensitive:
+        return data
+    return recorded(data if callable(data) else (lambda: data), "export_sensitive", what)
+
+
 def require(action: str, lang: str) -> User:
     """The signed-in user allowed to do ``action``; otherwise a message and a stopped page."""
     user = current_user()
