@@ -24,8 +24,8 @@ if DONE_KEY in st.session_state:
 
 if can(user, "approve"):
     st.subheader(tr(lang, "Đang chờ duyệt", "Waiting for approval"))
-    if SHOWN_KEY not in st.session_state or st.button(tr(lang, "Tải lại danh sách", "Reload the list"),
-                                                      key="review_reload"):
+    reload = st.button(tr(lang, "Tải lại danh sách", "Reload the list"), key="review_reload")
+    if reload or SHOWN_KEY not in st.session_state:
         st.session_state[SHOWN_KEY] = flow.submissions(user, ("submitted",))
     waiting = st.session_state[SHOWN_KEY]
     table = submissions_table(waiting, store.current(), atlas.catalogue, atlas.units, lang)

@@ -330,7 +330,7 @@ class Approvals:
         if not done:
             return DecisionConflict("Số liệu đang lưu vừa thay đổi; không có gì được ghi. Hãy tải lại.",
                                     "The stored values changed meanwhile; nothing was written. Reload.")
-        vi = "; ".join(f"mã {r['id']} đã được {r['decided_by']} {EVENT_LABELS.get(r['state'], (r['state'],) * 2)[0]} "
+        vi = "; ".join(f"mã {r['id']}: {r['decided_by']} đã {EVENT_LABELS.get(r['state'], (r['state'],) * 2)[0]} "
                        f"lúc {local_time_text(r['decided_at'], 'vi')}" for r in done)
         en = "; ".join(f"id {r['id']} was {EVENT_LABELS.get(r['state'], (r['state'],) * 2)[1]} by {r['decided_by']} "
                        f"at {local_time_text(r['decided_at'], 'en')}" for r in done)

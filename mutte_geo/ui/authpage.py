@@ -35,8 +35,9 @@ def account_store() -> AccountStore:
 
 def client_address() -> str:
     """The client's address as Streamlit sees the connection (a proxy's forwarded address, else 'localhost')."""
-    forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
-    return st.context.ip_address or forwarded or st.context.headers.get("X-Real-Ip", "") or "localhost"
+    candidates = [st.context.ip_address, str(st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip(),
+                  st.context.headers.get("X-Real-Ip")]
+    return next((c for c in candidates if isinstance(c, str) and c), "localhost")
 
 
 def current_user() -> User | None:
