@@ -32,10 +32,12 @@ if can(user, "approve"):
     if table.empty:
         st.info(tr(lang, "Không có số liệu nào đang chờ duyệt.", "Nothing is waiting for approval."))
     else:
-        table.insert(0, tr(lang, "Chọn", "Pick"), False)
-        picked = st.data_editor(table, hide_index=True, width="stretch", key="review_pick",
-                                disabled=[c for c in table.columns if c != table.columns[0]])
-        ids = set(picked[picked[table.columns[0]]]["id"])
+        st.dataframe(table, hide_index=True, width="stretch")
+        unit, indicator, period, _, stored, sent = table.columns[1:7]
+        labels = {int(r["id"]): f"{r['id']} · {r[unit]} · {r[indicator]} · {r[period]}: {r[stored] or '—'} → {r[sent]}"
+                  for r in table.to_dict("records")}
+        ids = st.multiselect(tr(lang, "Chọn giá trị để duyệt hoặc trả lại", "Pick values to approve or return"),
+                             list(labels), format_func=labels.get, key="review_pick")
         chosen = [Decision(int(i), int(v)) for i, v in zip(waiting["id"], waiting["version"]) if int(i) in ids]
         comment = st.text_input(tr(lang, "Nhận xét (bắt buộc khi trả lại)", "Comment (required to return)"),
                                 key="review_comment")

@@ -16,6 +16,7 @@ from mutte_geo.ui.appstate import value_store
 
 from .test_auth import signed_in, temp_store  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.usefixtures("temp_store")
 PA_U = User("pau", "editor", "Cán bộ xã Pa Ủ", units=frozenset({"2025:03442"}))
 MU_CA = User("muca", "editor", "Cán bộ xã Mù Cả", units=frozenset({"2025:03451"}))
 APPROVER, APPROVER_2 = User("duyet", "approver"), User("duyet2", "approver")
@@ -36,15 +37,14 @@ def submitted(user: User, key=KEY, value: str = "12") -> None:  # type: ignore[n
                                             None, None, "xa.csv", 6)], user=user, file="xa.csv")
 
 
-def test_two_approvers_on_the_page_one_wins_the_other_is_told(temp_store) -> None:  # type: ignore[no-untyped-def]
+def test_two_approvers_on_the_page_one_wins_the_other_is_told() -> None:  # type: ignore[no-untyped-def]
     first, second = page("approve.py", APPROVER), page("approve.py", APPROVER_2)  # opens (and seeds) the store
     submitted(PA_U)
     for at in (first, second):
         at.button(key="review_reload").click().run()
-        picked = at.data_editor(key="review_pick")
-        assert picked.value["Giá trị gửi"].tolist() == ["12"] and picked.value["Người gửi"].tolist() == ["pau"]
-        at.session_state["review_pick"] = {"edited_rows": {0: {"Chọn": True}}, "added_rows": [], "deleted_rows": []}
-        at.run()
+        shown = at.dataframe[0].value
+        assert shown["Giá trị gửi"].tolist() == ["12"] and shown["Người gửi"].tolist() == ["pau"]
+        at.multiselect(key="review_pick").set_value([1]).run()
     first.button(key="review_approve").click().run()
     assert first.success[0].value.startswith("Đã duyệt 1 giá trị (phiên bản 2)")
     second.text_input(key="review_comment").set_value("số chưa khớp")
@@ -55,7 +55,7 @@ def test_two_approvers_on_the_page_one_wins_the_other_is_told(temp_store) -> Non
     assert second.text_input(key="review_comment").value == "số chưa khớp"  # the loser's comment is still there
 
 
-def test_a_commune_sees_only_its_submissions_and_the_comment(temp_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_commune_sees_only_its_submissions_and_the_comment() -> None:  # type: ignore[no-untyped-def]
     page("approve.py", APPROVER)
     submitted(PA_U)
     submitted(MU_CA, (2025, "03451", "villages", "2025-H1", "actual"), "9")
@@ -67,7 +67,7 @@ def test_a_commune_sees_only_its_submissions_and_the_comment(temp_store) -> None
     flow.return_([Decision(int(mine["id"].iloc[0]), int(mine["version"].iloc[0]))], user=signed_in(APPROVER),
                  comment="Thiếu nguồn")
     at = page("approve.py", PA_U)
-    assert not at.exception and not at.data_editor  # editors do not approve
+    assert not at.exception and not at.multiselect  # editors do not approve
     shown = at.dataframe[0].value
     assert shown["Đơn vị"].tolist() == ["Xã Pa Ủ (2025:03442)"]
     assert shown[["Trạng thái", "Nhận xét"]].values.tolist() == [["bị trả lại", "Thiếu nguồn"]]
@@ -86,7 +86,7 @@ def _atlas_script() -> None:
 
 
 @pytest.mark.parametrize("include", [False, True])
-def test_leaders_see_approved_values_unless_they_switch_on_the_submitted_ones(temp_store, include) -> None:  # type: ignore[no-untyped-def]
+def test_leaders_see_approved_values_unless_they_switch_on_the_submitted_ones(include) -> None:  # type: ignore[no-untyped-def]
     page("approve.py", APPROVER)
     submitted(PA_U)
     at = AppTest.from_function(_atlas_script, default_timeout=90)
@@ -101,7 +101,7 @@ def test_leaders_see_approved_values_unless_they_switch_on_the_submitted_ones(te
         assert at.text[0].value == "none" and not at.warning
 
 
-def test_approval_state_is_a_layer_of_the_completeness_grid(temp_store) -> None:  # type: ignore[no-untyped-def]
+def test_approval_state_is_a_layer_of_the_completeness_grid() -> None:  # type: ignore[no-untyped-def]
     page("approve.py", APPROVER)
     submitted(PA_U)
     at = page("completeness.py", APPROVER)
@@ -123,7 +123,7 @@ def _export_script() -> None:
     st.text(f"{plain!r} {made() if callable(made) else made!r}")  # calling it is what a download does
 
 
-def test_exports_with_the_sensitive_layer_are_recorded(temp_store) -> None:  # type: ignore[no-untyped-def]
+def test_exports_with_the_sensitive_layer_are_recorded() -> None:  # type: ignore[no-untyped-def]
     page("approve.py", APPROVER)
     at = AppTest.from_function(_export_script, default_timeout=90)
     at.session_state["user"] = signed_in(APPROVER)
