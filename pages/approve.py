@@ -37,7 +37,8 @@ if can(user, "approve"):
         labels = {int(r["id"]): f"{r['id']} · {r[unit]} · {r[indicator]} · {r[period]}: {r[stored] or '—'} → {r[sent]}"
                   for r in table.to_dict("records")}
         ids = st.multiselect(tr(lang, "Chọn giá trị để duyệt hoặc trả lại", "Pick values to approve or return"),
-                             list(labels), format_func=labels.get, key="review_pick")
+                             list(labels), format_func=labels.get, key="review_pick",
+                             placeholder=tr(lang, "Chọn giá trị", "Choose values"))
         chosen = [Decision(int(i), int(v)) for i, v in zip(waiting["id"], waiting["version"]) if int(i) in ids]
         comment = st.text_input(tr(lang, "Nhận xét (bắt buộc khi trả lại)", "Comment (required to return)"),
                                 key="review_comment")

@@ -15,7 +15,8 @@ st.title(tr(lang, "Nhật ký kiểm tra", "Audit log"))
 
 events = audit.events(engine)
 actions = st.multiselect(tr(lang, "Loại việc", "Kinds of event"), list(audit.ACTIONS), key="audit_actions",
-                         format_func=lambda a: tr(lang, *audit.ACTIONS[a]))
+                         format_func=lambda a: tr(lang, *audit.ACTIONS[a]),
+                         placeholder=tr(lang, "Mọi loại việc", "Every kind"))
 who = st.text_input(tr(lang, "Người (tên đăng nhập)", "Who (user name)"), key="audit_who").strip()
 if actions:
     events = events[events["action"].isin(actions)]

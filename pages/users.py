@@ -69,7 +69,8 @@ with new_tab, st.form("user_new", clear_on_submit=False):
                         key="user_new_role")
     units = st.multiselect(tr(lang, "Đơn vị (xã 2025; đơn vị 2024 cho số liệu cũ) hoặc toàn huyện",
                               "Units (2025 communes; 2024 units for older data) or the whole region"),
-                           unit_choices, format_func=unit_label, key="user_new_units")
+                           unit_choices, format_func=unit_label, key="user_new_units",
+                           placeholder=tr(lang, "Chọn đơn vị", "Choose units"))
     sensitive = st.selectbox(tr(lang, "Lớp nhạy cảm", "Sensitive layer"), list(SENSITIVE),
                              format_func=lambda s: tr(lang, *SENSITIVE[s]), key="user_new_sensitive")
     password = st.text_input(tr(lang, "Mật khẩu ban đầu (người dùng phải đổi khi đăng nhập)",
@@ -91,7 +92,7 @@ with change_tab:
             role = st.selectbox(tr(lang, "Vai trò", "Role"), ROLES, index=ROLES.index(held.role),
                                 format_func=lambda r: tr(lang, *ROLE_LABELS[r]))
             units = st.multiselect(tr(lang, "Đơn vị", "Units"), unit_choices, default=sorted(held.units),
-                                   format_func=unit_label)
+                                   format_func=unit_label, placeholder=tr(lang, "Chọn đơn vị", "Choose units"))
             sensitive = st.selectbox(tr(lang, "Lớp nhạy cảm", "Sensitive layer"), list(SENSITIVE),
                                      index=list(SENSITIVE).index(held.sensitive),
                                      format_func=lambda s: tr(lang, *SENSITIVE[s]))
