@@ -132,3 +132,14 @@ def test_exports_with_the_sensitive_layer_are_recorded() -> None:  # type: ignor
     log = audit.events(value_store().engine)
     exports = log[log["action"] == "export_sensitive"]
     assert exports[["actor", "target"]].values.tolist() == [["duyet", "security_hotspot map PNG"]]
+
+
+@pytest.mark.parametrize(("name", "title"), [("approve.py", "Review values"), ("users.py", "User accounts"),
+                                             ("audit.py", "Audit log")])
+def test_the_new_pages_in_english(name: str, title: str) -> None:
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / name), default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.session_state["user"] = signed_in(User("minh", "admin"))
+    at.run()
+    assert not at.exception and at.title[0].value == title
+    assert not [m for m in at.markdown if any(w in m.value for w in ("Đơn vị", "Tài khoản", "Duyệt"))]
