@@ -56,10 +56,15 @@ if can(current_user(), "edit"):  # staff pages: import, edit in place, history (
                 url_path="import"),
         st.Page("pages/edit.py", title=tr(lang, "Sửa số liệu", "Edit values"), icon=":material/edit:",
                 url_path="edit"),
+        st.Page("pages/approve.py", title=tr(lang, "Duyệt số liệu", "Review values"), icon=":material/task_alt:",
+                url_path="review"),
         st.Page("pages/history.py", title=tr(lang, "Lịch sử thay đổi", "Change history"), icon=":material/history:",
                 url_path="history"),
     ]
 if can(current_user(), "users"):
     pages.append(st.Page("pages/users.py", title=tr(lang, "Tài khoản", "Accounts"), icon=":material/group:",
                          url_path="users"))
+if can(current_user(), "audit"):
+    pages.append(st.Page("pages/audit.py", title=tr(lang, "Nhật ký kiểm tra", "Audit log"), icon=":material/policy:",
+                         url_path="audit"))
 st.navigation(pages).run()

@@ -18,6 +18,7 @@ from mutte_geo.maps.comparemap import (
 from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
+from mutte_geo.ui.authpage import sensitive_export
 from mutte_geo.ui.mappage import DEFAULT_INDICATOR
 from mutte_geo.ui.splitpage import classification_controls, show_split
 
@@ -83,6 +84,7 @@ table = compare_table(atlas, split, lang)
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
     tr(lang, "Tải bảng (CSV)", "Download table (CSV)"),
-    to_csv_bytes(table, notes=[indicator.name(lang), *atlas.attribution(2024)]),
+    sensitive_export(to_csv_bytes(table, notes=[indicator.name(lang), *atlas.attribution(2024)]),
+                     indicator.sensitive, f"compare table {indicator_id} (CSV)"),
     file_name=f"so-sanh-2024-2025-{indicator_id}.csv", mime="text/csv", key="compare_csv",
 )

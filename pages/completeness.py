@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from mutte_geo.analysis.approvalgrid import approval_cell_style, approval_grid, approval_legend, approval_table
 from mutte_geo.analysis.completeness import (
     MISSING_MARK,
     UNCERTAIN_MARK,
@@ -14,7 +15,8 @@ from mutte_geo.analysis.completeness import (
 from mutte_geo.core.formatting import format_quantity
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
-from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.authpage import current_user
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -33,10 +35,24 @@ st.caption(tr(lang, f"{VERIFIED_MARK} có số liệu đã kiểm chứng · {UN
               f"{VERIFIED_MARK} verified value · {UNCERTAIN_MARK} only uncertain values · {MISSING_MARK} no data. "
               f"Counts actual/estimate values of each {vintage} unit; district figures are on the Overview."))
 
-table = completeness_table(atlas, result, vintage, lang)
-st.dataframe(table.style.map(cell_style), hide_index=True, width="stretch", height=600)
+user = current_user()
+layer = "data"
+if user is not None:  # the approval state is staff information
+    layer = st.radio(tr(lang, "Lớp", "Layer"), ["data", "approval"], horizontal=True, key="completeness_layer",
+                     format_func=lambda x: tr(lang, "Có số liệu", "Data present") if x == "data"
+                     else tr(lang, "Tình trạng duyệt", "Approval state"))
+if layer == "approval":
+    grid = approval_grid(atlas, vintage, approvals().submissions(user, ("submitted", "returned")),
+                         approvals().locked_keys())
+    st.caption(approval_legend(lang))
+    table = approval_table(atlas, grid, vintage, lang)
+    st.dataframe(table.style.map(approval_cell_style), hide_index=True, width="stretch", height=600)
+else:
+    table = completeness_table(atlas, result, vintage, lang)
+    st.dataframe(table.style.map(cell_style), hide_index=True, width="stretch", height=600)
 st.download_button(tr(lang, "Tải bảng (CSV)", "Download (CSV)"), to_csv_bytes(table),
-                   file_name=f"do-day-du-du-lieu-{vintage}.csv", mime="text/csv")
+                   file_name=f"do-day-du-du-lieu-{vintage}.csv" if layer == "data"
+                   else f"tinh-trang-duyet-{vintage}.csv", mime="text/csv")
 
 st.subheader(tr(lang, "Theo đơn vị", "By unit"))
 st.dataframe(unit_counts(atlas, result, vintage, lang), hide_index=True, width="stretch")

@@ -2,16 +2,18 @@
 
 import streamlit as st
 
+from mutte_geo.core.errors import ValidationError
 from mutte_geo.core.i18n import kind_label, tr
 from mutte_geo.model.indicators import KINDS
+from mutte_geo.storage.auth import own_units
 from mutte_geo.storage.stewardship import (
     changes_table,
     check_file,
-    confirm,
     edit_table,
     edited_file,
     problems_table,
     stale_edits,
+    submit,
 )
 from mutte_geo.storage.store import ConflictError
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
@@ -24,8 +26,14 @@ user = require("edit", lang)
 atlas = atlas_or_stop(lang)
 vintage = current_vintage()
 store = value_store()
+own = own_units(user, atlas.units)
 
 st.title(tr(lang, "Sửa số liệu trực tiếp", "Edit values in place"))
+if not own[vintage]:
+    st.info(tr(lang, f"Tài khoản của bạn không nhập số liệu cho đơn vị nào theo ranh giới {vintage}; hãy đổi ranh giới "
+                     "ở thanh bên.", f"Your account enters values for no unit of the {vintage} boundaries; switch the "
+                     "boundaries in the sidebar."))
+    st.stop()
 by = st.radio(tr(lang, "Sửa theo", "Edit by"), ["indicator", "unit"], horizontal=True, key="edit_by",
               format_func=lambda b: tr(lang, "một chỉ tiêu (mọi xã)", "one indicator (every unit)") if b == "indicator"
               else tr(lang, "một xã (mọi chỉ tiêu)", "one unit (every indicator)"))
@@ -37,7 +45,7 @@ if by == "indicator":
                                format_func=lambda i: atlas.catalogue[i].name(lang))
     unit = None
 else:
-    unit = left.selectbox(tr(lang, "Đơn vị", "Unit"), list(atlas.units[vintage]), key="edit_unit",
+    unit = left.selectbox(tr(lang, "Đơn vị", "Unit"), list(own[vintage]), key="edit_unit",
                           format_func=lambda c: atlas.units[vintage][c].label(lang))
     indicator = None
 period = middle.text_input(tr(lang, "Kỳ", "Period"), value="2024", key="edit_period").strip()
@@ -50,7 +58,7 @@ source = st.text_input(tr(lang, "Nguồn cho giá trị mới (bắt buộc)", "
 editor_key = f"edit_table_{by}_{indicator or unit}_{vintage}_{period}_{kind}"
 snapshot_key = f"{editor_key}_shown"
 if snapshot_key not in st.session_state:
-    st.session_state[snapshot_key] = edit_table(store.current(), atlas.catalogue, atlas.units, vintage=vintage,
+    st.session_state[snapshot_key] = edit_table(store.current(), atlas.catalogue, own, vintage=vintage,
                                                 period=period, kind=kind, lang=lang, indicator=indicator, unit=unit)
 original = st.session_state[snapshot_key]
 if SAVED_KEY in st.session_state:
@@ -70,25 +78,30 @@ data = edited_file(original, edited, vintage=vintage, period=period, kind=kind, 
 if not data:
     st.caption(tr(lang, "Chưa có thay đổi.", "No changes yet."))
     st.stop()
-report = check_file(store, data, tr(lang, "bảng sửa", "edit table"), catalogue=atlas.catalogue, units=atlas.units)
+report = check_file(store, data, tr(lang, "bảng sửa", "edit table"), catalogue=atlas.catalogue, units=atlas.units,
+                    user=user)
 if not report.ok:
     st.error(tr(lang, "Có lỗi, chưa lưu được:", "There are problems; nothing can be saved yet:"))
     st.dataframe(problems_table(report.problems, lang), hide_index=True, width="stretch")
 elif report.changes:
     st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.units, lang), hide_index=True, width="stretch")
-    if st.button(tr(lang, "Lưu thay đổi", "Save changes"), type="primary", key="edit_save"):
+    if st.button(tr(lang, "Gửi để duyệt", "Submit for approval"), type="primary", key="edit_save"):
         stale = stale_edits(report, original)
         try:
             if stale:
                 raise ConflictError(stale)
-            revision = confirm(store, report, user=user.login, action="edit")
+            sent = submit(store, report, user=user, units=atlas.units)
+        except ValidationError as exc:
+            st.error(tr(lang, "Chưa gửi được:", "Nothing was submitted:"))
+            st.dataframe(problems_table(exc.problems, lang), hide_index=True, width="stretch")
         except ConflictError as exc:
             st.error(tr(lang, "Có người khác vừa sửa cùng số liệu; chưa lưu gì. Bảng đã được tải lại với số liệu "
                         "mới nhất. ", "Someone else changed the same values; nothing was saved. The table now "
                         "shows the latest values. ") + str(exc))
             del st.session_state[snapshot_key]
         else:
-            st.session_state[SAVED_KEY] = tr(lang, f"Đã lưu (phiên bản {revision}).", f"Saved (revision {revision}).")
+            st.session_state[SAVED_KEY] = tr(lang, f"Đã gửi {len(sent)} giá trị, đang chờ duyệt.",
+                                             f"Submitted {len(sent)} value(s); waiting for approval.")
             del st.session_state[snapshot_key]
             st.session_state.pop(editor_key, None)
             st.rerun()

@@ -26,6 +26,7 @@ from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.maps.filtermap import filter_map
 from mutte_geo.model.indicators import LATEST
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.authpage import sensitive_export
 from mutte_geo.ui.exportui import filter_export_panel
 from mutte_geo.ui.filterpage import (
     JOIN_KEY,
@@ -195,10 +196,13 @@ if not criteria.is_empty:
         st.dataframe(table[table[outcome_column] == tr(lang, *OUTCOME_LABELS[NO_MATCH])], hide_index=True,
                      width="stretch", key="table_no_match")
     downloads = st.columns(2)
-    downloads[0].download_button(tr(lang, "Tải bảng CSV", "Download CSV"), to_csv_bytes(table, notes=notes),
+    sensitive = any(atlas.catalogue[c.indicator].sensitive for c in result.criteria.conditions)
+    downloads[0].download_button(tr(lang, "Tải bảng CSV", "Download CSV"),
+                                 sensitive_export(to_csv_bytes(table, notes=notes), sensitive, "filter CSV"),
                                  file_name=f"loc_xa_{vintage}.csv", mime="text/csv", key="download_csv")
     downloads[1].download_button(tr(lang, "Tải bảng XLSX", "Download XLSX"),
-                                 to_xlsx_bytes(table, sheet=tr(lang, "loc_xa", "filter"), notes=notes),
+                                 sensitive_export(to_xlsx_bytes(table, sheet=tr(lang, "loc_xa", "filter"), notes=notes),
+                                                  sensitive, "filter XLSX"),
                                  file_name=f"loc_xa_{vintage}.xlsx", key="download_xlsx",
                                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

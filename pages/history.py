@@ -4,11 +4,12 @@ import streamlit as st
 
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
+from mutte_geo.storage.approval import DecisionConflict
 from mutte_geo.storage.auth import can
-from mutte_geo.storage.stewardship import history_table, revision_changes_table, state_table
+from mutte_geo.storage.stewardship import approval_steps_table, history_table, revision_changes_table, state_table
 from mutte_geo.storage.store import ConflictError
-from mutte_geo.ui.appstate import atlas_or_stop, current_lang, value_store
-from mutte_geo.ui.authpage import require
+from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, value_store
+from mutte_geo.ui.authpage import require, sensitive_export
 
 lang = current_lang()
 user = require("edit", lang)
@@ -18,6 +19,10 @@ store = value_store()
 st.title(tr(lang, "Lịch sử thay đổi số liệu", "History of value changes"))
 revisions = store.revisions()
 st.dataframe(history_table(revisions, lang), hide_index=True, width="stretch")
+with st.expander(tr(lang, "Các bước gửi và duyệt (ai, lúc nào, việc gì, vì sao)",
+                     "Submission and approval steps (who, when, what, why)")):
+    st.dataframe(approval_steps_table(approvals().events(user), atlas.catalogue, lang), hide_index=True,
+                 width="stretch")
 
 chosen = st.selectbox(tr(lang, "Xem phiên bản", "Show revision"), [r.id for r in revisions], key="history_revision",
                       format_func=lambda i: next(f"{r.id} · {r.user_name} · {r.action} · {r.file}"
@@ -32,8 +37,10 @@ if chosen is not None:
         state = state_table(store.state_at(chosen), atlas.catalogue)
         st.dataframe(state, hide_index=True, width="stretch")
         st.download_button(tr(lang, "Tải bảng này (CSV)", "Download this table (CSV)"),
-                           to_csv_bytes(state, notes=[f"revision {chosen}"]), f"so_lieu_phien_ban_{chosen}.csv",
-                           mime="text/csv", key="history_download")
+                           sensitive_export(to_csv_bytes(state, notes=[f"revision {chosen}"]),
+                                            any(atlas.catalogue[i].sensitive for i in set(state["indicator"])),
+                                            f"values after revision {chosen} (CSV)"),
+                           f"so_lieu_phien_ban_{chosen}.csv", mime="text/csv", key="history_download")
     if can(user, "restore") and chosen != store.version():
         sure = st.checkbox(tr(lang, f"Tôi muốn đưa số liệu về trạng thái sau phiên bản {chosen} (thành một phiên bản "
                                     "mới, lịch sử vẫn giữ nguyên)",
@@ -41,7 +48,9 @@ if chosen is not None:
                               "the history is kept)"), key="history_sure")
         if st.button(tr(lang, "Khôi phục", "Restore"), disabled=not sure, key="history_restore"):
             try:
-                restored = store.restore(chosen, user=user.login)
+                restored = approvals().restore(chosen, user=user)
+            except DecisionConflict as exc:
+                st.error(exc.text(lang))
             except ConflictError as exc:
                 st.error(tr(lang, "Có người khác vừa sửa số liệu; hãy thử lại. ", "Someone else changed values "
                             "meanwhile; try again. ") + str(exc))

@@ -4,12 +4,13 @@ import hashlib
 
 import streamlit as st
 
+from mutte_geo.core.errors import ValidationError
 from mutte_geo.core.i18n import kind_label, tr
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.model.indicators import KINDS
+from mutte_geo.storage.auth import own_units
 from mutte_geo.storage.importer import Options, template
-from mutte_geo.storage.stewardship import changes_table, check_file, confirm, problems_table
-from mutte_geo.storage.store import ConflictError
+from mutte_geo.storage.stewardship import changes_table, check_file, problems_table, submit
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
 from mutte_geo.ui.authpage import require
 
@@ -30,7 +31,12 @@ st.markdown(tr(
     "indicator). The file is checked first; nothing is written until you confirm, and every change is kept "
     "in the history.",
 ))
-table, notes = template(atlas.catalogue, atlas.units, vintage)
+st.caption(tr(lang, "Số liệu gửi lên sẽ chờ người duyệt (cấp huyện) phê duyệt; trang Duyệt số liệu cho biết kết quả.",
+              "Values you send wait for an approver (region level); page Review values shows the outcome.")
+           + ("" if user.whole_region else tr(lang, f" Tài khoản của bạn nhập cho: {', '.join(sorted(user.units))}.",
+                                              f" Your account enters values for: {', '.join(sorted(user.units))}.")))
+own = own_units(user, atlas.units)
+table, notes = template(atlas.catalogue, own, vintage)
 left, right = st.columns(2)
 left.download_button(tr(lang, "Tải mẫu CSV", "Download CSV template"), to_csv_bytes(table, notes=notes),
                      f"mau_chi_tieu_{vintage}.csv", mime="text/csv")
@@ -48,11 +54,11 @@ options = Options(vintage=str(vintage), period=period.strip(), kind=kind, source
 
 if uploaded is not None:
     data = uploaded.getvalue()
-    key = (hashlib.sha256(data).hexdigest(), uploaded.name, options, store.version())
+    key = (hashlib.sha256(data).hexdigest(), uploaded.name, options, store.version(), user)
     held = st.session_state.get(REPORT_KEY)
     if held is None or held[0] != key:
         held = (key, check_file(store, data, uploaded.name, catalogue=atlas.catalogue, units=atlas.units,
-                                options=options))
+                                options=options, user=user))
         st.session_state[REPORT_KEY] = held
     report = held[1]
     if not report.ok:
@@ -67,15 +73,16 @@ if uploaded is not None:
         if report.changes:
             st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.units, lang), hide_index=True,
                          width="stretch")
-            if st.button(tr(lang, "Xác nhận nhập", "Confirm import"), type="primary", key="import_confirm"):
+            if st.button(tr(lang, "Gửi để duyệt", "Submit for approval"), type="primary", key="import_confirm"):
                 try:
-                    revision = confirm(store, report, user=user.login)
-                except ConflictError as exc:
-                    st.error(tr(lang, "Có người khác vừa sửa cùng số liệu; không có gì được ghi. Hãy tải lại tệp "
-                                "để xem thay đổi mới: ", "Someone else changed the same values meanwhile; "
-                                "nothing was written. Upload again to see the new state: ") + str(exc))
+                    sent = submit(store, report, user=user, units=atlas.units)
+                except ValidationError as exc:
+                    st.error(tr(lang, "Tệp không được gửi, không có gì được ghi:", "The file was not submitted; "
+                                "nothing was written:"))
+                    st.dataframe(problems_table(exc.problems, lang), hide_index=True, width="stretch")
                 else:
                     st.session_state.pop(REPORT_KEY, None)
-                    st.success(tr(lang, f"Đã ghi phiên bản {revision}.", f"Saved as revision {revision}."))
+                    st.success(tr(lang, f"Đã gửi {len(sent)} giá trị, đang chờ duyệt.",
+                                  f"Submitted {len(sent)} value(s); waiting for approval."))
         else:
             st.info(tr(lang, "Tệp không làm thay đổi số liệu nào.", "The file changes no values."))

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import insert, select
 from streamlit.testing.v1 import AppTest
 
 from mutte_geo.core.errors import AtlasError
 from mutte_geo.core.paths import PROJECT_ROOT
 from mutte_geo.model.catalogue import load_catalogue
+from mutte_geo.storage.accounts import AccountStore, accounts_table
 from mutte_geo.storage.auth import (
     User,
-    authenticate,
     can,
     can_see,
     hash_password,
     load_accounts,
-    save_account,
     verify_password,
     visible_catalogue,
 )
@@ -60,9 +62,9 @@ def test_accounts_from_a_toml_file_named_in_the_environment(tmp_path: Path, monk
                     encoding="utf-8")
     monkeypatch.setenv("MUTTE_USERS_FILE", str(path))
     accounts = load_accounts()
-    assert authenticate("lan", "a1", accounts) == User("lan", "editor", "Nguyễn Thị Lan")
-    assert authenticate("lan", "a2", accounts) is None
-    assert authenticate("nobody", "a1", accounts) is None
+    assert accounts["lan"].user == User("lan", "editor", "Nguyễn Thị Lan")
+    assert verify_password("a1", accounts["lan"].password_hash)
+    assert not verify_password("a2", accounts["lan"].password_hash)
 
 
 def test_accounts_from_json_in_the_environment_and_bad_entries(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -71,22 +73,13 @@ def test_accounts_from_json_in_the_environment_and_bad_entries(monkeypatch) -> N
     assert load_accounts() == {}
     monkeypatch.setenv("MUTTE_USERS", json.dumps({"users": {"minh": {"role": "admin",
                                                                      "password": hash_password("b2")}}}))
-    assert authenticate("minh", "b2", load_accounts()) == User("minh", "admin")
+    assert load_accounts()["minh"].user == User("minh", "admin")
     monkeypatch.setenv("MUTTE_USERS", json.dumps({"users": {"x": {"role": "admin", "password": "b2"}}}))
     with pytest.raises(AtlasError, match="must be a scrypt hash"):
         load_accounts()
     monkeypatch.setenv("MUTTE_USERS", json.dumps({"users": {"x": {"role": "boss", "password": hash_password("b")}}}))
     with pytest.raises(AtlasError, match="role must be one of"):
         load_accounts()
-
-
-def test_admin_saves_an_account_as_a_hash(tmp_path: Path) -> None:
-    path = tmp_path / "users.json"
-    save_account(path, "hoa", role="editor", password="c3", name="Hoa")
-    text = path.read_text(encoding="utf-8")
-    assert "c3" not in json.loads(text)["users"]["hoa"]["password"].split("$")[-2:]
-    assert authenticate("hoa", "c3", load_accounts(path)) == User("hoa", "editor", "Hoa")
-    assert path.stat().st_mode & 0o077 == 0
 
 
 @pytest.fixture
@@ -97,11 +90,25 @@ def temp_store(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     value_store.clear()
 
 
+def signed_in(user: User, password: str = "Sông Đà chảy về xuôi") -> User:
+    """``user`` as an account of the page's store (TEST DATA), as a session holds it after signing in."""
+    engine = value_store().engine
+    AccountStore(engine)
+    with engine.begin() as conn:
+        if conn.execute(select(accounts_table.c.login).where(accounts_table.c.login == user.login)).first() is None:
+            now = dt.datetime.now(dt.UTC)
+            conn.execute(insert(accounts_table).values(
+                login=user.login, name=user.name, role=user.role, units=",".join(sorted(user.units)),
+                sensitive=user.sensitive, password_hash=hash_password(password), must_change_password=False,
+                disabled=False, credentials_version=1, created_at=now, updated_at=now))
+    return replace(user, credentials_version=1)
+
+
 def page(name: str, user: User | None) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / name), default_timeout=90)
     at.session_state["lang"] = "vi"
     if user is not None:
-        at.session_state["user"] = user
+        at.session_state["user"] = signed_in(user)
     return at.run()
 
 
@@ -152,7 +159,7 @@ def _atlas_script() -> None:
 def test_every_page_and_export_gets_an_atlas_without_what_the_user_may_not_see(user, shown, temp_store) -> None:  # type: ignore[no-untyped-def]
     at = AppTest.from_function(_atlas_script, default_timeout=90)
     if user is not None:
-        at.session_state["user"] = user
+        at.session_state["user"] = signed_in(user)
     at.run()
     assert not at.exception
     values, catalogue = (t.value.split(",") for t in at.text)
@@ -160,26 +167,38 @@ def test_every_page_and_export_gets_an_atlas_without_what_the_user_may_not_see(u
     assert ("security_hotspot" in values, "security_hotspot" in catalogue) == (shown, shown)
 
 
-def test_admin_adds_an_account_on_the_users_page(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "users.json"
-    save_account(path, "minh", role="admin", password="minh-password")
-    monkeypatch.setenv("MUTTE_USERS_FILE", str(path))
+def test_admin_adds_an_account_on_the_users_page_and_a_reset_keeps_its_restriction(temp_store) -> None:  # type: ignore[no-untyped-def]
     assert page("users.py", EDITOR).warning[0].value == "Vai trò của bạn không được phép làm việc này."
     at = page("users.py", ADMIN)
-    assert not at.exception and len(at.dataframe[0].value) == 1
-    at.text_input[0].set_value("hoa")
-    at.text_input[1].set_value("Trần Thị Hoa")
-    at.selectbox[0].set_value("editor")
-    at.text_input[2].set_value("short")
+    assert not at.exception and len(at.dataframe[0].value) == 2  # lan (just above) and minh
+    at.text_input(key="user_new_login").set_value("hoa")
+    at.text_input(key="user_new_name").set_value("Trần Thị Hoa")
+    at.selectbox(key="user_new_role").set_value("editor")
+    at.multiselect(key="user_new_units").set_value(["2025:03442"])
+    at.selectbox(key="user_new_sensitive").set_value(False)
+    at.text_input(key="user_new_password").set_value("password123")
     at.button[0].click().run()
-    assert at.error[0].value.startswith("Cần tên đăng nhập")
-    at.text_input[0].set_value("hoa")
-    at.text_input[2].set_value("một mật khẩu dài")
-    at.selectbox[0].set_value("editor")
+    assert at.error[0].value == "Mật khẩu không đạt: đây là mật khẩu phổ biến."
+    at.text_input(key="user_new_password").set_value("một mật khẩu dài")
     at.button[0].click().run()
-    assert at.success[0].value == "Đã lưu tài khoản hoa."
-    assert authenticate("hoa", "một mật khẩu dài", load_accounts(path)) == User("hoa", "editor", "")
-    assert "một mật khẩu dài" not in path.read_text(encoding="utf-8")
+    assert at.success[0].value == "Đã thêm tài khoản hoa."
+    table = at.dataframe[0].value.set_index("Tên đăng nhập")
+    assert table.loc["hoa", "Lớp nhạy cảm"] == "không được xem" and table.loc["hoa", "Đơn vị"] == "Xã Pa Ủ (2025:03442)"
+    # the reset that used to drop the sensitive-layer restriction
+    at.selectbox(key="user_reset_login").set_value("hoa")
+    at.text_input(key="user_reset_password").set_value("Mật khẩu mới cho chị")
+    [b for b in at.button if b.label == "Đặt lại"][0].click().run()
+    assert at.success[0].value == "Đã đặt lại mật khẩu của hoa; người dùng phải đổi khi đăng nhập."
+    hoa = AccountStore(value_store().engine).get("hoa")
+    assert hoa is not None and hoa.must_change_password
+    assert (hoa.user.role, hoa.user.units, hoa.user.sensitive) == ("editor", frozenset({"2025:03442"}), False)
+    table = at.dataframe[0].value.set_index("Tên đăng nhập")
+    assert table.loc["hoa", "Lớp nhạy cảm"] == "không được xem" and table.loc["hoa", "Phải đổi mật khẩu"] == "có"
+    # the last admin stays
+    at.selectbox(key="user_state_login").set_value("minh")
+    at.run()
+    at.button(key="user_toggle").click().run()
+    assert at.error[0].value == "Không thể bỏ quản trị viên cuối cùng còn hoạt động."
 
 
 def test_admin_restores_an_earlier_state_on_the_history_page(temp_store) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from mutte_geo.core.paths import PROJECT_ROOT
-from mutte_geo.storage.auth import hash_password
+from mutte_geo.storage.approval import Approvals
+from mutte_geo.storage.auth import User, hash_password
 from mutte_geo.storage.store import Store
 
 from .conftest import running_app
@@ -62,17 +63,17 @@ def test_editor_imports_a_file(staff_app, page) -> None:  # type: ignore[no-unty
     assert Store(url_db).version() == version
 
     page.locator("input[type=file]").set_input_files(str(good))
-    page.get_by_role("button", name="Xác nhận nhập").wait_for(timeout=60000)
+    page.get_by_role("button", name="Gửi để duyệt").wait_for(timeout=60000)
     page.get_by_text("Thị trấn Mường Tè (2024:03433)").wait_for(state="attached", timeout=10000)
     assert Store(url_db).version() == version  # the preview writes nothing
-    page.get_by_role("button", name="Xác nhận nhập").click()
-    page.get_by_text(f"Đã ghi phiên bản {version + 1}.").wait_for(timeout=60000)
-    current = Store(url_db).current()
-    row = current[(current["unit_code"] == "03433") & (current["indicator"] == "population")
-                  & (current["period"] == "2024")]
-    assert row["value"].tolist() == ["5123"]
+    page.get_by_role("button", name="Gửi để duyệt").click()
+    page.get_by_text("Đã gửi 1 giá trị, đang chờ duyệt.").wait_for(timeout=60000)
+    assert Store(url_db).version() == version  # waiting for an approver, not live yet
+    waiting = Approvals(Store(url_db)).submissions(User("duyet", "approver"))
+    assert waiting[["unit_code", "indicator", "period", "value", "submitted_by"]].values.tolist() == [
+        ["03433", "population", "2024", "5123", "lan"]]
 
-    page.get_by_role("link", name="Lịch sử thay đổi").click()
-    page.get_by_text("nhập tệp").first.wait_for(state="attached", timeout=60000)
+    page.get_by_role("link", name="Duyệt số liệu").click()
+    page.get_by_text("chờ duyệt").first.wait_for(state="attached", timeout=60000)
     page.screenshot(path=str(ARTIFACTS / "stewardship_history.png"), full_page=True)
     assert page.external_requests == []

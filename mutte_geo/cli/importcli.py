@@ -22,7 +22,8 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("--period", default="", help="period of a wide sheet, e.g. 2024 or 2024-H1")
     parser.add_argument("--kind", default="", help="actual, estimate or target (wide sheet)")
     parser.add_argument("--source", default="", help="source of a wide sheet's values")
-    parser.add_argument("--user", default="", help="name recorded in the history (default: the login name)")
+    parser.add_argument("--user", default="", help="the account submitting the values (default: the login name); "
+                        "its units limit what the file may hold")
     parser.add_argument("--lang", choices=("vi", "en"), default="en")
     parser.add_argument("--database", default=None, help="store URL (default MUTTE_DATABASE_URL or the SQLite file)")
 
@@ -50,12 +51,14 @@ def _import_boundaries(data: bytes, args: argparse.Namespace, units: UnitsByVint
 
 def run_import(args: argparse.Namespace) -> int:
     """Print the report; 0 when the file is clean (and written unless --dry-run), 1 on any problem."""
+    from mutte_geo.core.errors import ValidationError
     from mutte_geo.core.i18n import tr
     from mutte_geo.model.catalogue import load_catalogue
     from mutte_geo.model.units import VINTAGES, load_units
+    from mutte_geo.storage.accounts import AccountStore
+    from mutte_geo.storage.auth import load_accounts
     from mutte_geo.storage.importer import Options
-    from mutte_geo.storage.stewardship import check_file, confirm, open_store, report_lines
-    from mutte_geo.storage.store import ConflictError
+    from mutte_geo.storage.stewardship import check_file, open_store, report_lines, submit
 
     try:
         data = args.file.read_bytes()
@@ -69,8 +72,18 @@ def run_import(args: argparse.Namespace) -> int:
         return _import_boundaries(data, args, units)
     catalogue = load_catalogue()
     store = open_store(catalogue, units, args.database)
+    accounts = AccountStore(store.engine)
+    accounts.bootstrap(load_accounts())
+    login = args.user or getpass.getuser()
+    account = accounts.get(login)
+    if (account is None or account.disabled) and not (args.dry_run and not args.user):
+        print(f"ERROR {login}: " + tr(args.lang, "không phải tài khoản đang hoạt động của kho số liệu này; số liệu "
+                                      "được gửi bởi một tài khoản (--user TÊN)", "not an active account of this store; "
+                                      "values are submitted by an account (--user LOGIN)"), file=sys.stderr)
+        return 1
+    user = None if account is None or account.disabled else account.user
     options = Options(vintage=args.vintage, period=args.period, kind=args.kind, source=args.source)
-    report = check_file(store, data, args.file.name, catalogue=catalogue, units=units, options=options)
+    report = check_file(store, data, args.file.name, catalogue=catalogue, units=units, options=options, user=user)
     for line in report_lines(report, args.lang):
         print(line, file=sys.stderr if line.startswith("ERROR") else sys.stdout)
     if not report.ok:
@@ -79,10 +92,13 @@ def run_import(args: argparse.Namespace) -> int:
         print(tr(args.lang, "Chạy thử: không ghi gì.", "Dry run: nothing written.") if args.dry_run else
               tr(args.lang, "Không có gì thay đổi.", "Nothing to change."))
         return 0
+    assert user is not None
     try:
-        revision = confirm(store, report, user=args.user or getpass.getuser())
-    except ConflictError as exc:
-        print(f"ERROR {exc}", file=sys.stderr)
+        sent = submit(store, report, user=user, units=units)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(f"ERROR {problem.describe(args.lang)}", file=sys.stderr)
         return 1
-    print(tr(args.lang, f"Đã ghi phiên bản {revision}.", f"Written as revision {revision}."))
+    print(tr(args.lang, f"Đã gửi {len(sent)} giá trị, đang chờ duyệt.",
+             f"Submitted {len(sent)} value(s); waiting for approval."))
     return 0

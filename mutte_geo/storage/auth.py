@@ -1,39 +1,51 @@
 """Users, roles and what each role may do; passwords kept only as salted scrypt hashes.
 
-Roles: ``viewer`` (read only, also anyone not signed in), ``editor`` (import and edit values, see
-sensitive layers), ``admin`` (also restore earlier states and manage users). A user entry may set
-``sensitive = true/false`` to grant or withhold the sensitive layers regardless of role.
+Roles: ``viewer`` (read only, also anyone not signed in), ``editor`` (submit values of its units, see
+sensitive layers), ``approver`` (region-wide: also approve, return and reopen submitted values),
+``admin`` (also restore earlier states, manage accounts, read the audit log). An account may set
+``sensitive = true/false`` to grant or withhold the sensitive layers regardless of role, and holds
+``units``: vintage-qualified codes (``2025:03445``) or ``*`` for the whole region.
 
-Credentials never live in the repository: they come from the file named by ``MUTTE_USERS_FILE``
-(TOML or JSON) or from ``MUTTE_USERS`` (JSON text), both shaped
-``{"users": {"lan": {"role": "editor", "password": "scrypt$...", "name": "Nguyễn Thị Lan"}}}``.
+Accounts live in the database (storage/accounts.py). The file named by ``MUTTE_USERS_FILE`` (TOML or
+JSON) or ``MUTTE_USERS`` (JSON text) only bootstraps an empty accounts table; both are shaped
+``{"users": {"lan": {"role": "editor", "password": "scrypt$...", "name": "Nguyễn Thị Lan",
+"units": ["2025:03445"]}}}``.
 Make a hash with ``python -c "from mutte_geo.storage.auth import hash_password; print(hash_password('...'))"``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
 import os
 import secrets
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from mutte_geo.core.errors import AtlasError
 from mutte_geo.model.catalogue import Catalogue, Indicator
+from mutte_geo.model.indicators import UnitsByVintage
+from mutte_geo.model.names import fold
 
 USERS_FILE_ENV = "MUTTE_USERS_FILE"
 USERS_ENV = "MUTTE_USERS"
-ROLES = ("viewer", "editor", "admin")
+ROLES = ("viewer", "editor", "approver", "admin")
 PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset(),
     "editor": frozenset({"import", "edit", "sensitive"}),
-    "admin": frozenset({"import", "edit", "sensitive", "restore", "users"}),
+    "approver": frozenset({"import", "edit", "sensitive", "approve"}),
+    "admin": frozenset({"import", "edit", "sensitive", "approve", "restore", "users", "audit"}),
 }
+REGION = "*"  # an account's units: the whole region
+WHOLE_REGION = frozenset({REGION})
+REGION_ROLES = ("approver", "admin")  # roles that act for the whole region only
+MIN_PASSWORD_LENGTH = 10
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -45,11 +57,27 @@ class User:
     role: str
     name: str = ""
     sensitive: bool | None = None  # None: as the role says
+    units: frozenset[str] = field(default=WHOLE_REGION)  # vintage-qualified codes, or {REGION}
+    credentials_version: int = 0  # changes with the password, the state or the access of the account
 
     def can(self, action: str) -> bool:
         if action == "sensitive" and self.sensitive is not None:
             return self.sensitive
         return action in PERMISSIONS[self.role]
+
+    @property
+    def whole_region(self) -> bool:
+        return REGION in self.units
+
+    def covers(self, vintage: int, code: str) -> bool:
+        """Whether the account may enter values of unit ``vintage:code``.
+
+        >>> User("a", "editor", units=frozenset({"2025:03445"})).covers(2025, "03445")
+        True
+        >>> User("a", "editor", units=frozenset({"2025:03445"})).covers(2024, "03445")
+        False
+        """
+        return self.whole_region or f"{vintage}:{code}" in self.units
 
 
 @dataclass(frozen=True)
@@ -77,6 +105,11 @@ def visible_catalogue(catalogue: Catalogue, user: User | None) -> Catalogue:
     return {ident: ind for ident, ind in catalogue.items() if can_see(ind, user)}
 
 
+def own_units(user: User, units: UnitsByVintage) -> UnitsByVintage:
+    """The units of each vintage that ``user`` may enter values for."""
+    return {v: {c: u for c, u in by_code.items() if user.covers(v, c)} for v, by_code in units.items()}
+
+
 def visible_values(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """The value rows of the indicators in ``catalogue`` (already filtered by :func:`visible_catalogue`)."""
     return values[values["indicator"].isin(list(catalogue))]
@@ -100,6 +133,61 @@ def verify_password(password: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(computed.hex(), digest)
+
+
+def password_problems(password: str, login: str, name: str = "") -> list[tuple[str, str]]:
+    """What is wrong with ``password`` as a new password of ``login`` (Vietnamese, English); empty: fine.
+
+    Rules: at least 10 characters, not one of the 30 000 most common passwords (zxcvbn's list, any case,
+    also with digits appended), and not containing the user name or a word of the display name.
+
+    >>> password_problems("matkhau2024", "lan")[0][1]
+    'it is a common password'
+    >>> password_problems("lan-mat-khau-dai", "lan")[0][1]
+    'it contains the user name'
+    >>> password_problems("Sông Đà chảy về xuôi", "lan")
+    []
+    """
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append((f"cần ít nhất {MIN_PASSWORD_LENGTH} ký tự",
+                         f"it needs at least {MIN_PASSWORD_LENGTH} characters"))
+    folded = fold(password).replace(" ", "")
+    common = _common_passwords()
+    if folded in common or folded.rstrip("0123456789") in common or password.lower() in common:
+        problems.append(("đây là mật khẩu phổ biến", "it is a common password"))
+    words = [w for w in [fold(login).replace(" ", ""), *fold(name).split()] if len(w) >= 3]
+    if words and words[0] in folded:
+        problems.append(("mật khẩu chứa tên đăng nhập", "it contains the user name"))
+    elif any(w in folded for w in words[1:]):
+        problems.append(("mật khẩu chứa tên người dùng", "it contains the name of the user"))
+    return problems
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+_credentials_listeners: list[Callable[[str], None]] = []
+
+
+def on_credentials_changed(login: str) -> None:
+    """Called once after a password change, reset, disable, delete or change of access of ``login``.
+
+    Sessions signed in before the change are refused by :func:`accounts.AccountStore.session_user`
+    (the account's credentials version moved). Server-side session stores subscribe with
+    :func:`subscribe_credentials_changed` to revoke every session of the user.
+    """
+    for listener in list(_credentials_listeners):
+        listener(login)
+
+
+def subscribe_credentials_changed(listener: Callable[[str], None]) -> None:
+    if listener not in _credentials_listeners:
+        _credentials_listeners.append(listener)
 
 
 def load_accounts(path: Path | None = None) -> dict[str, Account]:
@@ -128,30 +216,12 @@ def load_accounts(path: Path | None = None) -> dict[str, Account]:
         if not str(stored).startswith("scrypt$"):
             raise AtlasError(f"User '{login}': 'password' must be a scrypt hash (never a plain password)")
         sensitive = entry.get("sensitive")
+        units = entry.get("units", [REGION])
+        if isinstance(units, str):
+            units = [units]
         accounts[login] = Account(User(login, role, entry.get("name", ""), sensitive if isinstance(sensitive, bool)
-                                       else None), stored)
+                                       else None, frozenset(str(u) for u in units)), stored)
     return accounts
 
 
-_DUMMY_HASH = hash_password("not a password", salt=b"\x00" * 16)
-
-
-def authenticate(login: str, password: str, accounts: dict[str, Account]) -> User | None:
-    """The user when ``password`` matches; the same work is done for unknown logins."""
-    account = accounts.get(login.strip())
-    ok = verify_password(password, account.password_hash if account else _DUMMY_HASH)
-    return account.user if account and ok else None
-
-
-def save_account(path: Path, login: str, *, role: str, password: str, name: str = "") -> None:
-    """Add or replace one account in a JSON users file (admins' user management)."""
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {ROLES}")
-    if path.suffix.lower() != ".json":
-        raise AtlasError("Users can be changed in the app only when MUTTE_USERS_FILE is a .json file")
-    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"users": {}}
-    data.setdefault("users", {})[login] = {"role": role, "name": name, "password": hash_password(password)}
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.chmod(0o600)
-    tmp.replace(path)
+DUMMY_HASH = hash_password("not a password", salt=b"\x00" * 16)  # checked for unknown logins (same work)

@@ -9,13 +9,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mutte_geo.core.errors import Problem
+from mutte_geo.core.errors import Problem, ValidationError
 from mutte_geo.core.i18n import format_number, format_period, kind_label, tr
+from mutte_geo.core.localtime import local_time_text
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Catalogue
-from mutte_geo.model.indicators import UnitsByVintage, load_values
-from mutte_geo.model.units import DISTRICT_NAME
-from mutte_geo.storage.importer import Change, Options, changes_against, parse_file
+from mutte_geo.model.indicators import COLUMNS, UnitsByVintage, load_values, validate_table
+from mutte_geo.model.units import DISTRICT_CODE, DISTRICT_NAME
+from mutte_geo.storage.approval import EVENT_LABELS, Approvals, with_submitted
+from mutte_geo.storage.auth import User
+from mutte_geo.storage.importer import KEY, Change, Options, changes_against, parse_file
 from mutte_geo.storage.store import Revision, Store
 
 
@@ -55,14 +58,37 @@ def open_store(catalogue: Catalogue, units: UnitsByVintage, url: str | None = No
 
 
 def check_file(store: Store, data: bytes, file: str, *, catalogue: Catalogue, units: UnitsByVintage,
-               options: Options | None = None) -> ImportReport:
-    """Read and check ``data``; compare it with the store. Writes nothing."""
+               options: Options | None = None, user: User | None = None) -> ImportReport:
+    """Read and check ``data``; compare it with the store. Writes nothing.
+
+    With ``user``, rows outside the account's units and rows of approved (locked) values are problems too.
+    """
     base_version = store.version()
     parsed = parse_file(data, file, catalogue=catalogue, units=units, options=options or Options())
     report = ImportReport(file, parsed.layout, parsed.problems, base_version=base_version)
     if parsed.ok:
         report.changes, report.unchanged = changes_against(parsed.rows, store.current())
+        if user is not None and report.changes:
+            report.problems = Approvals(store).problems(report.changes, user, file, unit_namer(units))
     return report
+
+
+def submit(store: Store, report: ImportReport, *, user: User, units: UnitsByVintage) -> list[int]:
+    """Keep a clean report's changes as submissions of ``user``, waiting for approval; their ids.
+
+    Raises ValidationError (nothing kept) for rows outside the account's units or on locked values.
+    """
+    if not report.ok:
+        raise ValueError("a file with problems cannot be submitted")
+    return Approvals(store).submit(report.changes, user=user, file=report.file, label=unit_namer(units))
+
+
+def unit_namer(units: UnitsByVintage):
+    """``(vintage, code) -> 'Xã Pa Ủ'`` for messages (the code itself when unknown, e.g. the district)."""
+    def name(vintage: int, code: str) -> str:
+        unit = units.get(vintage, {}).get(code)
+        return unit.label("vi") if unit else (DISTRICT_NAME if code == DISTRICT_CODE else code)
+    return name
 
 
 def confirm(store: Store, report: ImportReport, *, user: str, action: str = "import") -> int | None:
@@ -136,6 +162,18 @@ def atlas_from_store(base: Atlas, store: Store) -> Atlas:
     return base.with_values(store.values(base.catalogue, base.units))
 
 
+def atlas_with_submitted(base: Atlas, store: Store, pending: pd.DataFrame, lang: str) -> Atlas:
+    """``base`` with the store's values and, in their place, the ``pending`` submissions (marked not approved)."""
+    table = with_submitted(store.current(), pending, lang).reset_index(drop=True)
+    clean, problems = validate_table(table[list(COLUMNS)].astype({"vintage": str}), file="store",
+                                     catalogue=base.catalogue, units=base.units)
+    if problems:
+        raise ValidationError(problems)
+    clean["file"] = table["file"].to_numpy()
+    clean["row"] = table["row"].to_numpy()
+    return base.with_values(clean)
+
+
 def problems_table(problems: list[Problem], lang: str) -> pd.DataFrame:
     """Every problem with file, row, column and the reason in both languages (the current one first)."""
     first, second = ("reason_vi", "reason_en") if lang == "vi" else ("reason_en", "reason_vi")
@@ -200,11 +238,55 @@ def stale_edits(report: ImportReport, original: pd.DataFrame) -> list[tuple[int,
             if (c.old["value"] if c.old else "") != shown.get((c.key[1], c.key[2]), "")]
 
 
+STATE_LABELS = {"submitted": ("chờ duyệt", "waiting"), "returned": ("bị trả lại", "returned"),
+                "approved": ("đã duyệt", "approved"), "superseded": ("đã thay bằng bản mới", "superseded")}
+
+
+def submissions_table(frame: pd.DataFrame, current: pd.DataFrame, catalogue: Catalogue, units: UnitsByVintage,
+                      lang: str) -> pd.DataFrame:
+    """Submissions for people: what was sent next to the value stored now, who sent it and when, the outcome.
+
+    Only indicators in ``catalogue`` (those the user may see). The first column is the submission id.
+    """
+    stored = {tuple(r[k] for k in KEY): r["value"] for r in current.to_dict("records")}
+    namer = unit_namer(units)
+    rows = frame[frame["indicator"].isin(list(catalogue))]
+    return pd.DataFrame.from_records([{
+        "id": int(r["id"]),
+        tr(lang, "Đơn vị", "Unit"): f"{namer(int(r['vintage']), r['unit_code'])} ({r['vintage']}:{r['unit_code']})",
+        tr(lang, "Chỉ tiêu", "Indicator"): catalogue[r["indicator"]].name(lang),
+        tr(lang, "Kỳ", "Period"): format_period(r["period"], lang),
+        tr(lang, "Loại", "Kind"): kind_label(r["kind"], lang),
+        tr(lang, "Giá trị đang lưu", "Stored value"): shown_value(
+            str(stored.get((int(r["vintage"]), r["unit_code"], r["indicator"], r["period"], r["kind"]), "")), lang),
+        tr(lang, "Giá trị gửi", "Submitted value"): shown_value(str(r["value"]), lang),
+        tr(lang, "Nguồn", "Source"): r["source"],
+        tr(lang, "Người gửi", "Submitted by"): r["submitted_by"],
+        tr(lang, "Lúc gửi (giờ VN)", "Submitted (Vietnam time)"): local_time_text(r["submitted_at"], lang),
+        tr(lang, "Trạng thái", "State"): tr(lang, *STATE_LABELS.get(r["state"], (r["state"], r["state"]))),
+        tr(lang, "Người quyết định", "Decided by"): r["decided_by"] or "",
+        tr(lang, "Nhận xét", "Comment"): r["comment"],
+    } for r in rows.to_dict("records")])
+
+
+def approval_steps_table(events: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
+    """Every approval step: when (Vietnam time), who, what, on which value, why."""
+    rows = events[events["indicator"].isin(list(catalogue))]
+    return pd.DataFrame.from_records([{
+        tr(lang, "Thời điểm (giờ VN)", "When (Vietnam time)"): local_time_text(r["at"], lang),
+        tr(lang, "Người", "Who"): r["actor"],
+        tr(lang, "Việc", "What"): tr(lang, *EVENT_LABELS.get(r["action"], (r["action"], r["action"]))),
+        tr(lang, "Giá trị", "Value"): f"{r['vintage']}:{r['unit_code']} {catalogue[r['indicator']].name(lang)} "
+                                      f"{format_period(r['period'], lang)} ({kind_label(r['kind'], lang)})"
+                                      + (f" = {shown_value(str(r['value']), lang)}" if r["value"] else ""),
+        tr(lang, "Lý do / nhận xét", "Why / comment"): r["comment"],
+    } for r in rows.to_dict("records")])
+
+
 def history_table(revisions: list[Revision], lang: str) -> pd.DataFrame:
     return pd.DataFrame.from_records([{
         tr(lang, "Phiên bản", "Revision"): r.id,
-        tr(lang, "Thời điểm (UTC)", "When (UTC)"): r.at.strftime("%d/%m/%Y %H:%M" if lang == "vi"
-                                                                  else "%Y-%m-%d %H:%M"),
+        tr(lang, "Thời điểm (giờ VN)", "When (Vietnam time)"): local_time_text(r.at, lang),
         tr(lang, "Người thực hiện", "Who"): r.user_name,
         tr(lang, "Thao tác", "Action"): tr(lang, *ACTION_LABELS.get(r.action, (r.action, r.action))),
         tr(lang, "Tệp", "File"): r.file,
@@ -215,7 +297,8 @@ def history_table(revisions: list[Revision], lang: str) -> pd.DataFrame:
 ACTION_LABELS = {"seed": ("dữ liệu ban đầu", "initial data"),
                  "bundled": ("cập nhật dữ liệu gốc", "bundled data update"),
                  "import": ("nhập tệp", "file import"), "edit": ("sửa trực tiếp", "edit in place"),
-                 "restore": ("khôi phục", "restore")}
+                 "restore": ("khôi phục", "restore"),
+                 "approve": ("duyệt số liệu gửi lên", "approval of submitted values")}
 
 
 def revision_changes_table(changes: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:

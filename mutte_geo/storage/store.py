@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
     ForeignKey,
@@ -41,6 +43,7 @@ from mutte_geo.core.errors import AtlasError, ValidationError
 from mutte_geo.core.paths import DATA_DIR
 from mutte_geo.model.catalogue import Catalogue
 from mutte_geo.model.indicators import COLUMNS, UnitsByVintage, validate_table
+from mutte_geo.storage import accounts, locks
 from mutte_geo.storage.importer import FIELDS, KEY, Change
 
 URL_ENV = "MUTTE_DATABASE_URL"
@@ -129,9 +132,11 @@ class Store:
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True)
         try:
-            metadata.create_all(self.engine)
+            for tables in (metadata, accounts.metadata, locks.metadata):
+                tables.create_all(self.engine)
         except (IntegrityError, ProgrammingError):  # another process created the tables at the same moment
-            metadata.create_all(self.engine)
+            for tables in (metadata, accounts.metadata, locks.metadata):
+                tables.create_all(self.engine)
 
     # --- reading -------------------------------------------------------------------------------------
 
@@ -253,6 +258,17 @@ class Store:
         except IntegrityError as exc:  # a value was added by someone else meanwhile
             raise ConflictError([c.key for c in changes if c.row_version is None]) from exc
 
+    def apply_with(self, changes: list[Change], also: Callable[[Connection, int], None], *, user: str,
+                   file: str = "", action: str = "import", summary: str = "") -> int:
+        """:meth:`apply` with ``also(conn, revision_id)`` in the same transaction (it raises to write nothing)."""
+        try:
+            with self.engine.begin() as conn:
+                revision_id = self._write(conn, changes, user=user, action=action, file=file, summary=summary)
+                also(conn, revision_id)
+                return revision_id
+        except IntegrityError as exc:
+            raise ConflictError([c.key for c in changes if c.row_version is None]) from exc
+
     def restore(self, revision_id: int, *, user: str) -> int | None:
         """Make the values what they were after ``revision_id``, as a new revision; None if already so."""
         target = {tuple(r[k] for k in KEY): r for r in self.state_at(revision_id).to_dict("records")}
@@ -276,6 +292,8 @@ class Store:
 
     def _write(self, conn, changes: list[Change], *, user: str, action: str, file: str,
                summary: str) -> int:
+        accounts.refuse_out_of_scope(conn, user, [c.key for c in changes])
+        locks.refuse_locked(conn, [c.key for c in changes])
         revision_id = int(conn.execute(insert(revisions).values(
             at=_now(), user_name=user, action=action, file=file, summary=summary)).inserted_primary_key[0])
         conflicts = []

@@ -13,10 +13,11 @@ from mutte_geo.analysis.consistency import atlas_inconsistencies
 from mutte_geo.core.errors import AtlasError, ValidationError
 from mutte_geo.core.i18n import tr
 from mutte_geo.model.atlas import Atlas
+from mutte_geo.storage.approval import Approvals
 from mutte_geo.storage.auth import User, visible_catalogue, visible_values
-from mutte_geo.storage.stewardship import atlas_from_store, open_store
+from mutte_geo.storage.stewardship import atlas_from_store, atlas_with_submitted, open_store
 from mutte_geo.storage.store import Store
-from mutte_geo.ui.authpage import current_user
+from mutte_geo.ui.authpage import current_user, include_submitted
 
 logger = logging.getLogger(__name__)
 LANG_KEY = "lang"
@@ -95,11 +96,42 @@ def _visible_atlas(atlas: Atlas, user: User | None) -> Atlas:
     return _limited[0][1]
 
 
+_held_approvals: list[Approvals] = []
+
+
+def approvals() -> Approvals:
+    """Submissions, locks and approval steps of the value store."""
+    store = value_store()
+    if not _held_approvals or _held_approvals[0].store is not store:
+        _held_approvals[:] = [Approvals(store)]
+    return _held_approvals[0]
+
+
+# (store version, pending submissions, language) -> atlas including them; one entry
+_with_submitted: dict[tuple, Atlas] = {}
+
+
+def _atlas_with_submitted(user: User, lang: str) -> Atlas:
+    pending = approvals().submissions(user, ("submitted",))
+    if pending.empty:
+        return _atlas_from_store()
+    st.warning(tr(lang, f"Đang hiện cả {len(pending)} số liệu chờ duyệt, đánh dấu “CHƯA DUYỆT” (chưa chắc chắn).",
+                  f"Showing {len(pending)} value(s) waiting for approval too, marked “NOT APPROVED” (uncertain)."))
+    key = (value_store().version(), tuple(zip(pending["id"], pending["version"])), lang, user.units)
+    if key not in _with_submitted:
+        _with_submitted.clear()
+        _with_submitted[key] = atlas_with_submitted(_load_atlas(), value_store(), pending, lang)
+    return _with_submitted[key]
+
+
 def atlas_or_stop(lang: str) -> Atlas:
-    """The atlas with the store's current values and only the indicators the user may see,
-    or a clear message (file, row, reason) and a stopped page."""
+    """The atlas with the store's current (approved) values — plus the marked submitted ones when the
+    user switched them on — and only the indicators the user may see; or a clear message and a stopped page."""
     try:
-        return _visible_atlas(_atlas_from_store(), current_user())
+        user = current_user()
+        if user is not None and include_submitted():
+            return _visible_atlas(_atlas_with_submitted(user, lang), user)
+        return _visible_atlas(_atlas_from_store(), user)
     except SQLAlchemyError as exc:
         st.error(tr(lang, "Không kết nối được cơ sở dữ liệu số liệu: ", "Cannot reach the value database: ")
                  + type(exc).__name__)

@@ -1,33 +1,84 @@
-"""Streamlit glue for signing in and for pages that need a role."""
+"""Streamlit glue for signing in, changing one's password and pages that need a role."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import streamlit as st
 
-from mutte_geo.core.errors import AtlasError
 from mutte_geo.core.i18n import tr
-from mutte_geo.storage.auth import ROLES, User, authenticate, can, load_accounts
+from mutte_geo.storage import audit
+from mutte_geo.storage.accounts import AccountError, AccountStore
+from mutte_geo.storage.auth import ROLES, User, can, load_accounts
 
 USER_KEY = "user"
 SIGN_IN_PROBLEM_KEY = "sign_in_problem"
-ROLE_LABELS = {"viewer": ("xem", "viewer"), "editor": ("biên tập", "editor"), "admin": ("quản trị", "admin")}
+PENDING_KEY = "password_change_due"  # login that signed in with a password it must change first
+INCLUDE_SUBMITTED_KEY = "include_submitted"
+CHANGED_NOTE_KEY = "password_changed"
+ROLE_LABELS = {"viewer": ("xem", "viewer"), "editor": ("biên tập", "editor"), "approver": ("duyệt", "approver"),
+               "admin": ("quản trị", "admin")}
+_held: list[AccountStore] = []
+
+
+def account_store() -> AccountStore:
+    """The accounts of the value store's database, bootstrapped once from MUTTE_USERS_FILE / MUTTE_USERS."""
+    from mutte_geo.ui.appstate import value_store
+
+    engine = value_store().engine
+    if not _held or _held[0].engine is not engine:
+        accounts = AccountStore(engine)
+        accounts.bootstrap(load_accounts())
+        _held[:] = [accounts]
+    return _held[0]
+
+
+def client_address() -> str:
+    """The client's address as Streamlit sees the connection (a proxy's forwarded address, else 'localhost')."""
+    candidates = [st.context.ip_address, str(st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip(),
+                  st.context.headers.get("X-Real-Ip")]
+    return next((c for c in candidates if isinstance(c, str) and c), "localhost")
 
 
 def current_user() -> User | None:
+    """The signed-in user as the accounts table now says (None once disabled, deleted or changed)."""
     user = st.session_state.get(USER_KEY)
-    return user if isinstance(user, User) and user.role in ROLES else None
+    if not isinstance(user, User) or user.role not in ROLES:
+        return None
+    fresh = account_store().session_user(user)
+    if fresh is None:
+        st.session_state.pop(USER_KEY, None)
+    return fresh
+
+
+def include_submitted() -> bool:
+    """Whether the signed-in user chose to see values still waiting for approval (marked)."""
+    return bool(st.session_state.get(INCLUDE_SUBMITTED_KEY)) and current_user() is not None
 
 
 def sign_in_sidebar(lang: str) -> None:
-    """Signed-in name and a sign-out button, or a small sign-in form."""
+    """Signed-in name, the switch for submitted values, password change and sign-out; or a sign-in form."""
     user = current_user()
     if user is not None:
         role = tr(lang, *ROLE_LABELS[user.role])
         st.caption(tr(lang, f"Đã đăng nhập: **{user.name or user.login}** ({role})",
                       f"Signed in: **{user.name or user.login}** ({role})"))
+        if st.session_state.pop(CHANGED_NOTE_KEY, False):
+            st.success(tr(lang, "Đã đổi mật khẩu.", "Password changed."))
+        st.toggle(tr(lang, "Gồm số liệu chờ duyệt", "Include values waiting for approval"), key=INCLUDE_SUBMITTED_KEY,
+                  help=tr(lang, "Mặc định chỉ hiện số liệu đã duyệt; số chờ duyệt được đánh dấu “CHƯA DUYỆT”.",
+                          "By default only approved values are shown; waiting ones are marked “NOT APPROVED”."))
+        with st.expander(tr(lang, "Đổi mật khẩu", "Change password")):
+            _password_form(user.login, lang, key="own_password")
         if st.button(tr(lang, "Đăng xuất", "Sign out"), key="sign_out"):
             del st.session_state[USER_KEY]
             st.rerun()
+        return
+    if st.session_state.get(PENDING_KEY):
+        st.warning(tr(lang, "Mật khẩu của bạn vừa được đặt lại: hãy đặt mật khẩu mới trước khi làm việc.",
+                      "Your password was set by an admin: choose a new one before you continue."))
+        _password_form(st.session_state[PENDING_KEY], lang, key="forced_password")
         return
     with st.expander(tr(lang, "Đăng nhập (cán bộ)", "Sign in (staff)")):
         with st.form("sign_in", clear_on_submit=True):
@@ -44,17 +95,67 @@ def sign_in_sidebar(lang: str) -> None:
 
 def _sign_in() -> None:
     """Check the submitted name and password; remember the user, or the reason (vi, en) it failed."""
-    try:
-        accounts = load_accounts()
-    except AtlasError as exc:
-        st.session_state[SIGN_IN_PROBLEM_KEY] = (str(exc), str(exc))
-        return
-    signed_in = authenticate(st.session_state.get("sign_in_login", ""),
-                             st.session_state.get("sign_in_password", ""), accounts)
-    if signed_in is None:
-        st.session_state[SIGN_IN_PROBLEM_KEY] = ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password.")
+    result = account_store().sign_in(st.session_state.get("sign_in_login", ""),
+                                     st.session_state.get("sign_in_password", ""), client=client_address())
+    seconds = math.ceil(result.wait_seconds)
+    if not result.checked:
+        st.session_state[SIGN_IN_PROBLEM_KEY] = (f"Đã thử sai nhiều lần: hãy đợi {seconds} giây rồi thử lại.",
+                                                 f"Too many failed attempts: wait {seconds} s and try again.")
+    elif result.user is None:
+        later = (f" Lần thử tiếp theo sau {seconds} giây.", f" Next attempt in {seconds} s.") if seconds else ("", "")
+        st.session_state[SIGN_IN_PROBLEM_KEY] = ("Sai tên đăng nhập hoặc mật khẩu." + later[0],
+                                                 "Wrong user name or password." + later[1])
+    elif result.must_change_password:
+        st.session_state[PENDING_KEY] = result.user.login
     else:
-        st.session_state[USER_KEY] = signed_in
+        st.session_state[USER_KEY] = result.user
+
+
+def _password_form(login: str, lang: str, *, key: str) -> None:
+    with st.form(key, clear_on_submit=True):
+        current = st.text_input(tr(lang, "Mật khẩu hiện tại", "Current password"), type="password", key=f"{key}_old")
+        new = st.text_input(tr(lang, "Mật khẩu mới (ít nhất 10 ký tự, không phổ biến, không chứa tên)",
+                                "New password (10+ characters, not common, without your name)"),
+                            type="password", key=f"{key}_new")
+        again = st.text_input(tr(lang, "Nhập lại mật khẩu mới", "New password again"), type="password",
+                              key=f"{key}_again")
+        submitted = st.form_submit_button(tr(lang, "Đổi mật khẩu", "Change password"))
+    if not submitted:
+        return
+    if new != again:
+        st.error(tr(lang, "Hai lần nhập mật khẩu mới không giống nhau.", "The two new passwords differ."))
+        return
+    try:
+        user = account_store().change_own_password(login, current, new, client=client_address())
+    except AccountError as exc:
+        st.error(exc.text(lang))
+        return
+    st.session_state.pop(PENDING_KEY, None)
+    st.session_state[USER_KEY] = user
+    st.session_state[CHANGED_NOTE_KEY] = True
+    st.rerun()
+
+
+def recorded(make: Callable[[], bytes], action: str, target: str, detail: str = "") -> Callable[[], bytes]:
+    """``make`` (a download's deferred data) that adds ``action`` by the signed-in user to the audit log
+    when it runs, i.e. when the file is actually downloaded."""
+    user = current_user()
+    login, engine, client = user.login if user else "(visitor)", account_store().engine, client_address()
+
+    def run() -> bytes:
+        data = make()
+        audit.record_now(engine, login, action, target=target, detail=detail, client=client)
+        return data
+    return run
+
+
+def sensitive_export(data: bytes | Callable[[], bytes], includes_sensitive: bool,
+                     what: str) -> bytes | Callable[[], bytes]:
+    """A download's data (bytes or deferred), recorded in the audit log (who, when, what) when the file is
+    downloaded, if it includes the sensitive layer; otherwise ``data`` unchanged."""
+    if not includes_sensitive:
+        return data
+    return recorded(data if callable(data) else (lambda: data), "export_sensitive", what)
 
 
 def require(action: str, lang: str) -> User:

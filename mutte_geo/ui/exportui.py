@@ -18,6 +18,7 @@ from mutte_geo.maps.printmap import DPIS, ORIENTATIONS, PrintOptions, default_su
 from mutte_geo.maps.view import MapRequest, MapView, map_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import LATEST, RESULT_KINDS, kinds_of
+from mutte_geo.ui.authpage import sensitive_export
 from mutte_geo.ui.mappage import indicator_label
 
 FORMAT_LABELS = {
@@ -66,7 +67,9 @@ def export_panel(
                            frozenset(highlight) if highlight is not None else None)
     name = file_name(indicator_id, vintage, period, fmt)
     st.download_button(
-        tr(lang, "Tải xuống ", "Download ") + name, data=_deferred(fmt, atlas, view, request, options),
+        tr(lang, "Tải xuống ", "Download ") + name,
+        data=sensitive_export(_deferred(fmt, atlas, view, request, options),
+                              atlas.catalogue[indicator_id].sensitive, name),
         file_name=name, mime=MIME[fmt], on_click="ignore", key=f"{key}_download", type="primary",
     )
     st.caption(tr(lang, "Bản đồ xuất ra dùng đúng các lớp, màu và chú giải đang hiển thị, kèm nguồn và ghi công "
@@ -94,13 +97,16 @@ def _report_pack(atlas: Atlas, request: MapRequest, options: PrintOptions, *, ke
             return
         requests = [MapRequest(i, vintage, LATEST, RESULT_KINDS, lang) for i in chosen]
         pack_options = PrintOptions(options.paper, options.orientation, options.dpi)
+        sensitive = any(atlas.catalogue[i].sensitive for i in chosen)
         left, right = st.columns(2)
         left.download_button(tr(lang, "Tải PDF (bản đồ + bảng số liệu)", "Download PDF (maps + values table)"),
-                             data=lambda: report_pack_pdf(atlas, requests, pack_options),
+                             data=sensitive_export(lambda: report_pack_pdf(atlas, requests, pack_options), sensitive,
+                                                   f"report pack PDF: {', '.join(chosen)}"),
                              file_name=f"muongte_v{vintage}_report_pack.pdf", mime=MIME["pack-pdf"],
                              on_click="ignore", key=f"{key}_pack_pdf")
         right.download_button(tr(lang, "Tải ZIP ảnh PNG", "Download ZIP of PNGs"),
-                              data=lambda: report_pack_zip(atlas, requests, pack_options),
+                              data=sensitive_export(lambda: report_pack_zip(atlas, requests, pack_options),
+                                                    sensitive, f"report pack ZIP: {', '.join(chosen)}"),
                               file_name=f"muongte_v{vintage}_report_pack.zip", mime=MIME["pack-zip"],
                               on_click="ignore", key=f"{key}_pack_zip")
         st.caption(tr(lang, "Bộ bản đồ dùng số liệu mới nhất của mỗi đơn vị và cách phân lớp mặc định (phân vị).",

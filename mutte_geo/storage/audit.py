@@ -1,0 +1,85 @@
+"""The audit log: who did what, when and from where — sign-ins, value changes, approvals, account
+changes and exports that include the sensitive layer. Rows are only ever added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Column, Connection, DateTime, Engine, Integer, MetaData, String, Table, Text, insert, select
+
+from mutte_geo.core.localtime import local_time_text
+
+metadata = MetaData()
+audit_events = Table(
+    "audit_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(100), nullable=False),  # the login (or the name typed at a failed sign-in)
+    Column("action", String(40), nullable=False),
+    Column("target", String(300), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+    Column("client", String(100), nullable=False, default=""),
+)
+
+# action -> (Vietnamese, English)
+ACTIONS = {
+    "sign_in": ("đăng nhập", "sign-in"),
+    "sign_in_failed": ("đăng nhập sai", "failed sign-in"),
+    "sign_in_delayed": ("đăng nhập bị hoãn", "sign-in delayed"),
+    "password_changed": ("đổi mật khẩu", "password changed"),
+    "password_reset": ("đặt lại mật khẩu", "password reset"),
+    "account_created": ("tạo tài khoản", "account created"),
+    "account_changed": ("sửa tài khoản", "account changed"),
+    "account_disabled": ("khóa tài khoản", "account disabled"),
+    "account_enabled": ("mở lại tài khoản", "account re-enabled"),
+    "account_deleted": ("xóa tài khoản", "account deleted"),
+    "accounts_bootstrapped": ("nạp tài khoản ban đầu", "accounts bootstrapped"),
+    "submitted": ("gửi số liệu", "values submitted"),
+    "approved": ("duyệt số liệu", "values approved"),
+    "returned": ("trả lại số liệu", "values returned"),
+    "reopened": ("mở khóa số liệu", "values reopened"),
+    "restored": ("khôi phục", "restore"),
+    "export_sensitive": ("xuất dữ liệu nhạy cảm", "export with the sensitive layer"),
+    "audit_export": ("xuất nhật ký", "audit log export"),
+}
+
+
+def ensure_tables(engine: Engine) -> None:
+    metadata.create_all(engine)
+
+
+def record(conn: Connection, actor: str, action: str, *, target: str = "", detail: str = "",
+           client: str = "") -> None:
+    """Add one event inside the caller's transaction (so it is kept exactly when the action is)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    conn.execute(insert(audit_events).values(at=dt.datetime.now(dt.UTC), actor=actor[:100], action=action,
+                                             target=target[:300], detail=detail, client=client[:100]))
+
+
+def record_now(engine: Engine, actor: str, action: str, **fields: str) -> None:
+    """One event in its own transaction (e.g. an export)."""
+    with engine.begin() as conn:
+        record(conn, actor, action, **fields)
+
+
+def events(engine: Engine, *, limit: int = 5000) -> pd.DataFrame:
+    """The newest events first: id, at (UTC), actor, action, target, detail, client."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(audit_events).order_by(audit_events.c.id.desc()).limit(limit)).mappings().all()
+    return pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in audit_events.columns])
+
+
+def audit_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The events for people: local time, who, what, on what, details, client address."""
+    vi = lang == "vi"
+    return pd.DataFrame({
+        "Thời điểm (giờ Việt Nam)" if vi else "When (Vietnam time)": [local_time_text(t, lang) for t in frame["at"]],
+        "Người" if vi else "Who": frame["actor"],
+        "Việc" if vi else "What": [ACTIONS.get(a, (a, a))[0 if vi else 1] for a in frame["action"]],
+        "Đối tượng" if vi else "Target": frame["target"],
+        "Chi tiết" if vi else "Details": frame["detail"],
+        "Địa chỉ máy" if vi else "Client address": frame["client"],
+    })

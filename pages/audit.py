@@ -1,0 +1,38 @@
+"""Audit log (admins): sign-ins, value changes and approvals, account changes, sensitive exports."""
+
+import streamlit as st
+
+from mutte_geo.core.i18n import tr
+from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
+from mutte_geo.storage import audit
+from mutte_geo.ui.appstate import current_lang, value_store
+from mutte_geo.ui.authpage import recorded, require
+
+lang = current_lang()
+require("audit", lang)
+engine = value_store().engine
+st.title(tr(lang, "Nhật ký kiểm tra", "Audit log"))
+
+events = audit.events(engine)
+actions = st.multiselect(tr(lang, "Loại việc", "Kinds of event"), list(audit.ACTIONS), key="audit_actions",
+                         format_func=lambda a: tr(lang, *audit.ACTIONS[a]),
+                         placeholder=tr(lang, "Mọi loại việc", "Every kind"))
+who = st.text_input(tr(lang, "Người (tên đăng nhập)", "Who (user name)"), key="audit_who").strip()
+if actions:
+    events = events[events["action"].isin(actions)]
+if who:
+    events = events[events["actor"].str.lower() == who.lower()]
+table = audit.audit_table(events, lang)
+st.caption(tr(lang, f"{len(table)} sự kiện, mới nhất trước.", f"{len(table)} event(s), newest first."))
+st.dataframe(table, hide_index=True, width="stretch", height=520)
+
+
+left, right = st.columns(2)
+left.download_button(tr(lang, "Tải CSV", "Download CSV"),
+                     recorded(lambda: to_csv_bytes(table), "audit_export", "csv", f"{len(table)} event(s)"),
+                     "nhat_ky_kiem_tra.csv", mime="text/csv", on_click="ignore", key="audit_csv")
+right.download_button(tr(lang, "Tải XLSX", "Download XLSX"),
+                      recorded(lambda: to_xlsx_bytes(table, sheet=tr(lang, "nhat_ky", "audit")), "audit_export",
+                               "xlsx", f"{len(table)} event(s)"),
+                      "nhat_ky_kiem_tra.xlsx", on_click="ignore", key="audit_xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
