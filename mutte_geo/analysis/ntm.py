@@ -225,11 +225,12 @@ def tracker_atlas(atlas: Atlas, tracker: Tracker, lang: str) -> Atlas:
     for code in tracker.grid.index:
         common = {"vintage": criteria_set.vintage, "unit_code": code, "period": period, "kind": "actual",
                   "status": "VERIFIED", "source": source, "note": "", "derived_from": "", "file": "", "row": 0}
-        if tracker.assessed[code]:
+        assessed = int(tracker.assessed[code])
+        if assessed:
             records.append({**common, "indicator": MET_COUNT_ID, "value": str(int(tracker.met[code])),
                             "number": float(tracker.met[code]),
-                            "note": tr(lang, f"{int(tracker.assessed[code])}/{criteria_set.size} tiêu chí được đánh giá",
-                                       f"{int(tracker.assessed[code])}/{criteria_set.size} criteria assessed")})
+                            "note": tr(lang, f"{assessed}/{criteria_set.size} tiêu chí được đánh giá",
+                                       f"{assessed}/{criteria_set.size} criteria assessed")})
         for number in tracker.grid.columns:
             status = tracker.grid.loc[code, number]
             if status is not None and not pd.isna(status):

@@ -157,7 +157,7 @@ def parse_ntm_file(data: bytes, file: str, *, sets: CriteriaSets, units: UnitsBy
         return parsed
     recognition_sheets = [s for s in sheets if fold(s.name) in _RECOGNITION_SHEETS]
     sheets = [s for s in sheets if s not in recognition_sheets]
-    records: list[dict[str, str | int]] = []
+    records: list[dict[str, object]] = []
     for sheet in sheets:
         records += _parse_sheet(sheet, book_meta, options, sets, units, parsed)
     if not records and not parsed.problems and not recognition_sheets:
@@ -169,10 +169,10 @@ def parse_ntm_file(data: bytes, file: str, *, sets: CriteriaSets, units: UnitsBy
     for record in records:
         key = tuple(record[k] for k in ASSESSMENT_KEY)
         if key in seen:
-            parsed.problems.append(Problem(file, int(record["row"]), str(record["_column"]),
+            parsed.problems.append(Problem(file, int(str(record["row"])), str(record["_column"]),
                                            f"trùng với dòng {seen[key]} (cùng xã, tiêu chí, năm, cấp đánh giá)",
                                            f"duplicate of row {seen[key]} (same commune, criterion, year, assessor)"))
-        seen.setdefault(key, int(record["row"]))
+        seen.setdefault(key, int(str(record["row"])))
     if parsed.problems:
         return parsed
     parsed.rows = pd.DataFrame([{k: r[k] for k in (*ASSESSMENT_COLUMNS, "file", "row")} for r in records],
@@ -188,7 +188,7 @@ def _header_index(grid: list[list[Cell]]) -> int | None:
 
 
 def _parse_sheet(sheet: _Sheet, book_meta: dict[str, str], options: NtmOptions, sets: CriteriaSets,
-                 units: UnitsByVintage, parsed: NtmParsed) -> list[dict[str, str | int]]:
+                 units: UnitsByVintage, parsed: NtmParsed) -> list[dict[str, object]]:
     file = parsed.file if not sheet.name else f"{parsed.file} [{sheet.name}]"
 
     def bad(row: int | None, column: str | None, vi: str, en: str) -> None:

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, and_, insert, select, update
 
 from mutte_geo.model.ntm import ASSESSMENT_FIELDS, ASSESSMENT_KEY, empty_assessments
+from mutte_geo.storage.auth import User, can
 from mutte_geo.storage.ntm_import import RECOGNITION_KEY, NtmParsed
 from mutte_geo.storage.store import ConflictError, Store, _now, metadata, revisions
 
@@ -136,17 +137,25 @@ class NtmStore:
                                              int(old_row["row_version"]), str(r["file"]), int(r["row"])))
         return NtmReport(parsed, changes, unchanged)
 
-    def apply(self, report: NtmReport, *, user: str) -> int | None:
-        """Write a clean report as one revision; None when nothing changes. ConflictError: nothing written."""
+    def apply(self, report: NtmReport, *, user: User | None) -> int | None:
+        """Write a clean report as one revision; None when nothing changes. ConflictError: nothing written.
+
+        Only a user allowed to import may write (PermissionError otherwise), whatever page asks.
+        """
+        if not can(user, "import"):
+            raise PermissionError("importing NTM assessments needs an editor or admin account")
+        assert user is not None
         if not report.ok:
             raise ValueError("a file with problems cannot be imported")
         if not report.changes:
             return None
         conflicts: list[tuple] = []
         with self.store.engine.begin() as conn:
-            revision_id = int(conn.execute(insert(revisions).values(
-                at=_now(), user_name=user, action=ACTION, file=report.parsed.file,
-                summary=f"NTM: {report.new_count} new, {report.changed_count} changed")).inserted_primary_key[0])
+            inserted = conn.execute(insert(revisions).values(
+                at=_now(), user_name=user.login, action=ACTION, file=report.parsed.file,
+                summary=f"NTM: {report.new_count} new, {report.changed_count} changed")).inserted_primary_key
+            assert inserted is not None
+            revision_id = int(inserted[0])
             for change in report.changes:
                 table, key, _ = _TABLES[change.record]
                 where = and_(*[table.c[k] == v for k, v in zip(key, change.key, strict=True)])
