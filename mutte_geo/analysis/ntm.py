@@ -208,10 +208,10 @@ def tracker_atlas(atlas: Atlas, tracker: Tracker, lang: str) -> Atlas:
     source = f"{criteria_set.title_vi} ({criteria_set.decision}); đánh giá năm {tracker.year}"
     template = next(iter(atlas.catalogue.values()))
     catalogue = {MET_COUNT_ID: replace(
-        template, id=MET_COUNT_ID, category="economy", value_type="count", unit_vi="tiêu chí", unit_en="criteria",
+        template, id=MET_COUNT_ID, category="economy", value_type="count", unit_vi=f"tiêu chí/{criteria_set.size}",
+        unit_en=f"criteria/{criteria_set.size}",
         higher_is_better=True, decimals=0, aggregation="none", weight="", ratio_of=None, sensitive=False,
-        name_vi=f"Số tiêu chí nông thôn mới đạt (trên {criteria_set.size})",
-        name_en=f"NTM criteria met (out of {criteria_set.size})", category_labels={})}
+        name_vi="Số tiêu chí nông thôn mới đạt", name_en="NTM criteria met", category_labels={})}
     labels = {MET: ("Đạt", "Met"), NOT_MET: ("Chưa đạt", "Not met")}
     for criterion in criteria_set.criteria:
         ident = criterion_indicator_id(criterion.number)
@@ -239,3 +239,52 @@ def tracker_atlas(atlas: Atlas, tracker: Tracker, lang: str) -> Atlas:
     columns = list(atlas.values.columns)
     values = pd.DataFrame(records).reindex(columns=columns) if records else atlas.values.iloc[0:0]
     return replace(atlas, catalogue=catalogue, values=values)  # boundary layers are shared
+
+
+def recognitions_of(public_record: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+    """Recognition decisions: the public record's and those staff imported (an imported one wins)."""
+    columns = ["vintage", "unit_code", "year", "decision", "source", "status", "note"]
+    public = public_record[public_record["record"] == "recognised"]
+    imported = stored.assign(status="VERIFIED") if not stored.empty else stored.reindex(columns=columns)
+    both = pd.concat([public.reindex(columns=columns), imported.reindex(columns=columns)], ignore_index=True)
+    both["vintage"] = both["vintage"].astype(int)
+    both["year"] = both["year"].astype(int)
+    return both.drop_duplicates(["vintage", "unit_code"], keep="last").reset_index(drop=True)
+
+
+def planned(public_record: pd.DataFrame, vintage: int) -> pd.DataFrame:
+    """Communes the report plans to bring to the standard (with year, source, status)."""
+    rows = public_record[(public_record["record"] == "planned") & (public_record["vintage"] == vintage)]
+    return rows.reset_index(drop=True)
+
+
+def district_count(public_record: pd.DataFrame) -> pd.Series | None:
+    """The public record's row for the district report's count of communes at the standard, if any."""
+    rows = public_record[public_record["record"] == "district_count"]
+    return None if rows.empty else rows.iloc[-1]
+
+
+def predecessor_context(atlas: Atlas, assessments: pd.DataFrame, recognitions: pd.DataFrame, set_2024: CriteriaSet,
+                        code_2025: str, lang: str) -> list[str]:
+    """For a 2025 commune: each 2024 predecessor's NTM status, as context (a merged commune inherits no 'đạt')."""
+    lines = []
+    for code, unit in atlas.units[2024].items():
+        if unit.successor_code != code_2025:
+            continue
+        if unit.unit_type == TOWN_TYPE:
+            lines.append(tr(lang, f"{unit.label('vi')}: thị trấn (không áp dụng)",
+                            f"{unit.label('en')}: town (not applicable)"))
+            continue
+        rec = recognitions[(recognitions["vintage"] == 2024) & (recognitions["unit_code"] == code)]
+        history = year_by_year(assessments, set_2024, code)
+        parts = []
+        if not rec.empty:
+            year = int(rec.iloc[0]["year"])
+            parts.append(tr(lang, f"đạt chuẩn NTM (công nhận năm {year})", f"recognised as NTM in {year}"))
+        if not history.empty:
+            last = history.iloc[-1]
+            parts.append(tr(lang, f"năm {last['year']}: đạt {last['met']}/{set_2024.size} tiêu chí",
+                            f"{last['year']}: {last['met']}/{set_2024.size} criteria met"))
+        lines.append(f"{unit.label(lang)}: " + ("; ".join(parts) if parts else tr(lang, "chưa có đánh giá",
+                                                                                   "no assessment")))
+    return lines

@@ -8,6 +8,7 @@ one assessor; a cell nobody assessed has no row and is shown as "not assessed", 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,14 @@ class CriteriaSet:
         """'QĐ 318/QĐ-TTg (2021–2025, 19 tiêu chí)'."""
         return tr(lang, f"QĐ {self.decision} ({self.year_from}–{self.year_to}, {self.size} tiêu chí)",
                   f"Decision {self.decision} ({self.year_from}–{self.year_to}, {self.size} criteria)")
+
+    @property
+    def signed_on(self) -> dt.date:
+        return dt.date.fromisoformat(self.signed)
+
+    @property
+    def in_force_on(self) -> dt.date:
+        return dt.date.fromisoformat(self.in_force)
 
     def criterion(self, number: int) -> Criterion | None:
         return next((c for c in self.criteria if c.number == number), None)
