@@ -17,7 +17,7 @@ from mutte_geo.storage.ntm_import import template_xlsx
 TEST_SOURCE = "TEST DATA – dữ liệu thử, không phải kết quả đánh giá thật"
 
 
-def test_status(commune_index: int, criterion: int, year: int) -> str:
+def sample_status(commune_index: int, criterion: int, year: int) -> str:
     """An arbitrary but fixed pattern: 'Đạt', 'Chưa đạt' or '' (not assessed)."""
     if commune_index == 0:
         return "Đạt" if year < 2025 or criterion not in (10, 17) else "Chưa đạt"
@@ -28,7 +28,7 @@ def test_status(commune_index: int, criterion: int, year: int) -> str:
 
 def filled_workbook(criteria_set: CriteriaSet, units: UnitsByVintage, *, year: int, assessor: str,
                     layout: str = "per-commune", source: str = TEST_SOURCE) -> bytes:
-    """The template filled with :func:`test_status` results, year, assessor and a TEST DATA source."""
+    """The template filled with :func:`sample_status` results, year, assessor and a TEST DATA source."""
     book = load_workbook(io.BytesIO(template_xlsx(criteria_set, units, layout=layout, year=str(year))))
     notes = book["notes"]
     for row in notes.iter_rows():
@@ -41,12 +41,12 @@ def filled_workbook(criteria_set: CriteriaSet, units: UnitsByVintage, *, year: i
     if layout == "per-commune":
         for index, sheet in enumerate(sheets):
             for row in sheet.iter_rows(min_row=3):
-                row[2].value = test_status(index, int(row[0].value), year)
+                row[2].value = sample_status(index, int(row[0].value), year)
     else:
         sheet = sheets[0]
         for row in sheet.iter_rows(min_row=2):
             for index, cell in enumerate(row[2:]):
-                cell.value = test_status(index, int(row[0].value), year)
+                cell.value = sample_status(index, int(row[0].value), year)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

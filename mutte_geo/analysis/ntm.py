@@ -169,6 +169,8 @@ def year_by_year(assessments: pd.DataFrame, criteria_set: CriteriaSet, code: str
     for year in sorted(years(assessments, criteria_set)):
         eff = effective(assessments, criteria_set, year)
         eff = eff[eff["unit_code"] == code]
+        if eff.empty:
+            continue
         met = int((eff["status"] == MET).sum())
         not_met = int((eff["status"] == NOT_MET).sum())
         rows.append({"year": year, "met": met, "not_met": not_met,

@@ -160,11 +160,11 @@ def parse_ntm_file(data: bytes, file: str, *, sets: CriteriaSets, units: UnitsBy
     records: list[dict[str, object]] = []
     for sheet in sheets:
         records += _parse_sheet(sheet, book_meta, options, sets, units, parsed)
-    if not records and not parsed.problems and not recognition_sheets:
-        parsed.problems.append(Problem(file, None, None, "tệp không có kết quả đánh giá nào",
-                                       "the file holds no assessment results"))
     for sheet in recognition_sheets:
         _parse_recognitions(sheet, parsed, units, book_meta, options)
+    if not records and not parsed.problems and parsed.recognitions.empty:
+        parsed.problems.append(Problem(file, None, None, "tệp không có kết quả đánh giá nào",
+                                       "the file holds no assessment results"))
     seen: dict[tuple, int] = {}
     for record in records:
         key = tuple(record[k] for k in ASSESSMENT_KEY)
@@ -289,44 +289,54 @@ def _is_commune(units: UnitsByVintage, vintage: int, code: str, bad, row: int | 
 
 def _context(meta: dict[str, str], options: NtmOptions, sets: CriteriaSets, units: UnitsByVintage, file: str,
              bad) -> tuple[CriteriaSet, int, int, str] | None:  # type: ignore[no-untyped-def]
-    """The set, vintage, year and assessor of a sheet; None (problems reported) when one is wrong."""
-    ok = True
-    vintage_text = meta.get("vintage") or options.vintage
-    set_text = meta.get("set") or options.set_id
-    criteria_set = _find_set(set_text, sets) if set_text else None
-    if set_text and criteria_set is None:
-        bad(None, "set", f"bộ tiêu chí '{set_text}' không có (có: {', '.join(s.decision for s in sets.values())})",
-            f"unknown criteria set '{set_text}' (known: {', '.join(s.decision for s in sets.values())})")
-        return None
-    vintage = int(vintage_text) if vintage_text.strip().isdigit() else (criteria_set.vintage if criteria_set else 0)
-    if vintage not in units:
-        bad(None, "vintage", "thiếu hoặc sai năm ranh giới (2024 hoặc 2025)",
-            "the boundary vintage (2024 or 2025) is missing or wrong")
-        return None
-    if criteria_set is None:
-        criteria_set = set_for_vintage(sets, vintage)
-    elif criteria_set.vintage != vintage:
-        bad(None, "set", f"bộ {criteria_set.short('vi')} áp dụng cho các đơn vị năm {criteria_set.vintage}, không "
-            f"phải đơn vị năm {vintage}", f"{criteria_set.short('en')} applies to the {criteria_set.vintage} units, "
-            f"not to the {vintage} units")
-        return None
-    year_text = meta.get("year") or options.year
-    year = int(float(year_text)) if re.fullmatch(r"\d{4}(\.0)?", year_text.strip()) else 0
-    if not year:
-        bad(None, "year", "thiếu năm đánh giá (vd. 'năm: 2024')", "the assessment year is missing (e.g. 'năm: 2024')")
-        ok = False
-    elif not criteria_set.covers(year):
-        bad(None, "year", f"năm {year} ngoài giai đoạn của bộ {criteria_set.short('vi')}",
-            f"year {year} is outside the years of {criteria_set.short('en')}")
-        ok = False
+    """The set, vintage, year and assessor of a sheet; None (every problem reported) when one is wrong."""
     assessor_text = meta.get("assessor") or options.assessor
     assessor = _ASSESSOR_WORDS.get(fold(assessor_text), assessor_text if assessor_text in ASSESSORS else "")
     if not assessor:
         words = "; ".join(v[0] for v in ASSESSOR_LABELS.values())
         bad(None, "assessor", f"thiếu hoặc sai cấp đánh giá '{assessor_text}' (ghi: {words})",
             f"who assessed is missing or unknown '{assessor_text}' (write: self, district or province)")
-        ok = False
-    return (criteria_set, vintage, year, assessor) if ok else None
+    year_text = meta.get("year") or options.year
+    year = int(float(year_text)) if re.fullmatch(r"\d{4}(\.0)?", year_text.strip()) else 0
+    if not year:
+        bad(None, "year", "thiếu năm đánh giá (vd. 'năm: 2024')", "the assessment year is missing (e.g. 'năm: 2024')")
+    criteria_set = _context_set(meta, options, sets, units, year, bad)
+    if criteria_set is None or not year or not assessor:
+        return None
+    if not criteria_set.covers(year):
+        bad(None, "year", f"năm {year} ngoài giai đoạn của bộ {criteria_set.short('vi')}",
+            f"year {year} is outside the years of {criteria_set.short('en')}")
+        return None
+    return criteria_set, criteria_set.vintage, year, assessor
+
+
+def _context_set(meta: dict[str, str], options: NtmOptions, sets: CriteriaSets, units: UnitsByVintage, year: int,
+                 bad) -> CriteriaSet | None:  # type: ignore[no-untyped-def]
+    """The criteria set named, or the one of the vintage, or the one covering the year; checked against the vintage."""
+    vintage_text = (meta.get("vintage") or options.vintage).strip()
+    set_text = meta.get("set") or options.set_id
+    criteria_set = _find_set(set_text, sets) if set_text else None
+    if set_text and criteria_set is None:
+        bad(None, "set", f"bộ tiêu chí '{set_text}' không có (có: {', '.join(s.decision for s in sets.values())})",
+            f"unknown criteria set '{set_text}' (known: {', '.join(s.decision for s in sets.values())})")
+        return None
+    if not vintage_text:
+        if criteria_set is None:  # the year tells the set
+            criteria_set = next((s for s in sets.values() if year and s.covers(year)), None)
+        return criteria_set  # no year: already reported
+    if not vintage_text.isdigit() or int(vintage_text) not in units:
+        bad(None, "vintage", f"năm ranh giới '{vintage_text}' không hợp lệ (2024 hoặc 2025)",
+            f"invalid boundary vintage '{vintage_text}' (2024 or 2025)")
+        return None
+    vintage = int(vintage_text)
+    if criteria_set is None:
+        return set_for_vintage(sets, vintage)
+    if criteria_set.vintage != vintage:
+        bad(None, "set", f"bộ {criteria_set.short('vi')} áp dụng cho các đơn vị năm {criteria_set.vintage}, không "
+            f"phải đơn vị năm {vintage}", f"{criteria_set.short('en')} applies to the {criteria_set.vintage} units, "
+            f"not to the {vintage} units")
+        return None
+    return criteria_set
 
 
 def _find_set(text: str, sets: CriteriaSets) -> CriteriaSet | None:
