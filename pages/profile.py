@@ -15,6 +15,7 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.maps.attentionmap import locator_map
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.ntmpage import ntm_card
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -65,6 +66,8 @@ with locator:
     st_folium(locator_map(atlas, vintage, chosen, lang), height=300, use_container_width=True,
               returned_objects=[], key=f"locator_{vintage}_{chosen}")
     st.caption(" · ".join(atlas.attribution(vintage)))
+
+ntm_card(atlas, vintage, chosen, lang)
 
 st.subheader(tr(lang, "Tất cả chỉ tiêu", "All indicators"))
 st.caption(tr(lang, "\\* số liệu chưa chắc chắn (nguồn yếu).", "\\* uncertain value (weak source)."))

@@ -31,6 +31,7 @@ from mutte_geo.model.ntm import (
     NOT_MET,
     CriteriaSet,
     CriteriaSets,
+    assessor_label,
     load_criteria_sets,
     load_public_record,
     set_for_vintage,
@@ -237,3 +238,27 @@ def import_box(atlas: Atlas, user: User, criteria_set: CriteriaSet, lang: str) -
 def tracker_for(atlas: Atlas, criteria_set: CriteriaSet, year: int) -> Tracker:
     assessments, _ = current_data()
     return tracker(atlas, assessments, criteria_set, year)
+
+
+def ntm_changes_table(revision_id: int, atlas: Atlas, lang: str) -> pd.DataFrame:
+    """What one NTM import changed, in words: commune, criterion, year, assessor, old → new."""
+    changes = ntm_store().changes_in(revision_id)
+    sets = criteria_sets()
+    records = []
+    for r in changes.to_dict("records"):
+        unit = atlas.units[int(r["vintage"])].get(str(r["unit_code"]))
+        name = unit.label(lang) if unit else str(r["unit_code"])
+        if r["record"] == "assessment":
+            criterion = sets[r["set_id"]].criterion(int(r["criterion"]))
+            what = criterion.label(lang) if criterion else str(r["criterion"])
+            old = status_label(r.get("old_status"), lang) if isinstance(r.get("old_status"), str) else ""
+            new = status_label(r["new_status"], lang)
+            who = assessor_label(r["assessor"], lang)
+        else:
+            what, who = tr(lang, "Quyết định công nhận", "Recognition decision"), ""
+            old, new = str(r.get("old_decision") or ""), str(r["new_decision"])
+        records.append({tr(lang, "Xã", "Commune"): name, tr(lang, "Nội dung", "What"): what,
+                        tr(lang, "Năm", "Year"): r["year"], tr(lang, "Cấp đánh giá", "Assessed by"): who,
+                        tr(lang, "Cũ", "Old"): old, tr(lang, "Mới", "New"): new,
+                        tr(lang, "Dòng", "Row"): r["row"] or ""})
+    return pd.DataFrame.from_records(records)
