@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from mutte_geo.analysis.filters import MATCH, NO_MATCH, UNKNOWN, Condition, Criteria, evaluate
+from mutte_geo.analysis.filterurl import decode_query, encode_query
 from mutte_geo.analysis.ntm import (
     MET_COUNT_ID,
     average_check,
@@ -23,6 +25,7 @@ from mutte_geo.analysis.ntm import (
     recognitions_of,
     tracker,
     tracker_atlas,
+    with_tracker,
     year_by_year,
 )
 from mutte_geo.core.errors import ValidationError
@@ -305,3 +308,19 @@ def test_tracker_maps_and_grid_export(atlas) -> None:  # type: ignore[no-untyped
     assert thu_lum[header.index("17 Môi trường và an toàn thực phẩm")] == "Chưa đạt"
     assert thu_lum[header.index("Số tiêu chí đạt (/19)")] == 16
     assert any("318/QĐ-TTg" in str(r[0]) for r in grid["notes"].iter_rows(values_only=True))
+
+
+def test_the_filter_can_ask_about_criteria(atlas) -> None:  # type: ignore[no-untyped-def]
+    t = tracker(atlas, full_grid(2025, {"03436": [10, 11, 17], "03469": [17, 1, 2, 3, 4, 5]}), QD318, 2025)
+    merged = with_tracker(atlas, t, "vi")
+    missing_17 = Criteria((Condition(criterion_indicator_id(17), "is", codes=("chua_dat",)),))
+    link = decode_query(encode_query(missing_17, 2024), merged.catalogue)
+    assert link.criteria == missing_17  # the question survives the page's URL
+    result = evaluate(missing_17, values=merged.values, catalogue=merged.catalogue, units=atlas.units[2024],
+                      vintage=2024)
+    assert sorted(result.codes(MATCH)) == ["03436", "03469"]
+    assert result.codes(UNKNOWN) == ["03433"]  # the town has no NTM assessment
+    at_least_15 = Criteria((Condition(MET_COUNT_ID, "ge", numbers=(15.0,)),))
+    result = evaluate(at_least_15, values=merged.values, catalogue=merged.catalogue, units=atlas.units[2024],
+                      vintage=2024)
+    assert "03436" in result.codes(MATCH) and "03469" in result.codes(NO_MATCH)  # 16 and 13 criteria met

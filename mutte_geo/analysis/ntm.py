@@ -290,3 +290,13 @@ def predecessor_context(atlas: Atlas, assessments: pd.DataFrame, recognitions: p
         lines.append(f"{unit.label(lang)}: " + ("; ".join(parts) if parts else tr(lang, "chưa có đánh giá",
                                                                                    "no assessment")))
     return lines
+
+
+def with_tracker(atlas: Atlas, tracker: Tracker, lang: str) -> Atlas:
+    """``atlas`` plus the tracker's indicators and values, so filters can ask about criteria.
+
+    E.g. ``ntm_criterion_17 is chua_dat`` (missing criterion 17) or ``ntm_met_count ≥ 15``.
+    """
+    shown = tracker_atlas(atlas, tracker, lang)
+    values = pd.concat([atlas.values, shown.values], ignore_index=True) if not shown.values.empty else atlas.values
+    return replace(atlas, catalogue={**atlas.catalogue, **shown.catalogue}, values=values)

@@ -17,7 +17,9 @@ from mutte_geo.analysis.ntm import (
     predecessor_context,
     recognitions_of,
     tracker,
+    with_tracker,
     year_by_year,
+    years,
 )
 from mutte_geo.core.i18n import tr
 from mutte_geo.maps.classify import ClassBin, Classification
@@ -262,3 +264,12 @@ def ntm_changes_table(revision_id: int, atlas: Atlas, lang: str) -> pd.DataFrame
                         tr(lang, "Cũ", "Old"): old, tr(lang, "Mới", "New"): new,
                         tr(lang, "Dòng", "Row"): r["row"] or ""})
     return pd.DataFrame.from_records(records)
+
+
+def with_ntm(atlas: Atlas, vintage: int, lang: str) -> Atlas:
+    """``atlas`` with the newest NTM assessment year of the vintage's set as indicators (for the filter page)."""
+    criteria_set = set_for_vintage(criteria_sets(), vintage)
+    assessments, _ = current_data()
+    held = years(assessments, criteria_set)
+    year = held[0] if held else criteria_set.year_to
+    return with_tracker(atlas, tracker(atlas, assessments, criteria_set, year), lang)
