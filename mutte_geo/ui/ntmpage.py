@@ -158,6 +158,9 @@ def ntm_card(atlas: Atlas, vintage: int, code: str, lang: str) -> None:
         if not_assessed:
             lines.append(tr(lang, f"Chưa đánh giá: tiêu chí {', '.join(not_assessed)}",
                             f"Not assessed: criteria {', '.join(not_assessed)}"))
+    if current is not None:
+        sources = sorted(set(current.details.loc[current.details["unit_code"] == code, "source"]))
+        lines += [tr(lang, "Nguồn đánh giá: ", "Assessment source: ") + source for source in sources]
     st.markdown("\n".join(f"- {line}" for line in lines))
     if not history.empty:
         st.dataframe(history.rename(columns={
