@@ -324,3 +324,11 @@ def test_the_filter_can_ask_about_criteria(atlas) -> None:  # type: ignore[no-un
     result = evaluate(at_least_15, values=merged.values, catalogue=merged.catalogue, units=atlas.units[2024],
                       vintage=2024)
     assert "03436" in result.codes(MATCH) and "03469" in result.codes(NO_MATCH)  # 16 and 13 criteria met
+
+
+def test_the_2026_2030_set_is_not_compared_with_the_reports_19_criteria(atlas) -> None:  # type: ignore[no-untyped-def]
+    rows = pd.DataFrame([{"vintage": 2025, "unit_code": c, "set_id": QD51.set_id, "criterion": n, "year": 2026,
+                          "assessor": "district", "status": "dat", "assessed_on": "", "measured": "", "evidence": "",
+                          "source": TEST_SOURCE, "note": ""} for c in atlas.units[2025] for n in range(1, 11)])
+    text, mismatch = average_check(tracker(atlas, rows, QD51, 2026), "vi")
+    assert not mismatch and text == "Bình quân từ bảng: **10,00** tiêu chí/xã (8/8 xã được đánh giá đủ)."

@@ -27,6 +27,7 @@ from mutte_geo.maps.legend import legend_entries, legend_title
 from mutte_geo.maps.view import MapRequest, MapView, legend_note, map_view
 from mutte_geo.maps.webmap import legend_html, map_parts
 from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.crosswalk import mark_reaching_outside
 from mutte_geo.model.ntm import (
     MET,
     NOT_ASSESSED,
@@ -100,6 +101,12 @@ def tracker_view(atlas: Atlas, request: MapRequest) -> MapView:
         no_data = int((~view.joined["has_data"]).sum())
         view = replace(view, classification=classification,
                        legend=legend_entries(classification, indicator, lang, no_data_count=no_data))
+    if request.vintage == 2025 and atlas.crosswalk is not None:
+        # The note on communes reaching outside the district is about moved 2024 figures; NTM results are
+        # assessed per 2025 commune, so it does not apply here.
+        _, outside = mark_reaching_outside(view.joined, atlas.crosswalk, atlas.units, lang)
+        notes = [n for n in view.classification.notes if n not in outside]
+        view = replace(view, classification=replace(view.classification, notes=notes))
     towns = {c for c, u in atlas.units[request.vintage].items() if u.unit_type == TOWN_TYPE}
     joined = view.joined.copy()
     joined.loc[~joined["has_data"], "value_text"] = NOT_ASSESSED[0 if lang == "vi" else 1]
