@@ -41,6 +41,12 @@ lang = current_lang()
 atlas = atlas_or_stop(lang)
 vintage = current_vintage()
 criteria_set = set_for_vintage(criteria_sets(), vintage)
+applicable = [s for s in criteria_sets().values() if s.vintage == vintage]
+if len(applicable) > 1:  # e.g. a province's own set loaded beside the national one
+    by_id = {s.set_id: s for s in applicable}
+    criteria_set = by_id[st.selectbox(tr(lang, "Bộ tiêu chí", "Criteria set"), list(by_id),
+                                      index=list(by_id).index(criteria_set.set_id), key=f"ntm_set_{vintage}",
+                                      format_func=lambda i: by_id[i].short(lang))]
 assessments, recognitions = current_data()
 units = atlas.units[vintage]
 
