@@ -67,11 +67,11 @@ with locator:
               returned_objects=[], key=f"locator_{vintage}_{chosen}")
     st.caption(" · ".join(atlas.attribution(vintage)))
 
-ntm_card(atlas, vintage, chosen, lang)
-
 st.subheader(tr(lang, "Tất cả chỉ tiêu", "All indicators"))
 st.caption(tr(lang, "\\* số liệu chưa chắc chắn (nguồn yếu).", "\\* uncertain value (weak source)."))
 st.dataframe(indicator_table(atlas, vintage, chosen, lang), hide_index=True, width="stretch")
+
+ntm_card(atlas, vintage, chosen, lang)
 
 st.subheader(tr(lang, f"Chỉ tiêu còn thiếu số liệu ({n_missing})", f"Indicators with no data ({n_missing})"))
 st.caption(tr(lang, "Không có dữ liệu – cần thu thập:", "No data – to be collected:"))
