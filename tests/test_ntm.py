@@ -298,6 +298,9 @@ def test_tracker_maps_and_grid_export(atlas) -> None:  # type: ignore[no-untyped
     criterion = MapRequest(criterion_indicator_id(17), 2024, "2025", ("actual",))
     view = map_view(shown, criterion)
     assert view.joined.set_index("code").loc["03436", "value"] == "chua_dat"
+    assert view.joined.set_index("code").loc["03436", "source"] == f"{TEST_SOURCE} (QĐ 318/QĐ-TTg, năm 2025)"
+    name = shown.catalogue[criterion.indicator_id].name_vi
+    assert name == "Tiêu chí 17 Môi trường và an toàn thực phẩm (QĐ 318/QĐ-TTg)"
     for fmt, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF"), ("xlsx", b"PK")):
         assert export_bytes(fmt, shown, view, request=criterion).startswith(magic)
         assert grid_bytes(fmt, t, atlas, "vi").startswith(magic)

@@ -215,26 +215,30 @@ def shares_table(tracker: Tracker, lang: str) -> pd.DataFrame:
 def tracker_atlas(atlas: Atlas, tracker: Tracker, lang: str) -> Atlas:
     """``atlas`` holding the tracker as indicators: criteria met per commune and each criterion's status."""
     criteria_set = tracker.criteria_set
-    source = f"{criteria_set.title_vi} ({criteria_set.decision}); đánh giá năm {tracker.year}"
+    sources = tracker.details.groupby("unit_code")["source"].agg(lambda s: " | ".join(sorted(set(s)))).to_dict()
     template = next(iter(atlas.catalogue.values()))
     catalogue = {MET_COUNT_ID: replace(
         template, id=MET_COUNT_ID, category="economy", value_type="count", unit_vi=f"tiêu chí/{criteria_set.size}",
         unit_en=f"criteria/{criteria_set.size}",
         higher_is_better=True, decimals=0, aggregation="none", weight="", ratio_of=None, sensitive=False,
-        name_vi="Số tiêu chí nông thôn mới đạt", name_en="NTM criteria met", category_labels={})}
+        name_vi=f"Số tiêu chí nông thôn mới đạt (QĐ {criteria_set.decision})",
+        name_en=f"NTM criteria met (Decision {criteria_set.decision})", category_labels={})}
     labels = {MET: ("Đạt", "Met"), NOT_MET: ("Chưa đạt", "Not met")}
     for criterion in criteria_set.criteria:
         ident = criterion_indicator_id(criterion.number)
         catalogue[ident] = replace(
             template, id=ident, category=criterion.category, value_type="category", unit_vi="", unit_en="",
             higher_is_better=None, decimals=0, aggregation="none", weight="", ratio_of=None, sensitive=False,
-            name_vi=f"Tiêu chí {criterion.label('vi')}", name_en=f"Criterion {criterion.label('en')}",
+            name_vi=f"Tiêu chí {criterion.label('vi')} (QĐ {criteria_set.decision})",
+            name_en=f"Criterion {criterion.label('en')} (Decision {criteria_set.decision})",
             category_labels=labels)
     records = []
     period = str(tracker.year)
     for code in tracker.grid.index:
         common = {"vintage": criteria_set.vintage, "unit_code": code, "period": period, "kind": "actual",
-                  "status": "VERIFIED", "source": source, "note": "", "derived_from": "", "file": "", "row": 0}
+                  "status": "VERIFIED", "note": "",
+                  "source": f"{sources.get(code, '')} (QĐ {criteria_set.decision}, năm {tracker.year})",
+                  "derived_from": "", "file": "", "row": 0}
         assessed = int(tracker.assessed[code])
         if assessed:
             records.append({**common, "indicator": MET_COUNT_ID, "value": str(int(tracker.met[code])),
