@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.ntm import load_criteria_sets
-from mutte_geo.storage.auth import User
+from mutte_geo.storage.auth import User, hash_password
 from mutte_geo.storage.ntm_import import parse_ntm_file
 from mutte_geo.storage.ntmstore import NtmStore
 from mutte_geo.storage.stewardship import open_store
@@ -57,4 +59,56 @@ def test_tracker_shows_maps_grid_and_risks_offline(page, ntm_app_url):  # type: 
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "ntm_phone.png"))
+    assert page.external_requests == []
+
+
+@pytest.fixture(scope="module")
+def ntm_staff_app(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The app with an editor account and an empty store of its own."""
+    tmp = tmp_path_factory.mktemp("ntm_staff")
+    users = tmp / "users.json"
+    users.write_text(json.dumps({"users": {"lan": {"role": "editor", "name": "TEST editor",
+                                                   "password": hash_password("mat-khau-lan")}}}), encoding="utf-8")
+    url_db = f"sqlite:///{tmp / 'store.sqlite'}"
+    env = {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}
+    with running_app("streamlit_ntm_staff.log", env=env) as app:
+        yield app, url_db, tmp
+
+
+def test_editor_imports_a_filled_template_on_the_tracker(ntm_staff_app, page):  # type: ignore[no-untyped-def]
+    app, url_db, tmp = ntm_staff_app
+    atlas, sets = Atlas.load(), load_criteria_sets()
+    good = tmp / "TEST_ntm_2024.xlsx"
+    good.write_bytes(filled_workbook(sets["qd318_2021_2025"], atlas.units, year=2024, assessor="huyện thẩm định"))
+    book = load_workbook(io.BytesIO(good.read_bytes()))
+    book["Xã Pa Ủ"]["C5"] = "có lẽ"  # criterion 3: not a result word
+    bad = tmp / "TEST_ntm_2024_loi.xlsx"
+    book.save(bad)
+    page.goto(app + "/")
+    page.get_by_text("Đăng nhập (cán bộ)").click()
+    for _attempt in range(3):  # a submit sent while the first reruns settle can be dropped
+        page.get_by_label("Tên đăng nhập").fill("lan")
+        page.get_by_label("Mật khẩu").fill("mat-khau-lan")
+        page.get_by_label("Mật khẩu").press("Enter")
+        try:
+            page.get_by_text("Đã đăng nhập").wait_for(timeout=15000)
+            break
+        except PlaywrightTimeout:
+            continue
+    page.get_by_role("link", name="Nông thôn mới").click()
+    page.get_by_text("Tệp kết quả đánh giá").wait_for(timeout=60000)
+    store = NtmStore(open_store(atlas.catalogue, atlas.units, url_db))
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_text("Tệp có 1 lỗi: chưa có gì được ghi").wait_for(timeout=60000)
+    page.get_by_text("'có lẽ' không phải kết quả hợp lệ", exact=False).first.wait_for(state="attached",
+                                                                                     timeout=10000)
+    assert store.assessments().empty
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    page.get_by_text("Đã ghi phiên bản", exact=False).wait_for(timeout=60000)
+    assert set(store.assessments()["assessor"]) == {"district"} and len(store.assessments()) > 200
+    page.get_by_role("link", name="Lịch sử thay đổi").click()
+    page.get_by_text("nhập đánh giá nông thôn mới").first.wait_for(state="attached", timeout=60000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ntm_history.png"), full_page=True)
     assert page.external_requests == []

@@ -215,7 +215,8 @@ def history_table(revisions: list[Revision], lang: str) -> pd.DataFrame:
 ACTION_LABELS = {"seed": ("dữ liệu ban đầu", "initial data"),
                  "bundled": ("cập nhật dữ liệu gốc", "bundled data update"),
                  "import": ("nhập tệp", "file import"), "edit": ("sửa trực tiếp", "edit in place"),
-                 "restore": ("khôi phục", "restore")}
+                 "restore": ("khôi phục", "restore"),
+                 "ntm-import": ("nhập đánh giá nông thôn mới", "NTM assessment import")}
 
 
 def revision_changes_table(changes: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
