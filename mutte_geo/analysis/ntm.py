@@ -59,10 +59,6 @@ class Tracker:
         return (self.grid == MET).sum(axis=1)
 
     @property
-    def not_met(self) -> pd.Series:
-        return (self.grid == NOT_MET).sum(axis=1)
-
-    @property
     def assessed(self) -> pd.Series:
         return self.grid.notna().sum(axis=1)
 

@@ -21,7 +21,6 @@ from mutte_geo.model.catalogue import CATEGORIES
 
 NTM_DIR = DATA_DIR / "ntm"
 MET, NOT_MET = "dat", "chua_dat"
-STATUSES = (MET, NOT_MET)
 STATUS_LABELS = {MET: ("Đạt", "Met"), NOT_MET: ("Chưa đạt", "Not met")}
 NOT_ASSESSED = ("Chưa đánh giá", "Not assessed")
 # Who assessed, lowest to highest authority: the highest one of a year is the one that counts.

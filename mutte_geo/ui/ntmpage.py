@@ -11,7 +11,6 @@ from streamlit_folium import st_folium
 
 from mutte_geo.analysis.ntm import (
     MET_COUNT_ID,
-    Tracker,
     criterion_indicator_id,
     gap_text,
     predecessor_context,
@@ -246,10 +245,6 @@ def import_box(atlas: Atlas, user: User, criteria_set: CriteriaSet, lang: str) -
             st.session_state.pop(REPORT_KEY, None)
             st.success(tr(lang, f"Đã ghi phiên bản {revision}.", f"Saved as revision {revision}."))
 
-
-def tracker_for(atlas: Atlas, criteria_set: CriteriaSet, year: int) -> Tracker:
-    assessments, _ = current_data()
-    return tracker(atlas, assessments, criteria_set, year)
 
 
 def ntm_changes_table(revision_id: int, atlas: Atlas, lang: str) -> pd.DataFrame:
