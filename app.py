@@ -40,6 +40,8 @@ pages = [
             icon=":material/filter_alt:", url_path="filter"),
     st.Page("pages/profile.py", title=tr(lang, "Hồ sơ xã", "Commune profile"), icon=":material/badge:",
             url_path="profile"),
+    st.Page("pages/ntm.py", title=tr(lang, "Nông thôn mới", "New rural areas"), icon=":material/agriculture:",
+            url_path="ntm"),
     st.Page("pages/completeness.py", title=tr(lang, "Mức độ đầy đủ dữ liệu", "Data completeness"),
             icon=":material/grid_on:", url_path="completeness"),
     st.Page("pages/compare.py", title=tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"),

@@ -43,11 +43,12 @@ from mutte_geo.ui.filterpage import (
     result_table,
 )
 from mutte_geo.ui.mappage import indicator_choices, indicator_label
+from mutte_geo.ui.ntmpage import with_ntm
 
 CRITERIA = "filter_criteria"  # the current criteria (outlives the widgets when the user leaves the page)
 
 lang = current_lang()
-atlas = atlas_or_stop(lang)
+atlas = with_ntm(atlas_or_stop(lang), current_vintage(), lang)  # NTM criteria can be asked about
 vintage = current_vintage()
 catalogue = atlas.catalogue
 state = st.session_state

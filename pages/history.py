@@ -6,10 +6,12 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.storage.approval import DecisionConflict
 from mutte_geo.storage.auth import can
+from mutte_geo.storage.ntmstore import ACTION as NTM_ACTION
 from mutte_geo.storage.stewardship import approval_steps_table, history_table, revision_changes_table, state_table
 from mutte_geo.storage.store import ConflictError
 from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, value_store
 from mutte_geo.ui.authpage import require, sensitive_export
+from mutte_geo.ui.ntmpage import ntm_changes_table
 
 lang = current_lang()
 user = require("edit", lang)
@@ -31,8 +33,11 @@ if chosen is not None:
     changes_tab, state_tab = st.tabs([tr(lang, "Thay đổi trong phiên bản", "Changes in this revision"),
                                       tr(lang, "Toàn bộ số liệu sau phiên bản", "All values after this revision")])
     with changes_tab:
-        st.dataframe(revision_changes_table(store.changes_in(chosen), atlas.catalogue, lang), hide_index=True,
-                     width="stretch")
+        if next(r.action for r in revisions if r.id == chosen) == NTM_ACTION:
+            st.dataframe(ntm_changes_table(chosen, atlas, lang), hide_index=True, width="stretch")
+        else:
+            st.dataframe(revision_changes_table(store.changes_in(chosen), atlas.catalogue, lang), hide_index=True,
+                         width="stretch")
     with state_tab:
         state = state_table(store.state_at(chosen), atlas.catalogue)
         st.dataframe(state, hide_index=True, width="stretch")

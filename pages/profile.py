@@ -18,6 +18,7 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.maps.attentionmap import locator_map
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.ntmpage import ntm_card
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -72,6 +73,8 @@ with locator:
 st.subheader(tr(lang, "Tất cả chỉ tiêu", "All indicators"))
 st.caption(tr(lang, "\\* số liệu chưa chắc chắn (nguồn yếu).", "\\* uncertain value (weak source)."))
 st.dataframe(indicator_table(atlas, vintage, chosen, lang), hide_index=True, width="stretch")
+
+ntm_card(atlas, vintage, chosen, lang)
 
 st.subheader(tr(lang, "Diễn biến qua các kỳ", "Trends over time"))
 trends = trend_frame(atlas, vintage, chosen, lang)

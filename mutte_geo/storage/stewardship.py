@@ -298,7 +298,8 @@ ACTION_LABELS = {"seed": ("dữ liệu ban đầu", "initial data"),
                  "bundled": ("cập nhật dữ liệu gốc", "bundled data update"),
                  "import": ("nhập tệp", "file import"), "edit": ("sửa trực tiếp", "edit in place"),
                  "restore": ("khôi phục", "restore"),
-                 "approve": ("duyệt số liệu gửi lên", "approval of submitted values")}
+                 "approve": ("duyệt số liệu gửi lên", "approval of submitted values"),
+                 "ntm-import": ("nhập đánh giá nông thôn mới", "NTM assessment import")}
 
 
 def revision_changes_table(changes: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:

@@ -1,0 +1,224 @@
+"""NTM tracker: every commune against every criterion of the set in force, year by year, with sources."""
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+from mutte_geo.exports.exports import MIME
+
+from mutte_geo.analysis.ntm import (
+    average_check,
+    district_count,
+    gap_text,
+    grid_table,
+    losses_since_recognition,
+    planned,
+    shares_table,
+    tracker,
+    tracker_atlas,
+    years,
+)
+from mutte_geo.core.i18n import format_date, tr
+from mutte_geo.exports.ntmexport import grid_bytes
+from mutte_geo.model.ntm import MET, NOT_MET, set_for_vintage, status_label
+from mutte_geo.storage.auth import can
+from mutte_geo.storage.ntm_import import template_xlsx
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.authpage import current_user
+from mutte_geo.ui.exportui import export_panel
+from mutte_geo.ui.ntmpage import (
+    criteria_sets,
+    criterion_request,
+    current_data,
+    import_box,
+    met_count_request,
+    public_record,
+    show_map,
+    tracker_view,
+)
+
+lang = current_lang()
+atlas = atlas_or_stop(lang)
+vintage = current_vintage()
+criteria_set = set_for_vintage(criteria_sets(), vintage)
+applicable = [s for s in criteria_sets().values() if s.vintage == vintage]
+if len(applicable) > 1:  # e.g. a province's own set loaded beside the national one
+    by_id = {s.set_id: s for s in applicable}
+    criteria_set = by_id[st.selectbox(tr(lang, "Bộ tiêu chí", "Criteria set"), list(by_id),
+                                      index=list(by_id).index(criteria_set.set_id), key=f"ntm_set_{vintage}",
+                                      format_func=lambda i: by_id[i].short(lang))]
+assessments, recognitions = current_data()
+units = atlas.units[vintage]
+
+st.title(tr(lang, "Theo dõi xây dựng nông thôn mới", "New-rural-area (NTM) tracker"))
+signed, in_force = format_date(criteria_set.signed_on, lang), format_date(criteria_set.in_force_on, lang)
+st.caption(tr(lang, f"{criteria_set.title_vi} — Quyết định {criteria_set.decision} (ký {signed}, hiệu lực "
+                    f"{in_force}); áp dụng cho các xã theo ranh giới {vintage}.",
+              f"{criteria_set.title_en} — Decision {criteria_set.decision} (signed {signed}, in force "
+              f"{in_force}); applies to the communes of the {vintage} boundaries."))
+
+held_years = years(assessments, criteria_set)
+year_options = held_years or list(range(criteria_set.year_to, criteria_set.year_from - 1, -1))
+year = st.selectbox(tr(lang, "Năm đánh giá", "Assessment year"), year_options, key=f"ntm_year_{vintage}")
+result = tracker(atlas, assessments, criteria_set, year)
+if not held_years:
+    st.info(tr(lang, "Chưa có kết quả đánh giá nào được nhập cho bộ tiêu chí này: mọi ô là “chưa đánh giá”. "
+                     "Cán bộ nhập kết quả bằng mẫu ở cuối trang.",
+               "No assessment has been entered for this criteria set yet: every cell is “not assessed”. Staff "
+               "enter results with the template at the bottom of the page."))
+
+# --- the public record ---------------------------------------------------------------------------------
+record = public_record()
+count = district_count(record)
+with st.container(border=True):
+    st.markdown(tr(lang, "**Hồ sơ công khai**", "**Public record**"))
+    lines = []
+    if count is not None and vintage == 2024:
+        lines.append(tr(lang, f"Báo cáo huyện (6/2024): **03 xã** đạt chuẩn nông thôn mới năm {count['year']}; "
+                              "báo cáo không nêu tên các xã.",
+                        f"District report (6/2024): **3 communes** at the NTM standard in {count['year']}; "
+                        "the report does not name them."))
+    for r in recognitions[recognitions["vintage"] == vintage].to_dict("records"):
+        name = units[r["unit_code"]].label(lang)
+        decision = r["decision"] or tr(lang, "chưa rõ số quyết định", "decision number not found")
+        mark = tr(lang, " (nguồn chưa chắc chắn)", " (uncertain source)") if r["status"] == "UNCERTAIN" else ""
+        lines.append(tr(lang, f"{name}: công nhận đạt chuẩn năm {r['year']}, {decision}{mark}",
+                        f"{name}: recognised in {r['year']}, {decision}{mark}"))
+    plan = planned(record, vintage)
+    if not plan.empty:
+        names = ", ".join(units[c].name_vi for c in plan["unit_code"])
+        lines.append(tr(lang, f"Kế hoạch năm {plan['year'].iloc[0]}: công nhận mới {len(plan)} xã ({names}) – "
+                              "báo cáo mục II.4.1.a",
+                        f"Plan for {plan['year'].iloc[0]}: {len(plan)} more communes ({names}) – report II.4.1.a"))
+    if vintage == 2025:
+        lines.append(tr(lang, "Các xã mới từ 01/07/2025 là đơn vị mới: không thừa hưởng kết quả “đạt” của xã cũ "
+                              "(xem hồ sơ từng xã để biết tình trạng các xã trước sáp nhập).",
+                        "The communes formed on 1 July 2025 are new units: they inherit no “met” from the old "
+                        "communes (each commune's profile shows its predecessors' status)."))
+    st.markdown("\n".join(f"- {line}" for line in lines))
+
+# --- at a glance ---------------------------------------------------------------------------------------
+total = len(result.grid)
+all_met = result.meeting_all()
+left, middle, right = st.columns(3)
+left.metric(tr(lang, f"Xã đạt đủ {criteria_set.size} tiêu chí ({year})", f"Communes meeting all {criteria_set.size}"
+               f" ({year})"), f"{len(all_met)}/{total}")
+middle.metric(tr(lang, "Xã đã được đánh giá đủ", "Communes fully assessed"), f"{len(result.fully_assessed)}/{total}")
+right.metric(tr(lang, "Ô chưa đánh giá", "Cells not assessed"), int(result.grid.isna().sum().sum()))
+average_text, mismatch = average_check(result, lang)
+(st.warning if mismatch else st.markdown)(average_text)
+if all_met:
+    st.markdown(tr(lang, "**Xã đạt đủ tiêu chí:** ", "**Communes meeting all criteria:** ")
+                + ", ".join(units[c].name_vi for c in all_met))
+hardest = result.hardest()
+if hardest:
+    st.markdown(tr(lang, "**Tiêu chí ít xã đạt nhất:** ", "**Criteria the fewest communes meet:** ") + "; ".join(
+        f"{criteria_set.criterion(n).label(lang)} ({int((result.grid[n] == MET).sum())}/{total})"  # type: ignore[union-attr]
+        for n in hardest))
+losses = losses_since_recognition(result, recognitions)
+if not losses.empty:
+    st.error(tr(lang, "**Nguy cơ mất chuẩn** (xã đã công nhận nay có tiêu chí chưa đạt): ",
+                "**At risk of losing the standard** (recognised communes now missing a criterion): ") + "; ".join(
+        f"{units[r['unit_code']].name_vi} ({tr(lang, 'công nhận', 'recognised')} {r['recognised']}): "
+        + ", ".join(criteria_set.criterion(n).label(lang) for n in r["lost"])  # type: ignore[union-attr]
+        for r in losses.to_dict("records")))
+closest = [c for c in result.met.sort_values(ascending=False).index if c not in all_met and result.missing(c)][:3]
+if closest:
+    st.markdown(tr(lang, "**Gần đạt chuẩn nhất:**", "**Closest to the standard:**"))
+    st.markdown("\n".join(f"- {units[c].name_vi} – {int(result.met[c])}/{criteria_set.size}; "
+                          f"{gap_text(result, c, lang)}" for c in closest))
+
+# --- maps --------------------------------------------------------------------------------------------
+shown = tracker_atlas(atlas, result, lang)
+count_tab, criterion_tab, grid_tab, sets_tab = st.tabs([
+    tr(lang, "Bản đồ số tiêu chí đạt", "Map: criteria met"),
+    tr(lang, "Bản đồ theo tiêu chí", "Map per criterion"),
+    tr(lang, "Bảng xã × tiêu chí", "Commune × criterion grid"),
+    tr(lang, "Bộ tiêu chí và nguồn", "Criteria and sources"),
+])
+with count_tab:
+    request = met_count_request(criteria_set, year, lang)
+    view = tracker_view(shown, request)
+    show_map(shown, view, request, key=f"ntm_count_map_{vintage}")
+    st.caption(" · ".join(atlas.attribution(vintage)))
+    export_panel(shown, view, request, key="ntm_count_export")
+with criterion_tab:
+    labels = {c.number: c.label(lang) for c in criteria_set.criteria}
+    number = st.selectbox(tr(lang, "Tiêu chí", "Criterion"), list(labels), key=f"ntm_criterion_{vintage}",
+                          format_func=labels.__getitem__)
+    request = criterion_request(criteria_set, int(number or 1), year, lang)
+    view = tracker_view(shown, request)
+    show_map(shown, view, request, key=f"ntm_criterion_map_{vintage}")
+    export_panel(shown, view, request, key="ntm_criterion_export")
+
+# --- the grid ------------------------------------------------------------------------------------------
+with grid_tab:
+    sort_col, order_col = st.columns(2)
+    commune_order = sort_col.radio(tr(lang, "Sắp xếp xã theo", "Sort communes by"), ["name", "met"], horizontal=True,
+                                   key="ntm_sort_communes", format_func=lambda o: {
+                                       "name": tr(lang, "tên xã", "name"),
+                                       "met": tr(lang, "số tiêu chí đạt", "criteria met")}[o])
+    criterion_order = order_col.radio(tr(lang, "Sắp xếp tiêu chí theo", "Sort criteria by"), ["number", "share"],
+                                      horizontal=True, key="ntm_sort_criteria", format_func=lambda o: {
+                                          "number": tr(lang, "số thứ tự", "number"),
+                                          "share": tr(lang, "tỷ lệ xã đạt (thấp trước)",
+                                                      "share met (lowest first)")}[o])
+    table = grid_table(result, atlas, lang)
+    commune_col = table.columns[0]
+    met_col = table.columns[-2]
+    criterion_cols = list(table.columns[1:-2])
+    if criterion_order == "share":
+        shares = result.criterion_shares().set_index("criterion")["met"]
+        criterion_cols = [col for _, col in sorted(zip(shares.to_numpy(), criterion_cols, strict=True),
+                                                   key=lambda pair: pair[0])]
+    table = table[[commune_col, *criterion_cols, *table.columns[-2:]]]
+    table = table.sort_values(met_col, ascending=False, kind="stable") if commune_order == "met" \
+        else table.sort_values(commune_col, key=lambda s: s.str.lower())
+    colours = {status_label(MET, lang): "background-color: #c7e9c0", status_label(NOT_MET, lang):
+               "background-color: #fcbba1"}
+    st.dataframe(table.style.map(lambda v: colours.get(v, ""), subset=criterion_cols), hide_index=True,
+                 width="stretch")
+    st.markdown(tr(lang, "**Tỷ lệ xã đạt từng tiêu chí**", "**Share of communes meeting each criterion**"))
+    st.dataframe(shares_table(result, lang), hide_index=True, width="stretch")
+    cols = st.columns(3)
+    for col, fmt in zip(cols, ("png", "pdf", "xlsx"), strict=True):
+        name = f"ntm_{criteria_set.set_id}_{year}_v{vintage}.{fmt}"
+        col.download_button(tr(lang, "Tải bảng ", "Download grid ") + fmt.upper(), file_name=name,
+                            data=partial(grid_bytes, fmt, result, atlas, lang), mime=MIME[fmt],
+                            on_click="ignore", key=f"ntm_grid_{fmt}")
+
+with sets_tab:
+    st.markdown(f"**{criteria_set.title(lang)}** — {criteria_set.decision}")
+    st.caption(tr(lang, "Nguồn: ", "Source: ") + criteria_set.source)
+    if criteria_set.note:
+        st.caption(criteria_set.note)
+    st.dataframe(pd.DataFrame([{
+        tr(lang, "Số", "No."): c.number, tr(lang, "Tiêu chí", "Criterion"): c.name(lang),
+        tr(lang, "Nhóm nội dung", "Group"): c.group_vi if lang == "vi" else c.group_en,
+        tr(lang, "Chỉ tiêu atlas liên quan", "Related atlas indicators"): ", ".join(
+            atlas.catalogue[i].name(lang) for i in c.app_indicators if i in atlas.catalogue),
+        tr(lang, "Vị trí trong nguồn", "Where in the source"): c.where_in_source,
+        tr(lang, "Nguồn", "Source"): c.source} for c in criteria_set.criteria]), hide_index=True, width="stretch")
+    st.caption(tr(lang, "Các chỉ tiêu con và ngưỡng đạt chưa kiểm chứng được trong văn bản pháp luật nên không được "
+                        "ghi (xem data/ntm/README.md).",
+                  "Sub-indicators and thresholds could not be verified in the legal text and are left out "
+                  "(see data/ntm/README.md)."))
+
+# --- template and import -------------------------------------------------------------------------------
+st.subheader(tr(lang, "Mẫu nhập kết quả đánh giá", "Assessment template"))
+left, right = st.columns(2)
+left.download_button(tr(lang, "Mẫu XLSX: mỗi xã một trang", "XLSX template: one sheet per commune"),
+                     data=lambda: template_xlsx(criteria_set, atlas.units, layout="per-commune"),
+                     file_name=f"mau_ntm_{criteria_set.set_id}_moi_xa_mot_trang.xlsx", mime=MIME["xlsx"],
+                     on_click="ignore", key="ntm_template_sheets")
+right.download_button(tr(lang, "Mẫu XLSX: các xã theo cột", "XLSX template: communes as columns"),
+                      data=lambda: template_xlsx(criteria_set, atlas.units, layout="communes-as-columns"),
+                      file_name=f"mau_ntm_{criteria_set.set_id}_xa_theo_cot.xlsx", mime=MIME["xlsx"],
+                      on_click="ignore", key="ntm_template_columns")
+user = current_user()
+if can(user, "import"):
+    assert user is not None
+    import_box(atlas, user, criteria_set, lang)
+else:
+    st.caption(tr(lang, "Cán bộ biên tập đăng nhập để nhập kết quả đánh giá.",
+                  "Editors sign in to import assessment results."))
