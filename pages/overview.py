@@ -8,6 +8,7 @@ from mutte_geo.analysis.targets import district_targets, group_by_heading, statu
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.maps.attentionmap import ATTENTION_VINTAGE, attention_layer_ids, attention_map
+from mutte_geo.model.remarks import not_comparable_reasons, remarks_for
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 
 lang = current_lang()
@@ -16,20 +17,23 @@ atlas = atlas_or_stop(lang)
 st.title(tr(lang, "Chỉ tiêu năm 2025 – huyện Mường Tè",
             "2025 targets – Mường Tè district"))
 source = tr(lang, "Nguồn: Báo cáo định hướng xây dựng kế hoạch phát triển KT-XH năm 2025, UBND huyện Mường Tè "
-                  "(6/2024): kết quả mục I.2.1, chỉ tiêu mục II.3.",
+                  "(6/2024): kết quả mục I.2.1 thứ nhất («Kết quả thực hiện các chỉ tiêu chủ yếu», phần lớn là "
+                  "ước thực hiện cả năm 2024), chỉ tiêu mục II.3.",
             "Source: Mường Tè district People's Committee, 2025 socio-economic plan orientation report (6/2024): "
-            "results from section I.2.1, targets from section II.3.")
+            "results from the first section I.2.1 ('Results of the main indicators', mostly estimates for the "
+            "whole of 2024), targets from section II.3.")
 st.caption(source)
 
-rows = district_targets(atlas.values, atlas.catalogue)
+rows = district_targets(atlas.values, atlas.catalogue, not_comparable=not_comparable_reasons(atlas.remarks))
 counts = status_counts(rows)
 summary_col, map_col = st.columns([1, 1])
 with summary_col:
-    for pair in (("on_track", "behind"), ("periods_differ", "no_data")):
-        for column, status in zip(st.columns(2), pair, strict=True):
+    shown = [s for s, n in counts.items() if n]
+    for start in range(0, len(shown), 2):
+        for column, status in zip(st.columns(2), shown[start:start + 2]):
             column.metric(status_label(status, lang), f"{counts[status]}/{len(rows)}")
     st.markdown(status_legend_html(lang, {r.status for r in rows}), unsafe_allow_html=True)
-    st.caption(tr(lang, "“ước”: số liệu ước tính trong báo cáo. Chênh lệch = kết quả mới nhất trừ chỉ tiêu 2025; "
+    st.caption(tr(lang, "“ước”: số liệu ước thực hiện trong báo cáo. Chênh lệch = kết quả mới nhất trừ chỉ tiêu 2025; "
                         "chênh lệch giữa hai tỷ lệ tính bằng điểm phần trăm.",
                   "“estimate”: an estimated figure in the report. Gap = latest result minus the 2025 target; "
                   "a gap between two rates is in percentage points."))
@@ -45,7 +49,12 @@ with map_col:
 
 for category, group in group_by_heading(rows):
     st.subheader(heading_label(category, lang))
-    st.markdown(targets_html(group, lang), unsafe_allow_html=True)
+    st.markdown(targets_html(group, lang, atlas.remarks), unsafe_allow_html=True)
+general = remarks_for(atlas.remarks, None)
+if general:
+    st.subheader(tr(lang, "Điểm không nhất quán trong báo cáo", "Inconsistencies in the report"))
+    for remark in general:
+        st.warning(remark.cited(lang))
 st.download_button(tr(lang, "Tải bảng chỉ tiêu (CSV)", "Download the targets table (CSV)"),
-                   to_csv_bytes(targets_frame(rows, lang), notes=[source]),
+                   to_csv_bytes(targets_frame(rows, lang, atlas.remarks), notes=[source]),
                    file_name="chi-tieu-2025-muong-te.csv", mime="text/csv")

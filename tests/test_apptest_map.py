@@ -41,6 +41,8 @@ def test_choosing_an_indicator_updates_district_figures_and_warnings() -> None:
 def test_period_choices_follow_the_indicator() -> None:
     at = _map_page()
     at.selectbox(key="indicator").set_value("ntm_candidate_2025").run()
+    assert at.selectbox(key="period").options[1:] == []  # a 2025 plan designation is no actual value
+    at.radio(key="kind").set_value("target").run()
     assert at.selectbox(key="period").options[1:] == ["2025"]
 
 

@@ -342,10 +342,8 @@ class _Layout:
         self.draw_north_arrow(ax)
 
     def unit_name(self, row: Any) -> str:
-        name = str(row.name)
-        if row.type_label not in ("xã", "commune"):
-            name = tr(self.lang, f"TT. {name}", f"{name} (town)")
-        return nfc(name + (" *" if row.uncertain else ""))
+        """The map label (``units.map_label``): "TT. Mường Tè" and "xã Mường Tè" never look alike."""
+        return nfc(str(row.map_label) + (" *" if row.uncertain else ""))
 
     def draw_labels(self, ax: Axes) -> None:
         """Unit names at representative points; a name that would collide is moved and given a leader."""

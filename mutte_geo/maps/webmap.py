@@ -292,9 +292,9 @@ def base_map(
     return fmap
 
 
-def _unit_name(row: pd.Series, lang: str) -> str:
-    name = str(row["name"]) if row["type_label"] in ("xã", "commune") else tr(
-        lang, f"TT. {row['name']}", f"{row['name']} (town)")
+def _unit_name(row: pd.Series) -> str:
+    """The map label (``units.map_label``: town and commune of one name never look alike)."""
+    name = str(row["map_label"])
     return name + " *" if row["uncertain"] else name
 
 
@@ -363,7 +363,7 @@ def style_layer(
             point = row.geometry.representative_point()
             folium.Marker(
                 [round(point.y, 5), round(point.x, 5)],
-                icon=folium.DivIcon(html=f'<div class="unit-label">{html.escape(_unit_name(row, lang))}</div>',
+                icon=folium.DivIcon(html=f'<div class="unit-label">{html.escape(_unit_name(row))}</div>',
                                     icon_size=(0, 0)),
                 interactive=False,
                 keyboard=False,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from mutte_geo.core.i18n import NO_DATA, format_number, format_period, kind_label, tr, yes_no_label
+from mutte_geo.core.i18n import NO_DATA, format_number, format_period, kind_label, tr
 from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.indicators import LATEST, select
 from mutte_geo.model.reform import derived_suffix, derived_value_label
-from mutte_geo.model.units import Unit
+from mutte_geo.model.units import Unit, map_label
 
 
 def value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
@@ -22,10 +22,8 @@ def _bare_value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
     derived = derived_value_label(indicator, str(row["value"]), lang)
     if derived is not None:
         return derived
-    if indicator.value_type == "yes/no":
-        return yes_no_label(row["value"], lang)
-    if indicator.value_type == "category":
-        return indicator.category_label(row["value"], lang)
+    if not indicator.is_numeric:
+        return indicator.choice_label(row["value"], lang)
     unit = indicator.unit(lang)
     number = format_number(row["number"], lang, indicator.decimals)
     return f"{number} {unit}".strip() if unit != "%" else f"{number}%"
@@ -44,7 +42,7 @@ def join_indicator(
 ) -> gpd.GeoDataFrame:
     """Every unit of ``layer`` with its value of ``indicator`` (or no data), ready to map.
 
-    Columns: code, name, label, type_label, value, number, value_text, period, period_text,
+    Columns: code, name, label, type_label, map_label, value, number, value_text, period, period_text,
     kind, source, note, uncertain, has_data, geometry.
     """
     chosen = select(values, indicator=indicator.id, vintage=vintage, period=period, kinds=kinds)
@@ -52,6 +50,7 @@ def join_indicator(
     out["name"] = [units[c].name_vi for c in out["code"]]
     out["label"] = [units[c].label(lang) for c in out["code"]]
     out["type_label"] = [units[c].type_label(lang) for c in out["code"]]
+    out["map_label"] = [map_label(units[c], units, lang) for c in out["code"]]
     matched = chosen.reindex(out["code"])
     out["has_data"] = matched["value"].notna().to_numpy()
     out["value"] = matched["value"].to_numpy()

@@ -49,7 +49,7 @@ DERIVED_FILE = "derived 2024→2025 (units_2024.csv)"
 DERIVED_COLUMN = "derived_from"
 FLAG_LEVELS = {
     "all": ("Tất cả các đơn vị cũ", "All of the former units"),
-    "some": ("Một số đơn vị cũ", "Some of the former units"),
+    "some": ("Ít nhất một đơn vị cũ", "At least one of the former units"),
     "none": ("Không đơn vị cũ nào", "None of the former units"),
 }
 LIST_SEPARATOR = "+"
