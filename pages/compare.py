@@ -15,7 +15,7 @@ from mutte_geo.maps.comparemap import (
     merge_map,
     selected_commune,
 )
-from mutte_geo.maps.legend import legend_title
+from mutte_geo.maps.legend import direction_text, legend_title
 from mutte_geo.maps.view import legend_note
 from mutte_geo.maps.webmap import choropleth_map, legend_html
 from mutte_geo.model.indicators import LATEST
@@ -80,7 +80,8 @@ for column, vintage, heading in (
         st.subheader(heading)
         fmap = choropleth_map(
             view.joined, view.classification,
-            legend=legend_html(legend_title(indicator, lang), view.legend, legend_note(view, lang)),
+            legend=legend_html(legend_title(indicator, lang), view.legend, legend_note(view, lang),
+                               direction_text(indicator, lang)),
             attribution=atlas.attribution(vintage), lang=lang, highlight=outline[vintage],
         )
         st_folium(fmap, height=460, use_container_width=True, returned_objects=[], key=f"compare_{vintage}")

@@ -22,7 +22,9 @@ def test_map_page_renders_in_vietnamese_with_a_default_indicator() -> None:
     at = _map_page()
     assert not at.exception
     assert at.title[0].value == "Bản đồ chỉ tiêu theo xã – huyện Mường Tè"
-    assert at.selectbox(key="indicator").value == "population"
+    # the default is a map a leader can trust: one period, complete, official source (not population,
+    # whose latest values mix 2025 official figures with 2009 estimates from a secondary site)
+    assert at.selectbox(key="indicator").value == "borders_china"
     labels = [s.label for s in at.selectbox]
     assert labels[:2] == ["Chỉ tiêu", "Kỳ"]
 
@@ -59,6 +61,7 @@ def test_english_switch_translates_the_whole_page() -> None:
 
 def test_manual_breaks_with_bad_text_give_a_clear_message() -> None:
     at = _map_page()
+    at.selectbox(key="indicator").set_value("population").run()
     at.selectbox(key="scheme").set_value("manual").run()
     at.text_input(key="breaks").set_value("2000; nhiều").run()
     assert not at.exception

@@ -29,7 +29,7 @@ from mutte_geo.core.i18n import format_date, tr
 from mutte_geo.core.paths import PROJECT_ROOT
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.maps.classify import NO_DATA_FILL
-from mutte_geo.maps.legend import legend_title
+from mutte_geo.maps.legend import direction_text, legend_title
 from mutte_geo.maps.printmap import (
     DPIS,
     IMAGE_FORMATS,
@@ -197,7 +197,8 @@ def standalone_html(atlas: Atlas, view: MapView, *, request: MapRequest, options
     indicator = atlas.catalogue[request.indicator_id]
     fmap = choropleth_map(
         view.joined, view.classification,
-        legend=legend_html(legend_title(indicator, lang), view.legend, legend_note(view, lang)),
+        legend=legend_html(legend_title(indicator, lang), view.legend, legend_note(view, lang),
+                           direction_text(indicator, lang)),
         attribution=atlas.attribution(request.vintage), lang=lang,
         highlight=set(options.highlight) if options.highlight is not None else None,
     )

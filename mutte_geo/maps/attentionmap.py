@@ -60,8 +60,8 @@ def flagged_units(atlas: Atlas, indicator_id: str, vintage: int = ATTENTION_VINT
     return sorted(set(rows["unit_code"]))
 
 
-def _base_map(layer: gpd.GeoDataFrame, attribution: list[str]) -> folium.Map:
-    return offline_map(layer.total_bounds, attribution=attribution, css=MAP_CSS + LAYER_CONTROL_CSS)
+def _base_map(layer: gpd.GeoDataFrame, attribution: list[str], lang: str) -> folium.Map:
+    return offline_map(layer.total_bounds, attribution=attribution, css=MAP_CSS + LAYER_CONTROL_CSS, lang=lang)
 
 
 def _labelled_base(atlas: Atlas, vintage: int, lang: str, tooltips: dict[str, str]) -> folium.GeoJson:
@@ -92,7 +92,7 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
     for ind_id, codes in flagged.items():
         for code in codes:
             tooltips.setdefault(code, []).append(atlas.catalogue[ind_id].name(lang))
-    fmap = _base_map(boundary, atlas.attribution(vintage))
+    fmap = _base_map(boundary, atlas.attribution(vintage), lang)
     _labelled_base(atlas, vintage, lang, {c: "; ".join(v) for c, v in tooltips.items()}).add_to(fmap)
 
     legend_rows = []
@@ -154,7 +154,7 @@ def locator_map(atlas: Atlas, vintage: int, code: str, lang: str) -> folium.Map:
     """The district with one unit highlighted."""
     boundary = atlas.web_layer(vintage)
     units = atlas.units[vintage]
-    fmap = _base_map(boundary, atlas.attribution(vintage))
+    fmap = _base_map(boundary, atlas.attribution(vintage), lang)
     _labelled_base(atlas, vintage, lang, {}).add_to(fmap)
     chosen = boundary[boundary["code"] == code]
     folium.GeoJson(

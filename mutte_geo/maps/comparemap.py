@@ -133,7 +133,7 @@ def merge_map(atlas: Atlas, lang: str, *, highlight: str | None = None) -> foliu
 
     css = MAP_CSS + (".old-unit-label{font-style:italic;font-weight:400!important;font-size:10px!important;"
                      "color:#333!important}.new-commune-label{font-size:12px!important;letter-spacing:.04em}")
-    fmap = offline_map(new.total_bounds, attribution=atlas.attribution(2024), css=css)
+    fmap = offline_map(new.total_bounds, attribution=atlas.attribution(2024), css=css, lang=lang)
     fill = {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(sorted(new["code"]))}
 
     def new_style(feature: dict) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mutte_geo.core.i18n import NO_DATA, format_number
+from mutte_geo.core.i18n import NO_DATA, format_number, tr
 from mutte_geo.maps.classify import NO_DATA_FILL, Classification
 from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.reform import derived_value_label
@@ -34,6 +34,24 @@ def legend_entries(
         entries.append(LegendEntry(b.color, label, b.count))
     entries.append(LegendEntry(NO_DATA_FILL, NO_DATA[lang], no_data_count, no_data=True))
     return entries
+
+
+def direction_text(indicator: Indicator, lang: str) -> str:
+    """Which way a numeric map reads: darker is more, and whether more is better or worse.
+
+    >>> from mutte_geo.model.catalogue import Indicator
+    >>> poverty = Indicator("p", "labour_poverty", "percentage", "%", "%", False, 1, "none", "", None, False,
+    ...                     "", "", {})
+    >>> direction_text(poverty, "vi")
+    'Màu đậm hơn = cao hơn · ↑ xấu hơn'
+    """
+    if not indicator.is_numeric:
+        return ""
+    darker = tr(lang, "Màu đậm hơn = cao hơn", "Darker = higher")
+    if indicator.higher_is_better is None:
+        return darker
+    better = tr(lang, "↑ tốt hơn", "↑ better") if indicator.higher_is_better else tr(lang, "↑ xấu hơn", "↑ worse")
+    return f"{darker} · {better}"
 
 
 def legend_title(indicator: Indicator, lang: str) -> str:

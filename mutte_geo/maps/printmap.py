@@ -34,11 +34,12 @@ from matplotlib_scalebar.scalebar import ScaleBar
 
 from mutte_geo.core.i18n import format_date, format_period, kind_label, tr
 from mutte_geo.maps.classify import NO_DATA_EDGE, NO_DATA_FILL
-from mutte_geo.maps.legend import legend_title
+from mutte_geo.maps.legend import direction_text, legend_title
 from mutte_geo.maps.view import MapRequest, MapView, legend_note
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.boundaries import DISTRICT_LAEA
 from mutte_geo.model.indicators import LATEST
+from mutte_geo.model.sources import is_unofficial, unofficial_mark
 
 PAPERS_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
 ORIENTATIONS = ("portrait", "landscape")
@@ -145,7 +146,9 @@ def source_label(source: str) -> str:
 
 
 def sources_line(view: MapView, lang: str) -> str:
-    labels = sorted({source_label(s) for s in view.joined.loc[view.joined["has_data"], "source"] if s.strip()})
+    """The data sources of the map, short; an unofficial web source is marked as such."""
+    shown = [s for s in view.joined.loc[view.joined["has_data"], "source"] if s.strip()]
+    labels = sorted({source_label(s) + (f" ({unofficial_mark(lang)})" if is_unofficial(s) else "") for s in shown})
     listed = "; ".join(labels) if labels else tr(lang, "không có số liệu cấp xã", "no commune-level data")
     return tr(lang, "Nguồn số liệu: ", "Data sources: ") + listed
 
@@ -416,8 +419,11 @@ class _Layout:
             handles.append(Patch(facecolor="white", edgecolor="#000000", linewidth=2.0,
                                  label=tr(self.lang, "Kết quả lọc (viền đậm; đơn vị khác tô nhạt)",
                                        "Filter result (bold outline; others faded)")))
-        title = textwrap.fill(nfc(legend_title(self.indicator, self.lang)), 34 if self.options.orientation ==
-                              "portrait" else 30)
+        width = 34 if self.options.orientation == "portrait" else 30
+        title = textwrap.fill(nfc(legend_title(self.indicator, self.lang)), width)
+        direction = direction_text(self.indicator, self.lang)
+        if direction:
+            title += "\n" + textwrap.fill(nfc(direction), width)
         legend = ax.legend(handles=handles, loc="upper left", title=title, frameon=False, fontsize=self.pt(8),
                            title_fontproperties={"weight": "bold", "size": self.pt(8.5), "family": FONT},
                            handlelength=2.2, handleheight=1.3, borderaxespad=0, alignment="left")

@@ -9,13 +9,17 @@ from mutte_geo.core.i18n import NO_DATA, format_number, format_period, kind_labe
 from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.indicators import LATEST, select
 from mutte_geo.model.reform import derived_suffix, derived_value_label
+from mutte_geo.model.sources import is_unofficial, unofficial_mark
 from mutte_geo.model.units import Unit, map_label
 
 
 def value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
     """A value as a reader sees it: number with unit, yes/no or category label; a value moved across
-    the 2025 reform says what it was derived from."""
-    return _bare_value_text(indicator, row, lang) + derived_suffix(row, lang)
+    the 2025 reform says what it was derived from; one from an unofficial web source says so."""
+    text = _bare_value_text(indicator, row, lang) + derived_suffix(row, lang)
+    if is_unofficial(str(row.get("source", ""))):
+        text += f" ({unofficial_mark(lang)})"
+    return text
 
 
 def _bare_value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
@@ -43,7 +47,7 @@ def join_indicator(
     """Every unit of ``layer`` with its value of ``indicator`` (or no data), ready to map.
 
     Columns: code, name, label, type_label, map_label, value, number, value_text, period, period_text,
-    kind, source, note, uncertain, has_data, geometry.
+    kind, source, note, uncertain, unofficial, has_data, geometry.
     """
     chosen = select(values, indicator=indicator.id, vintage=vintage, period=period, kinds=kinds)
     out = layer[["code", "geometry"]].copy()
@@ -60,6 +64,7 @@ def join_indicator(
     out["source"] = matched["source"].fillna("").to_numpy()
     out["note"] = matched["note"].fillna("").to_numpy()
     out["uncertain"] = (matched["status"] == "UNCERTAIN").to_numpy()
+    out["unofficial"] = [is_unofficial(s) for s in out["source"]]
     texts, periods = [], []
     for has, (_, row) in zip(out["has_data"], matched.iterrows()):
         if not has:
