@@ -60,4 +60,7 @@ if can(current_user(), "edit"):  # staff pages: import, edit in place, history (
 if can(current_user(), "users"):
     pages.append(st.Page("pages/users.py", title=tr(lang, "Tài khoản", "Accounts"), icon=":material/group:",
                          url_path="users"))
-st.navigation(pages).run()
+page = st.navigation(pages)
+# each page its own browser-tab title, in the chosen language
+st.set_page_config(page_title=f"{page.title} · {tr(lang, 'Atlas xã Mường Tè', 'Mường Tè commune atlas')}")
+page.run()

@@ -12,6 +12,10 @@ from mutte_geo.core.i18n import yes_no_label
 from mutte_geo.core.paths import INDICATOR_DIR
 
 VALUE_TYPES = ("numeric", "percentage", "count", "yes/no", "category")
+VALUE_TYPE_LABELS = {
+    "numeric": ("số", "number"), "percentage": ("tỷ lệ (%)", "percentage"), "count": ("số đếm", "count"),
+    "yes/no": ("có/không", "yes/no"), "category": ("phân loại", "category"),
+}
 CATEGORIES = {
     "economy": ("Kinh tế", "Economy"),
     "infrastructure": ("Kết cấu hạ tầng", "Infrastructure"),

@@ -60,3 +60,11 @@ def require(action: str, lang: str) -> User:
         st.warning(tr(lang, "Vai trò của bạn không được phép làm việc này.", "Your role does not allow this."))
     st.stop()
     raise AssertionError("unreachable")
+
+
+def display_names() -> dict[str, str]:
+    """Login → display name of every configured account (empty when the users file cannot be read)."""
+    try:
+        return {login: account.user.name for login, account in load_accounts().items()}
+    except AtlasError:
+        return {}

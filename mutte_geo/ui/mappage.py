@@ -21,7 +21,7 @@ def indicator_choices(atlas: Atlas, vintage: int) -> list[str]:
 def indicator_label(atlas: Atlas, indicator_id: str, vintage: int, lang: str) -> str:
     indicator = atlas.catalogue[indicator_id]
     group = CATEGORIES[indicator.category][0 if lang == "vi" else 1]
-    label = f"{indicator.name(lang)} · {group}"
+    label = indicator.name(lang) if group == indicator.name(lang) else f"{indicator.name(lang)} · {group}"
     if indicator_id not in atlas.mappable_indicators(vintage):
         label += tr(lang, " (chỉ có số liệu toàn huyện)", " (district figure only)")
     return label
@@ -42,4 +42,4 @@ def district_values(atlas: Atlas, indicator_id: str, lang: str) -> list[str]:
     return lines
 
 
-DEFAULT_INDICATOR = "population"
+DEFAULT_INDICATOR = "population"  # of the compare page (both vintages have it); the map page's is chosen
