@@ -6,16 +6,17 @@ import weakref
 from dataclasses import dataclass, replace
 
 import geopandas as gpd
+import pandas as pd
 
 from mutte_geo.core.i18n import format_period, tr
 from mutte_geo.maps.classify import Classification, classify_categories, classify_derived_categories, classify_numeric
 from mutte_geo.maps.legend import LegendEntry, derived_legend_entries, legend_entries
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.crosswalk import mark_reaching_outside
-from mutte_geo.model.indicators import LATEST, period_sort_key
+from mutte_geo.model.indicators import LATEST, period_sort_key, select
 from mutte_geo.model.join import join_indicator
 from mutte_geo.model.remarks import remarks_for
-from mutte_geo.model.sources import unofficial_mark
+from mutte_geo.model.sources import is_unofficial, unofficial_mark
 from mutte_geo.model.units import DISTRICT_CODE
 
 # What the "kind of value" choice of the map page selects.
@@ -109,21 +110,20 @@ def legend_note(view: MapView, lang: str, *, interactive: bool = True) -> str:
     return " ".join(p for p in parts if p)
 
 
-def trust_problems(view: MapView) -> list[str]:
-    """Why a leader should not be shown this map by default (empty: it can be trusted).
+def trust_problems(shown: pd.DataFrame, units: int) -> list[str]:
+    """Why a leader should not be shown a map of these values by default (empty: it can be trusted).
 
+    ``shown``: the values the map shows (``select`` rows, one per unit), of ``units`` units in all.
     One period, complete (at most one unit without data), no uncertain or unofficial value.
     """
-    joined = view.joined
-    shown = joined[joined["has_data"]]
     problems = []
-    if len(joined) - len(shown) > 1:
+    if units - len(shown) > 1:
         problems.append("incomplete")
     if shown["period"].nunique() > 1:
         problems.append("mixed periods")
-    if shown["uncertain"].any():
+    if (shown["status"] == "UNCERTAIN").any():
         problems.append("uncertain values")
-    if shown["unofficial"].any():
+    if any(is_unofficial(s) for s in shown["source"]):
         problems.append("unofficial sources")
     return problems
 
@@ -138,6 +138,8 @@ def default_indicator(atlas: Atlas, vintage: int) -> str:
     if vintage not in chosen:
         candidates = [i for i in atlas.mappable_indicators(vintage) if not atlas.catalogue[i].sensitive]
         ordered = sorted(candidates, key=lambda i: not atlas.catalogue[i].is_numeric)
-        trusted = (i for i in ordered if not trust_problems(map_view(atlas, MapRequest(i, vintage))))
+        units = len(atlas.units[vintage])
+        trusted = (i for i in ordered
+                   if not trust_problems(select(atlas.values, indicator=i, vintage=vintage), units))
         chosen[vintage] = next(trusted, ordered[0] if ordered else next(iter(atlas.catalogue)))
     return chosen[vintage]

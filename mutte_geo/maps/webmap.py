@@ -110,18 +110,29 @@ def attribution_html(attribution: list[str], lang: str) -> str:
 
 
 # Fits the district into the part of the map that the controls (legend, attribution, scale, zoom)
-# leave free; called again whenever a control changes size (legend or attribution opened or closed).
+# leave free: each corner's controls are avoided either sideways or up/down, whichever of the 16
+# choices gives the largest zoom. Called again whenever a control is opened or closed.
 FIT_JS = """
 window.atlasFit = function() {
   var c = map.getContainer();
   function box(sel) { var e = c.querySelector(sel); return e ? e.getBoundingClientRect() : {width: 0, height: 0}; }
-  var tl = box('.leaflet-top.leaflet-left'), tr = box('.leaflet-top.leaflet-right'),
-      bl = box('.leaflet-bottom.leaflet-left'), br = box('.leaflet-bottom.leaflet-right');
-  var w = c.clientWidth, h = c.clientHeight;
-  var right = Math.min(tr.width, w * 0.6), bottom = Math.min(Math.max(bl.height, br.height), h * 0.4);
+  var corners = [box('.leaflet-top.leaflet-left'), box('.leaflet-top.leaflet-right'),
+                 box('.leaflet-bottom.leaflet-left'), box('.leaflet-bottom.leaflet-right')];
+  var bounds = L.latLngBounds(window.atlasBounds), best = null;
   map.invalidateSize();
-  map.fitBounds(window.atlasBounds, {paddingTopLeft: [Math.min(tl.width, w * 0.2) + 6, 6],
-                                     paddingBottomRight: [right + 6, bottom + 6]});
+  for (var m = 0; m < 16; m++) {
+    var p = {l: 6, r: 6, t: 6, b: 6};
+    corners.forEach(function(k, i) {
+      var side = (m >> i) & 1, left = i % 2 === 0, top = i < 2;
+      if (side) { if (left) { p.l = Math.max(p.l, k.width + 6); } else { p.r = Math.max(p.r, k.width + 6); } }
+      else { if (top) { p.t = Math.max(p.t, k.height + 6); } else { p.b = Math.max(p.b, k.height + 6); } }
+    });
+    if (p.l + p.r >= c.clientWidth - 40 || p.t + p.b >= c.clientHeight - 40) { continue; }
+    var zoom = map.getBoundsZoom(bounds, false, L.point(p.l + p.r, p.t + p.b));
+    if (isFinite(zoom) && (best === null || zoom > best.zoom)) { best = {zoom: zoom, p: p}; }
+  }
+  if (best === null) { if (c.clientWidth > 0 && c.clientHeight > 0) { map.fitBounds(bounds); } return; }
+  map.fitBounds(bounds, {paddingTopLeft: [best.p.l, best.p.t], paddingBottomRight: [best.p.r, best.p.b]});
 };
 map.getContainer().addEventListener('toggle', function() { window.atlasFit(); }, true);
 """
