@@ -38,7 +38,7 @@ def test_map_draws_14_units_and_legend_changes_with_indicator(page, app_url):  #
 
 def test_clicking_a_unit_opens_its_profile(page, app_url):  # type: ignore[no-untyped-def]
     page.goto(f"{app_url}/map")
-    frame = map_frame(page, legend_contains="Dân số")
+    frame = map_frame(page, legend_contains="Giáp biên giới Trung Quốc")
     frame.locator("path.leaflet-interactive").nth(4).click()  # features are in code order: 03442 Pa Ủ
     heading = page.get_by_role("heading", name="Hồ sơ: Xã Pa Ủ (03442)")
     heading.wait_for(timeout=20000)
@@ -51,7 +51,7 @@ def test_a_shared_page_link_opens_inside_the_app_on_a_fresh_server(page, app_url
     # The session server may already have served "/"; start a fresh one for a first visit by link.
     with running_app("streamlit_fresh.log") as url:
         page.goto(f"{url}/map?lang=en")
-        map_frame(page, legend_contains="Population")
+        map_frame(page, legend_contains="Borders China")
         sidebar = page.get_by_test_id("stSidebar")
         assert sidebar.get_by_text("Ngôn ngữ / Language").is_visible()
         assert sidebar.get_by_text("Indicator map").is_visible()
