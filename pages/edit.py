@@ -70,7 +70,7 @@ st.caption(tr(lang, "Sửa cột Giá trị (dấu phẩy thập phân được 
 edited = st.data_editor(
     original, hide_index=True, width="stretch", key=editor_key,
     disabled=["unit_code", "indicator", "label"],
-    column_config={"unit_code": tr(lang, "Mã", "Code"), "indicator": tr(lang, "Mã chỉ tiêu", "Indicator id"),
+    column_config={"unit_code": tr(lang, "Mã", "Code"), "indicator": None,  # the Name column says it in words
                    "label": tr(lang, "Tên", "Name"), "value": tr(lang, "Giá trị", "Value"),
                    "source": tr(lang, "Nguồn", "Source"), "note": tr(lang, "Ghi chú", "Note")},
 )

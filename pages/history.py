@@ -7,10 +7,17 @@ from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.storage.approval import DecisionConflict
 from mutte_geo.storage.auth import can
 from mutte_geo.storage.ntmstore import ACTION as NTM_ACTION
-from mutte_geo.storage.stewardship import approval_steps_table, history_table, revision_changes_table, state_table
+from mutte_geo.storage.stewardship import (
+    action_label,
+    approval_steps_table,
+    history_table,
+    person_label,
+    revision_changes_table,
+    state_table,
+)
 from mutte_geo.storage.store import ConflictError
 from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, value_store
-from mutte_geo.ui.authpage import require, sensitive_export
+from mutte_geo.ui.authpage import display_names, require, sensitive_export
 from mutte_geo.ui.ntmpage import ntm_changes_table
 
 lang = current_lang()
@@ -20,14 +27,16 @@ store = value_store()
 
 st.title(tr(lang, "Lịch sử thay đổi số liệu", "History of value changes"))
 revisions = store.revisions()
-st.dataframe(history_table(revisions, lang), hide_index=True, width="stretch")
+names = display_names()
+st.dataframe(history_table(revisions, lang, names), hide_index=True, width="stretch")
 with st.expander(tr(lang, "Các bước gửi và duyệt (ai, lúc nào, việc gì, vì sao)",
                      "Submission and approval steps (who, when, what, why)")):
     st.dataframe(approval_steps_table(approvals().events(user), atlas.catalogue, lang), hide_index=True,
                  width="stretch")
 
 chosen = st.selectbox(tr(lang, "Xem phiên bản", "Show revision"), [r.id for r in revisions], key="history_revision",
-                      format_func=lambda i: next(f"{r.id} · {r.user_name} · {r.action} · {r.file}"
+                      format_func=lambda i: next(f"{r.id} · {person_label(r.user_name, names, lang)} · "
+                                                 f"{action_label(r.action, lang)} · {r.file}"
                                                  for r in revisions if r.id == i))
 if chosen is not None:
     changes_tab, state_tab = st.tabs([tr(lang, "Thay đổi trong phiên bản", "Changes in this revision"),
@@ -39,13 +48,17 @@ if chosen is not None:
             st.dataframe(revision_changes_table(store.changes_in(chosen), atlas.catalogue, lang), hide_index=True,
                          width="stretch")
     with state_tab:
-        state = state_table(store.state_at(chosen), atlas.catalogue)
-        st.dataframe(state, hide_index=True, width="stretch")
-        st.download_button(tr(lang, "Tải bảng này (CSV)", "Download this table (CSV)"),
-                           sensitive_export(to_csv_bytes(state, notes=[f"revision {chosen}"]),
-                                            any(atlas.catalogue[i].sensitive for i in set(state["indicator"])),
+        state = store.state_at(chosen)
+        st.dataframe(state_table(state, atlas.catalogue, lang), hide_index=True, width="stretch")
+        # the download keeps the long format of data/indicators, so it can be imported again
+        rows = state[state["indicator"].isin(list(atlas.catalogue))].reset_index(drop=True)
+        st.download_button(tr(lang, "Tải bảng này (CSV, dạng nhập được)", "Download this table (CSV, importable)"),
+                           sensitive_export(to_csv_bytes(rows, notes=[tr(lang, f"phiên bản {chosen}",
+                                                                         f"revision {chosen}")]),
+                                            any(atlas.catalogue[i].sensitive for i in set(rows["indicator"])),
                                             f"values after revision {chosen} (CSV)"),
-                           f"so_lieu_phien_ban_{chosen}.csv", mime="text/csv", key="history_download")
+                           f"so_lieu_phien_ban_{chosen}.csv",
+                           mime="text/csv", key="history_download")
     if can(user, "restore") and chosen != store.version():
         sure = st.checkbox(tr(lang, f"Tôi muốn đưa số liệu về trạng thái sau phiên bản {chosen} (thành một phiên bản "
                                     "mới, lịch sử vẫn giữ nguyên)",

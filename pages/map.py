@@ -8,15 +8,14 @@ from mutte_geo.core.i18n import format_period, tr
 from mutte_geo.maps.breaks import BreaksError, parse_breaks
 from mutte_geo.maps.breaks import example as breaks_example
 from mutte_geo.maps.classify import SCHEME_LABELS, SCHEMES
-from mutte_geo.maps.legend import legend_title
-from mutte_geo.maps.view import MapRequest, legend_note, map_view, period_choices, step_period
+from mutte_geo.maps.legend import direction_text, legend_title
+from mutte_geo.maps.view import MapRequest, default_indicator, legend_note, map_view, period_choices, step_period
 from mutte_geo.maps.webmap import legend_html, map_parts
 from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
 from mutte_geo.ui.exportui import export_panel
 from mutte_geo.ui.mappage import (
-    DEFAULT_INDICATOR,
     district_values,
     indicator_choices,
     indicator_label,
@@ -33,7 +32,7 @@ controls, map_col = st.columns([1, 3])
 with controls:
     choices = indicator_choices(atlas, vintage)
     indicator_id = st.selectbox(
-        tr(lang, "Chỉ tiêu", "Indicator"), choices, index=choices.index(DEFAULT_INDICATOR),
+        tr(lang, "Chỉ tiêu", "Indicator"), choices, index=choices.index(default_indicator(atlas, vintage)),
         format_func=lambda i: indicator_label(atlas, i, vintage, lang), key="indicator",
     )
     indicator = atlas.catalogue[indicator_id]
@@ -85,7 +84,7 @@ with map_col:
     # Geometry is served once as a static file; a rerun sends only the style layer.
     parts = map_parts(
         view.joined, view.classification,
-        legend=legend_html(legend_title(indicator, lang), view.legend, note),
+        legend=legend_html(legend_title(indicator, lang), view.legend, note, direction_text(indicator, lang)),
         attribution=atlas.attribution(vintage), lang=lang, basemap=basemap, serve_geometry=True,
     )
     clicked = st_folium(parts.base, height=600, use_container_width=True, feature_group_to_add=parts.styles,

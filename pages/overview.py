@@ -16,6 +16,7 @@ from mutte_geo.analysis.trends import trend_caption, trend_chart, trend_frame
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.maps.attentionmap import ATTENTION_VINTAGE, attention_layer_ids, attention_map
+from mutte_geo.model.remarks import not_comparable_reasons, remarks_for
 from mutte_geo.model.units import DISTRICT_CODE
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 
@@ -28,20 +29,24 @@ if len(years) > 1:  # a second plan's targets are loaded
     year = st.selectbox(tr(lang, "Năm kế hoạch", "Plan year"), years, index=len(years) - 1, key="plan_year")
 st.title(tr(lang, f"Chỉ tiêu năm {year} – huyện Mường Tè", f"{year} targets – Mường Tè district"))
 source = tr(lang, "Nguồn: Báo cáo định hướng xây dựng kế hoạch phát triển KT-XH năm 2025, UBND huyện Mường Tè "
-                  "(6/2024): kết quả mục I.2.1, chỉ tiêu mục II.3.",
+                  "(6/2024): kết quả mục I.2.1 thứ nhất («Kết quả thực hiện các chỉ tiêu chủ yếu», phần lớn là "
+                  "ước thực hiện cả năm 2024), chỉ tiêu mục II.3.",
             "Source: Mường Tè district People's Committee, 2025 socio-economic plan orientation report (6/2024): "
-            "results from section I.2.1, targets from section II.3.")
+            "results from the first section I.2.1 ('Results of the main indicators', mostly estimates for the "
+            "whole of 2024), targets from section II.3.")
 st.caption(source)
 
-rows = district_targets(atlas.values, atlas.catalogue, target_year=year)
+rows = district_targets(atlas.values, atlas.catalogue, target_year=year,
+                        not_comparable=not_comparable_reasons(atlas.remarks))
 counts = status_counts(rows)
 summary_col, map_col = st.columns([1, 1])
 with summary_col:
-    for pair in (("on_track", "behind"), ("periods_differ", "no_data")):
-        for column, status in zip(st.columns(2), pair, strict=True):
+    shown = [s for s, n in counts.items() if n]
+    for start in range(0, len(shown), 2):
+        for column, status in zip(st.columns(2), shown[start:start + 2]):
             column.metric(status_label(status, lang), f"{counts[status]}/{len(rows)}")
     st.markdown(status_legend_html(lang, {r.status for r in rows}), unsafe_allow_html=True)
-    st.caption(tr(lang, f"“ước”: số liệu ước tính trong báo cáo. Mỗi chỉ tiêu {year} được so với kết quả cùng kỳ "
+    st.caption(tr(lang, f"“ước”: số liệu ước thực hiện trong báo cáo. Mỗi chỉ tiêu {year} được so với kết quả cùng kỳ "
                         "nếu đã có, nếu không thì với kết quả gần nhất trước đó (ghi rõ bên cạnh). Chênh lệch = kết "
                         "quả trừ chỉ tiêu; chênh lệch giữa hai tỷ lệ tính bằng điểm phần trăm.",
                   f"“estimate”: an estimated figure in the report. Each {year} target is compared with the result "
@@ -59,13 +64,18 @@ with map_col:
 
 for category, group in group_by_heading(rows):
     st.subheader(heading_label(category, lang))
-    st.markdown(targets_html(group, lang), unsafe_allow_html=True)
+    st.markdown(targets_html(group, lang, atlas.remarks), unsafe_allow_html=True)
     series = trend_frame(atlas, 2024, DISTRICT_CODE, lang, indicators=[r.indicator.id for r in group])
     if not series.empty:
         with st.expander(tr(lang, "Diễn biến qua các kỳ (toàn huyện)", "Trends over time (whole district)")):
             st.altair_chart(trend_chart(series, lang, facet="indicator_name", width=140, height=110),
                             width="content")
             st.caption(trend_caption(0, lang))
+general = remarks_for(atlas.remarks, None)
+if general:
+    st.subheader(tr(lang, "Điểm không nhất quán trong báo cáo", "Inconsistencies in the report"))
+    for remark in general:
+        st.warning(remark.cited(lang))
 st.download_button(tr(lang, "Tải bảng chỉ tiêu (CSV)", "Download the targets table (CSV)"),
-                   to_csv_bytes(targets_frame(rows, lang), notes=[source]),
+                   to_csv_bytes(targets_frame(rows, lang, atlas.remarks), notes=[source]),
                    file_name=f"chi-tieu-{year}-muong-te.csv", mime="text/csv")

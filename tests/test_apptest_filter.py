@@ -32,13 +32,20 @@ def _units(at: AppTest, table: str, column: str = "Đơn vị") -> list[str]:
 
 
 def test_a_link_with_a_filter_shows_its_result() -> None:
-    at = _page({"vintage": "2024", "c": "borders_china:is:yes;attendance_priority:is:yes"})
+    at = _page({"vintage": "2024", "c": "borders_china:is:yes;main_ethnic_group:is:la_hu"})
     assert not at.exception and not at.error
     assert _metrics(at) == {"Thỏa mãn": 3, "Không xác định được (thiếu dữ liệu)": 0, "Không thỏa mãn": 11}
     assert _units(at, "match") == ["Xã Pa Vệ Sủ", "Xã Pa Ủ", "Xã Tá Bạ"]
     assert at.selectbox(key="fc0_ind").value == "borders_china"
-    assert at.selectbox(key="fc1_ind").value == "attendance_priority"
-    assert at.query_params["c"] == "borders_china:is:yes;attendance_priority:is:yes"
+    assert at.selectbox(key="fc1_ind").value == "main_ethnic_group"
+    assert at.query_params["c"] == "borders_china:is:yes;main_ethnic_group:is:la_hu"
+
+
+def test_a_plan_designation_link_asks_for_targets() -> None:
+    at = _page({"vintage": "2024", "c": "attendance_priority:is:yes", "kind": "target"})
+    assert not at.exception and not at.error
+    assert _metrics(at) == {"Thỏa mãn": 6, "Không xác định được (thiếu dữ liệu)": 0, "Không thỏa mãn": 8}
+    assert at.radio(key="f_kind").value == "target"
 
 
 def test_a_malformed_link_says_why_and_falls_back_to_no_filter() -> None:
@@ -56,7 +63,7 @@ def test_a_ready_made_question_fills_the_builder_and_the_link() -> None:
     at = _page()
     at.button(key="q_attendance").click().run()
     assert _units(at, "match") == ["Xã Bum Tở", "Xã Nậm Khao", "Xã Pa Vệ Sủ", "Xã Pa Ủ", "Xã Tà Tổng", "Xã Tá Bạ"]
-    assert at.query_params["c"] == "attendance_priority:is:yes"
+    assert at.query_params["c"] == "attendance_priority:is:yes" and at.query_params["kind"] == "target"
     at.button(key="q_border_stunting").click().run()
     metrics = _metrics(at)
     assert metrics["Thỏa mãn"] == 0 and metrics["Không xác định được (thiếu dữ liệu)"] == 6
@@ -67,10 +74,11 @@ def test_building_a_filter_with_the_widgets() -> None:
     at = _page()
     at.button(key="add_condition").click().run()
     at.button(key="add_condition").click().run()
-    at.selectbox(key="fc1_ind").set_value("attendance_priority").run()
+    at.selectbox(key="fc1_ind").set_value("main_ethnic_group").run()
+    at.selectbox(key="fc1_code").set_value("la_hu").run()
     assert _units(at, "match") == ["Xã Pa Vệ Sủ", "Xã Pa Ủ", "Xã Tá Bạ"]
     at.radio(key="f_join").set_value("or").run()
-    assert _metrics(at)["Thỏa mãn"] == 9  # 6 border communes, plus Bum Tở, Nậm Khao and Tà Tổng
+    assert _metrics(at)["Thỏa mãn"] == 6  # the 6 border communes (the La Hủ ones among them)
     assert at.query_params["join"] == "or"
     at.selectbox(key="fc1_ind").set_value("poverty_rate").run()  # numeric: the operator resets to '>'
     assert at.selectbox(key="fc1_op").value == "gt"
@@ -82,7 +90,7 @@ def test_building_a_filter_with_the_widgets() -> None:
 
 
 def test_english_and_the_downloads() -> None:
-    at = _page({"c": "ntm_candidate_2025:is:yes", "join": "and"}, lang="en")
+    at = _page({"c": "ntm_candidate_2025:is:yes", "join": "and", "kind": "target"}, lang="en")
     assert not at.exception
     assert _metrics(at) == {"Match": 2, "Cannot tell (no data)": 0, "No match": 12}
     assert _units(at, "match", "Unit") == ["Can Hồ commune", "Ka Lăng commune"]

@@ -23,7 +23,9 @@ def test_map_page_renders_in_vietnamese_with_a_default_indicator() -> None:
     at = _map_page()
     assert not at.exception
     assert at.title[0].value == "Bản đồ chỉ tiêu theo xã – huyện Mường Tè"
-    assert at.selectbox(key="indicator").value == "population"
+    # the default is a map a leader can trust: one period, complete, official source (not population,
+    # whose latest values mix 2025 official figures with 2009 estimates from a secondary site)
+    assert at.selectbox(key="indicator").value == "borders_china"
     labels = [s.label for s in at.selectbox]
     assert labels[:2] == ["Chỉ tiêu", "Kỳ"]
 
@@ -42,6 +44,8 @@ def test_choosing_an_indicator_updates_district_figures_and_warnings() -> None:
 def test_period_choices_follow_the_indicator() -> None:
     at = _map_page()
     at.selectbox(key="indicator").set_value("ntm_candidate_2025").run()
+    assert at.selectbox(key="period").options[1:] == []  # a 2025 plan designation is no actual value
+    at.radio(key="kind").set_value("target").run()
     assert at.selectbox(key="period").options[1:] == ["2025"]
 
 
@@ -67,6 +71,7 @@ def _legend_labels(at: AppTest) -> list[str]:
 
 def test_manual_breaks_with_bad_text_give_a_clear_message() -> None:
     at = _map_page()
+    at.selectbox(key="indicator").set_value("population").run()
     at.selectbox(key="scheme").set_value("manual").run()
     assert any("Chưa nhập ngưỡng nào" in i.value for i in at.info)  # no silent single class while empty
     at.text_input(key="breaks").set_value("2000; nhiều").run()

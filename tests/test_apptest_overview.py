@@ -34,14 +34,24 @@ def test_overview_lists_targets_grouped_by_the_report_headings() -> None:
     at = _page("overview.py")
     assert not at.exception
     assert [s.value for s in at.subheader] == [
-        "Kinh tế", "Kết cấu hạ tầng", "Giáo dục", "Y tế", "Lao động, việc làm và giảm nghèo", "Văn hóa", "Môi trường"]
+        "Kinh tế", "Kết cấu hạ tầng", "Giáo dục", "Y tế", "Lao động, việc làm và giảm nghèo", "Văn hóa", "Môi trường",
+        "Điểm không nhất quán trong báo cáo"]
     text = _markdown(at)
-    assert "28,6 tỷ đồng" in text and "69 tỷ đồng" in text and "−40,4 tỷ đồng" in text
+    assert "28,6 tỷ đồng" in text and "69 tỷ đồng" in text and "không so sánh (không rõ kỳ)" in text
     assert "5.375 tấn" in text and "17.860 tấn" in text and "không so sánh (kỳ khác nhau)" in text
-    assert '<span class="flag">ước</span>' in text  # the grain figure is an estimate
+    # every 2024 result of the report is an estimate ("ước thực hiện cả năm 2024")
+    assert text.count('<span class="flag">ước</span>') == 29
     assert "24,08%" in text and "↓ Thấp hơn là tốt" in text  # stunting: lower is better
-    assert text.count('class="badge status-behind"') == 16 + 1  # 16 rows, once in the status legend
-    assert [m.value for m in at.metric] == ["12/38", "16/38", "1/38", "9/38"]
+    assert text.count('class="badge status-behind"') == 13 + 1  # 13 rows, once in the status legend
+    assert "▼ Chưa đạt chỉ tiêu 2025" in text and "tiến độ</span>" not in text
+    assert text.count('class="badge status-not_comparable"') == 5 + 1
+    assert "84,6% bằng 11/13" in text  # why the waste figures are not compared
+    assert "03 xã đạt chuẩn nông thôn mới" in text and "1 xã (Thu Lũm)" in text  # NTM: both facts together
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Đã đạt chỉ tiêu 2025", "9/38"), ("Chưa đạt chỉ tiêu 2025", "13/38"), ("Không có dữ liệu", "9/38"),
+        ("Kỳ khác nhau, không đánh giá", "1/38"), ("Không rõ kỳ, không đánh giá", "1/38"),
+        ("Không so sánh trực tiếp được", "5/38")]
+    assert any("2021-2026" in w.value for w in at.warning)  # the report's own inconsistencies
 
 
 def test_overview_in_english() -> None:
@@ -49,8 +59,9 @@ def test_overview_in_english() -> None:
     assert not at.exception
     assert at.subheader[0].value == "Economy" and at.subheader[4].value == "Labour and poverty"
     text = _markdown(at)
-    assert "28.6 billion VND" in text and "17,860 tonnes" in text and "0.7‰" in text
-    assert "Behind" in text and "On track" in text and "Chậm tiến độ" not in text
+    assert "28.6 billion VND" in text and "17,860 tonnes" in text and "0.7 per-mille points" in text
+    assert "Not yet at the 2025 target" in text and "Already at the 2025 target" in text
+    assert "Chưa đạt" not in text and "Behind" not in text
 
 
 def test_profile_by_url_shows_unit_its_2025_commune_and_missing_indicators() -> None:
@@ -64,10 +75,10 @@ def test_profile_by_url_shows_unit_its_2025_commune_and_missing_indicators() -> 
     # listed as missing, by group, for staff to collect
     assert "- **Kinh tế** (10): Thu nhập bình quân đầu người; Thu ngân sách nhà nước trên địa bàn;" in text
     missing = [s.value for s in at.subheader if s.value.startswith("Chỉ tiêu còn thiếu")]
-    assert missing == ["Chỉ tiêu còn thiếu số liệu (51)"]
+    assert missing == ["Chỉ tiêu còn thiếu số liệu (53)"]
     table = at.dataframe[0].value
     assert "Không có dữ liệu" not in table["Giá trị"].head(8).tolist()  # values first, then the missing ones
-    assert (table["Giá trị"] == "Không có dữ liệu").sum() == 51
+    assert (table["Giá trị"] == "Không có dữ liệu").sum() == 53
     income = table[table["Chỉ tiêu"] == "Thu nhập bình quân đầu người"]
     assert income["Giá trị"].tolist() == ["Không có dữ liệu"]
     population = table[table["Chỉ tiêu"] == "Dân số"]
@@ -83,7 +94,7 @@ def test_profile_in_english() -> None:
     text = _markdown(at)
     assert "**From 2025-07-01 part of:** Bum Nưa commune (03466, 2025 boundaries)" in text
     assert "241.54 km²" in text
-    assert "Indicators with no data (51)" in [s.value for s in at.subheader]
+    assert "Indicators with no data (53)" in [s.value for s in at.subheader]
 
 
 def test_profile_codes_are_read_with_their_vintage() -> None:
@@ -115,10 +126,10 @@ def test_completeness_counts_real_cells() -> None:
     at = _page("completeness.py")
     assert not at.exception
     metrics = [m.value for m in at.metric]
-    # 59 indicators × 14 units hold 93 values; the sensitive security_hotspot (14 cells, all filled)
-    # is hidden from a visitor who has not signed in.
-    filled, cells = 93 - 14, 58 * 14
-    assert metrics[0] == f"{filled}/{cells}"
+    filled, cells = (int(n) for n in metrics[0].split("/"))
+    # 61 indicators × 14 units hold 54 values (the plan's 2025 lists are targets, not counted); the
+    # sensitive security_hotspot (14 cells, 3 named) is hidden from a visitor who has not signed in.
+    assert (filled, cells) == (54 - 3, 60 * 14)
     assert metrics[1] == format_quantity(100 * filled / cells, "%", "vi", 1)
     grid = at.dataframe[0].value
     assert not grid["Chỉ tiêu"].str.startswith("Địa bàn an ninh trật tự").any()

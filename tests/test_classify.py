@@ -18,6 +18,7 @@ from mutte_geo.maps.classify import (
     _scheme_bounds,
     classify_categories,
     classify_numeric,
+    luminance,
     sequential_palette,
 )
 
@@ -104,13 +105,25 @@ def test_unknown_scheme_is_refused() -> None:
         classify_numeric(VALUES, scheme="jenks")
 
 
-def test_higher_is_worse_runs_the_ramp_the_other_way() -> None:
-    assert sequential_palette(5, False) == sequential_palette(5, True)[::-1]
-    better = classify_numeric(VALUES, k=3, higher_is_better=True)
-    worse = classify_numeric(VALUES, k=3, higher_is_better=False)
-    top = VALUES.idxmax()
-    assert better.colors[top] == worse.bins[0].color
-    assert worse.colors[top] == better.bins[0].color
+@pytest.mark.parametrize("higher_is_better", [True, False, None])
+def test_darker_always_means_more(higher_is_better: bool | None) -> None:
+    palette = sequential_palette(5, higher_is_better)
+    assert [luminance(c) for c in palette] == sorted((luminance(c) for c in palette), reverse=True)
+    classes = classify_numeric(VALUES, k=3, higher_is_better=higher_is_better)
+    assert classes.colors[VALUES.idxmax()] == classes.bins[-1].color  # the highest value is the darkest
+    assert luminance(classes.colors[VALUES.idxmax()]) < luminance(classes.colors[VALUES.idxmin()])
+
+
+def test_hue_tells_the_direction() -> None:
+    """Higher-is-worse runs warm (red over green and blue), higher-is-better cool (blue over red)."""
+    def rgb(color: str) -> tuple[int, ...]:
+        return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+
+    for worse, better in zip(sequential_palette(4, False)[1:], sequential_palette(4, True)[1:]):
+        r, g, b = rgb(worse)
+        assert r > g and r > b
+        r, g, b = rgb(better)
+        assert b > r
 
 
 def test_palettes_are_distinct_and_light_to_dark() -> None:

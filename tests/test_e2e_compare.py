@@ -19,5 +19,5 @@ def test_compare_page_draws_the_merge_of_both_layers_offline(page, app_url):  # 
     assert "Hua Bum" in legend and "27%" in legend
     assert "HUA BUM ↗" in merge.locator(".new-commune-label").all_inner_texts()
     assert "TT. Mường Tè" in merge.locator(".old-unit-label").all_inner_texts()
-    assert "Ranh giới mang tính tham khảo" in merge.locator(".leaflet-control-attribution").inner_text()
+    assert "Ranh giới mang tính tham khảo" in merge.locator(".leaflet-control-attribution").text_content()
     assert page.external_requests == []

@@ -29,12 +29,12 @@ def _download(page, name: str) -> bytes:  # type: ignore[no-untyped-def]
 def test_export_button_downloads_png_then_pdf(page, app_url):  # type: ignore[no-untyped-def]
     page.goto(f"{app_url}/map")
     map_frame(page)
-    png = _download(page, "Tải xuống muongte_v2024_population_latest.png")
+    png = _download(page, "Tải xuống muongte_v2024_borders_china_latest.png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000
 
     page.get_by_label("Định dạng", exact=True).click()
     page.get_by_role("option", name="PDF (in ấn)").click()
-    pdf = _download(page, "Tải xuống muongte_v2024_population_latest.pdf")
+    pdf = _download(page, "Tải xuống muongte_v2024_borders_china_latest.pdf")
     assert pdf[:5] == b"%PDF-" and b"%%EOF" in pdf[-64:]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map_export_panel.png"))
@@ -50,5 +50,5 @@ def test_standalone_html_draws_the_map_offline(page, atlas, tmp_path):  # type: 
     page.goto(path.as_uri())
     page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length === 14", timeout=15000)
     assert "Dân số (người)" in page.locator(".atlas-legend").inner_text()
-    assert "Ranh giới mang tính tham khảo" in page.locator(".leaflet-control-attribution").inner_text()
+    assert "Ranh giới mang tính tham khảo" in page.locator(".leaflet-control-attribution").text_content()
     assert [u for u in page.external_requests if not u.startswith("file:")] == []

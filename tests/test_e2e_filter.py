@@ -15,7 +15,7 @@ from .conftest import ARTIFACTS, map_frame
 
 pytestmark = pytest.mark.e2e
 
-ATTENDANCE = "Xã trọng tâm duy trì tỷ lệ chuyên cần"
+ETHNIC = "Dân tộc chiếm đa số"
 
 
 def _styles(frame) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -50,8 +50,12 @@ def test_two_condition_filter_highlights_the_matching_units(page, app_url) -> No
     map_frame(page, legend_contains="Giáp biên giới Trung Quốc")  # condition 1: borders China is Yes
     add.click()
     page.get_by_label("Chỉ tiêu 2", exact=True).click()
-    page.get_by_role("option", name=re.compile(f"^{ATTENDANCE}")).click()
-    frame = map_frame(page, legend_contains=ATTENDANCE)
+    page.keyboard.type(ETHNIC)  # the list is long: type to find the indicator
+    page.get_by_role("option", name=re.compile(f"^{ETHNIC}")).click()
+    map_frame(page, legend_contains=ETHNIC)
+    page.get_by_label("Giá trị", exact=True).nth(1).click()
+    page.get_by_role("option", name="La Hủ").click()
+    frame = map_frame(page, legend_contains="La Hủ")
 
     legend = frame.locator(".atlas-legend").inner_text()
     assert "thỏa mãn tất cả" in legend and "“Giáp biên giới Trung Quốc” là Có và" in legend
@@ -63,18 +67,18 @@ def test_two_condition_filter_highlights_the_matching_units(page, app_url) -> No
     assert all(fill != OUTCOME_COLORS[MATCH] for width, fill in styles if width != "3")
     assert sorted(_names_of_highlighted(frame)) == ["Xã Pa Vệ Sủ", "Xã Pa Ủ", "Xã Tá Bạ"]
 
-    assert "c=borders_china:is:yes;attendance_priority:is:yes" in unquote(page.url)
+    assert "c=borders_china:is:yes;main_ethnic_group:is:la_hu" in unquote(page.url)
     assert "vintage=2024" in page.url
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1400, "height": 1700})  # builder, legend and map in one picture
-    map_frame(page, legend_contains=ATTENDANCE)
+    map_frame(page, legend_contains=ETHNIC)
     expect(page.locator("iframe").first).to_be_in_viewport()
     page.screenshot(path=str(ARTIFACTS / "filter.png"))
 
     # The link alone reproduces the result in a new tab.
     other = page.context.new_page()
     other.goto(page.url)
-    again = map_frame(other, legend_contains=ATTENDANCE)
+    again = map_frame(other, legend_contains=ETHNIC)
     assert [fill for width, fill in _styles(again) if width == "3"] == [OUTCOME_COLORS[MATCH]] * 3
     other.close()
     assert page.external_requests == []

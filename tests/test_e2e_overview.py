@@ -16,11 +16,12 @@ def test_overview_opens_with_targets_and_switchable_attention_layers(page, app_u
     assert frame.locator("path.leaflet-interactive").count() == 14  # every 2024 unit, under the layers
     legend = frame.locator(".attention-legend").inner_text()
     assert "Xã được báo cáo nêu tên" in legend
-    for name in ("Trọng tâm chuyên cần (6)", "Dự kiến đạt NTM 2025 (2)", "Giáp biên giới Trung Quốc (6)"):
+    for name in ("Trọng tâm chuyên cần (kế hoạch 2025) (6)", "Dự kiến đạt NTM (kế hoạch 2025) (2)",
+                 "Giáp biên giới Trung Quốc (6)"):
         assert name in legend
     # security hotspots are a sensitive layer: a visitor who has not signed in never sees it
     assert "An ninh trật tự phức tạp" not in legend
-    assert "Ranh giới mang tính tham khảo" in frame.locator(".leaflet-control-attribution").inner_text()
+    assert "Ranh giới mang tính tham khảo" in frame.locator(".leaflet-control-attribution").text_content()
 
     symbols = frame.locator(".attention-symbol")
     expect(symbols).to_have_count(6 + 2 + 6)
@@ -31,8 +32,8 @@ def test_overview_opens_with_targets_and_switchable_attention_layers(page, app_u
     switches.nth(0).check()
     expect(symbols).to_have_count(6 + 2 + 6)
 
-    page.get_by_text("Chậm tiến độ").first.wait_for()
-    assert page.locator(".badge.status-behind").count() == 16 + 1
+    page.get_by_text("Chưa đạt chỉ tiêu 2025").first.wait_for()
+    assert page.locator(".badge.status-behind").count() == 13 + 1
     assert page.get_by_text("17.860 tấn").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1400, "height": 3400})  # Streamlit scrolls inside: show the whole page

@@ -266,14 +266,14 @@ def test_template_round_trip(store, catalogue, units, fmt: str) -> None:
 
 def test_preview_lists_new_and_changed_values(store, catalogue, units) -> None:
     text = (f"unit_code,indicator,period,kind,value,status,source,note\n"
-            f'107,budget_revenue,2024,actual,"30,5",VERIFIED,"{SOURCE}",\n'
+            f'107,forest_cover,2024,estimate,"67,5",VERIFIED,"{SOURCE}",\n'
             f'03442,population,2024,actual,5123,VERIFIED,"{SOURCE}",\n')
     before = store.version()
     report = check_file(store, text.encode(), "p.csv", catalogue=catalogue, units=units)
     assert store.version() == before  # the preview writes nothing
     changed = [c for c in report.changes if c.old is not None]
     assert [(c.key, c.old["value"], c.new["value"]) for c in changed] == \
-        [((2024, "107", "budget_revenue", "2024", "actual"), "28.6", "30.5")]
+        [((2024, "107", "forest_cover", "2024", "estimate"), "66.8", "67.5")]
     assert [c.key for c in report.changes if c.old is None] == [(2024, "03442", "population", "2024", "actual")]
     revision = confirm(store, report, user="lan")
     again = check_file(store, text.encode(), "p.csv", catalogue=catalogue, units=units)

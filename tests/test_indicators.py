@@ -100,31 +100,81 @@ def test_every_figure_of_report_sections_i21_and_ii3_is_present(atlas) -> None: 
     got = {(r.indicator, r.period, r.kind): r.number for r in district.itertuples()}
     # A sample checked by hand against the report text, one per sentence of I.2.1 and II.3.
     expected = {
-        ("budget_revenue", "2024", "actual"): 28.6, ("grain_output", "2024-H1", "estimate"): 5375,
-        ("livestock_growth", "2024", "actual"): 1.9, ("forest_cover", "2024", "actual"): 66.8,
-        ("household_grid_electricity", "2024", "actual"): 91, ("enrol_upper_secondary", "2024", "actual"): 57.2,
-        ("national_standard_schools", "2024", "actual"): 23, ("stunting_u5", "2024", "actual"): 24.08,
-        ("trained_labour", "2024", "actual"): 61, ("cultural_houses", "2024", "actual"): 88.2,
-        ("waste_collection_pct", "2024", "actual"): 84.6, ("income_per_capita", "2025", "target"): 32.07,
+        ("budget_revenue", "n.d.", "estimate"): 28.6, ("grain_output", "2024-H1", "estimate"): 5375,
+        ("livestock_growth", "2024", "estimate"): 1.9, ("forest_cover", "2024", "estimate"): 66.8,
+        ("household_grid_electricity", "2024", "estimate"): 91, ("enrol_upper_secondary", "2024", "estimate"): 57.2,
+        ("national_standard_schools", "2024", "estimate"): 23, ("stunting_u5", "2024", "estimate"): 24.08,
+        ("trained_labour", "2024", "estimate"): 61, ("cultural_houses", "2024", "estimate"): 88.2,
+        ("waste_collection_pct", "2024", "estimate"): 84.6, ("income_per_capita", "2025", "target"): 32.07,
         ("budget_revenue", "2025", "target"): 69, ("grain_output", "2025", "target"): 17860,
         ("ntm_avg_criteria", "2025", "target"): 16.54, ("household_grid_electricity", "2025", "target"): 95,
         ("national_standard_schools_pct", "2025", "target"): 66.7, ("health_standard_communes", "2025", "target"): 11,
         ("birth_rate_reduction", "2025", "target"): 0.7, ("underweight_u5", "2025", "target"): 17.4,
         ("poverty_reduction", "2025", "target"): 9.2, ("vocational_training", "2025", "target"): 1100,
         ("cultural_households", "2025", "target"): 82.8, ("waste_collection_pct", "2025", "target"): 84.6,
+        ("land_notice_days_agricultural", "2024-06", "actual"): 90,
+        ("land_notice_days_non_agricultural", "2024-06", "actual"): 180,
     }
     for key, value in expected.items():
         assert got.get(key) == pytest.approx(value), key
     # II.3 counted by hand, item (1)..(9): 1 + 1 + 7 + 6 + 7 + 6 + 4 + 4 + 2 targets.
-    assert sum(1 for k in got if k[2] == "target") == 38
+    assert sum(1 for k in got if k[2] == "target" and k[1] == "2025") == 38
     # I.2.1 counted by hand, bullet by bullet: 1 + 4 + 6 + 9 + 5 + 3 + 1 + 3 figures.
-    results = district[district["source"].str.endswith("mục I.2.1")]
+    results = district[district["source"].str.contains("mục I.2.1 «Kết quả thực hiện các chỉ tiêu chủ yếu»")]
     assert len(results) == 32
+    # the report (6/2024) gives estimates for the whole of 2024 ("ước thực hiện cả năm 2024"): none is an actual
+    assert set(results["kind"]) == {"estimate"}
+    assert results.loc[results["indicator"] == "grain_output", "period"].tolist() == ["2024-H1"]
+
+
+def test_plan_designations_are_2025_targets_and_the_open_list_has_no_no(atlas) -> None:  # type: ignore[no-untyped-def]
+    values = atlas.values[atlas.values["vintage"] == 2024]
+    for indicator in ("attendance_priority", "ntm_candidate_2025"):
+        rows = values[values["indicator"] == indicator]
+        assert len(rows) == 14 and set(rows["kind"]) == {"target"} and set(rows["period"]) == {"2025"}
+    hotspots = values[values["indicator"] == "security_hotspot"]
+    assert set(hotspots["value"]) == {"yes"} and len(hotspots) == 3  # "như:" names examples only
+    label = atlas.catalogue["attendance_priority"].choice_label
+    assert (label("no", "vi"), label("yes", "en")) == ("Không có trong danh sách", "In the list")
+
+
+def test_latest_never_lets_an_uncertain_value_displace_a_verified_one(atlas) -> None:  # type: ignore[no-untyped-def]
+    rows = select(atlas.values, indicator="population", vintage=2024)
+    ka_lang = rows.loc["03439"]
+    assert (ka_lang["number"], ka_lang["status"], ka_lang["period"]) == (2599, "VERIFIED", "n.d.")  # not 3,825 (2009)
+    table = pd.DataFrame([
+        {**GOOD, "unit_code": "03442", "period": "n.d.", "status": "VERIFIED", "value": "100"},
+        {**GOOD, "unit_code": "03442", "period": "2019", "status": "UNCERTAIN", "value": "200"},
+        {**GOOD, "unit_code": "03448", "period": "2009", "status": "VERIFIED", "value": "300"},
+        {**GOOD, "unit_code": "03448", "period": "2019", "status": "UNCERTAIN", "value": "400"},  # shown later
+        {**GOOD, "unit_code": "03440", "period": "2019", "status": "UNCERTAIN", "value": "500"},
+        {**GOOD, "unit_code": "03440", "period": "2009", "status": "UNCERTAIN", "value": "600"},
+    ])
+    clean, problems = validate_table(table, file="TEST DATA", catalogue=atlas.catalogue, units=atlas.units)
+    assert not problems
+    chosen = select(clean, indicator="population", vintage=2024)["value"].to_dict()
+    assert chosen == {"03442": "100", "03448": "400", "03440": "500"}
+
+
+def test_inferred_facts_are_uncertain_and_sources_are_publications(atlas) -> None:  # type: ignore[no-untyped-def]
+    values = atlas.values[atlas.values["vintage"] == 2024]
+    ta_ba = values[(values["unit_code"] == "03440") & (values["indicator"] == "main_ethnic_group")]
+    assert ta_ba["status"].tolist() == ["UNCERTAIN"] and "Suy ra" in ta_ba["note"].iloc[0]
+    town_ntm = values[(values["unit_code"] == "03433") & (values["indicator"] == "ntm_status")].iloc[0]
+    assert town_ntm["status"] == "UNCERTAIN" and "263/QĐ-TTg" in town_ntm["source"]
+    assert not values["source"].str.contains("commune_facts.csv").any()  # a rationale is not a source
+
+
+def test_reductions_are_in_points(atlas) -> None:  # type: ignore[no-untyped-def]
+    assert atlas.catalogue["poverty_reduction"].unit("vi") == "điểm %"
+    assert atlas.catalogue["birth_rate_reduction"].unit("en") == "per-mille points"
+    names = " ".join(i.name_en for i in atlas.catalogue.values())
+    assert "year-round" not in names and "cultural house" in atlas.catalogue["cultural_houses"].name_en
 
 
 def test_commune_facts_named_by_the_report(atlas) -> None:  # type: ignore[no-untyped-def]
     def named(indicator: str) -> set[str]:
-        rows = select(atlas.values, indicator=indicator, vintage=2024)
+        rows = select(atlas.values, indicator=indicator, vintage=2024, kinds=("actual", "estimate", "target"))
         return set(rows.index[rows["value"] == "yes"])
 
     assert named("security_hotspot") == {"03442", "03448", "03433"}

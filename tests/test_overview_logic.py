@@ -32,10 +32,11 @@ def test_caller_chooses_the_layers_and_sensitive_ones_can_be_left_out(atlas: Atl
     public = attention_layer_ids(atlas.catalogue, include_sensitive=False)
     assert "security_hotspot" not in public and len(public) == 3
     page = attention_map(atlas, "vi", public).get_root().render()
-    assert _js("An ninh trật tự phức tạp") not in page and _js("Trọng tâm chuyên cần (6)") in page
+    assert _js("An ninh trật tự phức tạp") not in page and _js("Trọng tâm chuyên cần (kế hoạch 2025) (6)") in page
     assert page.count(_js('class="attention-symbol"')) == 6 + 2 + 6
     full = attention_map(atlas, "en", list(ATTENTION_LAYERS)).get_root().render()
-    assert _js("Security hotspot (3)") in full and full.count(_js('class="attention-symbol"')) == 3 + 6 + 2 + 6
+    assert _js("Security hotspot (example) (3)") in full
+    assert full.count(_js('class="attention-symbol"')) == 3 + 6 + 2 + 6
 
 
 def test_maps_use_the_local_leaflet_and_show_the_attribution(atlas: Atlas) -> None:
@@ -74,15 +75,16 @@ def test_profile_lists_every_indicator_once_or_per_value(atlas: Atlas) -> None:
 def test_completeness_grid(atlas: Atlas) -> None:
     result = completeness(atlas, 2024)
     assert result.grid.shape == (len(atlas.catalogue), 14)
-    commune_rows = atlas.values[(atlas.values["vintage"] == 2024) & (atlas.values["unit_code"] != "107")]
+    commune_rows = atlas.values[(atlas.values["vintage"] == 2024) & (atlas.values["unit_code"] != "107")
+                                & (atlas.values["kind"] != "target")]  # plan designations are targets
     assert result.filled == commune_rows.groupby(["indicator", "unit_code"]).ngroups
     assert result.grid.loc["population", "03448"] == "uncertain"
     assert result.grid.loc["area", "03451"] == "verified"  # one verified value is enough
     assert result.grid.loc["poverty_rate", "03448"] == ""
     counts = unit_counts(atlas, result, 2024, "vi").set_index("Mã")
-    assert counts.loc["03439", "Chỉ tiêu có số liệu"] == 12
+    assert counts.loc["03439", "Chỉ tiêu có số liệu"] == 9  # the plan's 2025 lists are targets, not data
     public = completeness(atlas, 2024, include_sensitive=False)
-    assert public.cells == result.cells - 14 and public.filled == result.filled - 14
+    assert public.cells == result.cells - 14 and public.filled == result.filled - 3  # 3 hotspots named
 
 
 def test_target_tables_in_both_languages(atlas: Atlas) -> None:
@@ -92,11 +94,11 @@ def test_target_tables_in_both_languages(atlas: Atlas) -> None:
                                                 "Labour and poverty", "Culture", "Environment"]
     grain = frame[frame["Indicator"] == "Cereal output"].iloc[0]
     assert grain["Latest result"] == "5,375 tonnes" and grain["Flags"] == "estimate"
-    assert grain["Status"] == "Periods differ" and grain["2025 target"] == "17,860 tonnes"
+    assert grain["Status"] == "Periods differ: not judged" and grain["2025 target"] == "17,860 tonnes"
     health = dict(group_by_heading(rows))["health"]
     html = targets_html(health, "vi")
     assert html.count("<tr data-indicator=") == 6
-    assert "0,62‰" in html and "−0,08‰" in html and "+2,38 điểm %" in html
+    assert "0,62 điểm ‰" in html and "−0,08 điểm ‰" in html and "+2,38 điểm %" in html
 
 
 def test_status_legend_explains_no_direction_only_when_used() -> None:

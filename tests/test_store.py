@@ -173,14 +173,14 @@ def test_later_edits_of_the_bundled_csvs_reach_the_store_but_never_override_user
         store: Store, url: str, catalogue, units, tmp_path: Path) -> None:
     import_text(store, WIDE.format(rows="03442,1200,\n"), catalogue, units)
     bundled = load_values(catalogue, units)
-    revenue = (bundled["indicator"] == "budget_revenue") & (bundled["period"] == "2024")
+    revenue = (bundled["indicator"] == "forest_cover") & (bundled["period"] == "2024") & (bundled["unit_code"] == "107")
     households = (bundled["unit_code"] == "03442") & (bundled["indicator"] == "households")
     bundled.loc[revenue, "value"] = "29.9"  # the lead corrected a figure in the CSV
     extra = bundled[revenue].assign(period="2023", value="25")
     edited = pd.concat([bundled[~bundled["indicator"].eq("border_communes")], extra], ignore_index=True)
     assert store.sync_bundled(edited) == store.version()
     cur = store.current()
-    revenue_rows = cur[(cur["indicator"] == "budget_revenue") & (cur["kind"] == "actual")]
+    revenue_rows = cur[(cur["indicator"] == "forest_cover") & (cur["kind"] == "estimate")]
     assert revenue_rows.set_index("period")["value"].to_dict() == {"2024": "29.9", "2023": "25"}
     assert cur[cur["indicator"] == "border_communes"].empty
     user_row = cur[(cur["unit_code"] == "03442") & (cur["indicator"] == "households") & (cur["period"] == "2024")]

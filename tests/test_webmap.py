@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from mutte_geo.maps.classify import NO_DATA_FILL
-from mutte_geo.maps.legend import legend_title
+from mutte_geo.maps.classify import NO_DATA_FILL, luminance
+from mutte_geo.maps.legend import direction_text, legend_title
 from mutte_geo.maps.view import MapRequest, legend_note, map_view
 from mutte_geo.maps.webmap import LEAFLET_CSS, LEAFLET_JS, choropleth_map, legend_html
 
@@ -56,8 +56,10 @@ def test_every_unit_is_labelled(atlas, population_html) -> None:  # type: ignore
     icons = [json.loads(m) for m in re.findall(r'L\.divIcon\(\{\s*"html": ("(?:[^"\\]|\\.)*")', population_html)]
     labels = [re.sub(r"<[^>]+>", "", icon) for icon in icons if 'class="unit-label"' in icon]
     assert len(labels) == 14
-    assert any(label.startswith("TT. Mường Tè") for label in labels)
-    assert sum(label.startswith("Mường Tè") for label in labels) == 1
+    # the town and the commune of the same name never carry the same label
+    assert sum(label.startswith("TT. Mường Tè") for label in labels) == 1
+    assert sum(label.startswith("xã Mường Tè") for label in labels) == 1
+    assert not any(label.startswith("Mường Tè") for label in labels)
 
 
 def test_tooltip_has_name_code_value_period_and_source(population_html) -> None:  # type: ignore[no-untyped-def]
@@ -94,6 +96,11 @@ def test_yes_no_legend_in_english(atlas) -> None:  # type: ignore[no-untyped-def
 def test_higher_is_worse_indicator_reverses_colours(atlas) -> None:  # type: ignore[no-untyped-def]
     view = map_view(atlas, MapRequest("poverty_rate", vintage=2024, lang="vi", k=2))
     colours = view.classification.colors
-    # Tá Bạ (>90 % poor households) is worse than Ka Lăng (62.41 %): it gets the "bad" (yellow) end.
+    # Tá Bạ (>90 % poor households) is worse than Ka Lăng (62.41 %): the darker end of a warm ramp.
     assert colours["03440"] == view.classification.bins[-1].color
-    assert int(colours["03440"][1:3], 16) > int(colours["03439"][1:3], 16)
+    assert luminance(colours["03440"]) < luminance(colours["03439"])
+    red, green = int(colours["03440"][1:3], 16), int(colours["03440"][3:5], 16)
+    assert red > green  # warm: higher is worse
+    html = legend_html(legend_title(atlas.catalogue["poverty_rate"], "vi"), view.legend, "",
+                       direction_text(atlas.catalogue["poverty_rate"], "vi"))
+    assert "Màu đậm hơn = cao hơn · ↑ xấu hơn" in html and html.startswith("<details open")

@@ -42,7 +42,9 @@ def _decimals(text: str) -> int:
 def find_inconsistencies(values: pd.DataFrame, catalogue: Catalogue) -> list[Inconsistency]:
     """Percentages whose stated numerator/denominator give another value than reported.
 
-    The tolerance is half a unit of the last digit the reported value gives.
+    The tolerance is half a unit of the last digit the reported value gives. The numerator is of the
+    same period and kind; the denominator of the same period and any kind (the 14 units of 2024 are
+    a fact, the waste count an estimate), the same kind first.
     """
     found = []
     key = ["vintage", "unit_code", "period", "kind"]
@@ -56,10 +58,11 @@ def find_inconsistencies(values: pd.DataFrame, catalogue: Catalogue) -> list[Inc
         if numerators is None or denominators is None:
             continue
         for idx, row in by_indicator[indicator.id].iterrows():
-            if idx not in numerators.index or idx not in denominators.index:
+            den_idx = _same_period(denominators.index, idx)
+            if idx not in numerators.index or den_idx is None:
                 continue
             num = float(numerators.loc[idx, "number"])
-            den = float(denominators.loc[idx, "number"])
+            den = float(denominators.loc[den_idx, "number"])
             if den == 0:
                 continue
             computed = 100 * num / den
@@ -69,6 +72,13 @@ def find_inconsistencies(values: pd.DataFrame, catalogue: Catalogue) -> list[Inc
                 found.append(Inconsistency(int(vintage), unit_code, indicator.id, period, kind,
                                            float(row["number"]), computed, num, den))
     return found
+
+
+def _same_period(index: pd.Index, key: tuple) -> tuple | None:
+    """``key`` if present, else the first key of ``index`` for the same vintage, unit and period."""
+    if key in index:
+        return key
+    return next((k for k in index if k[:3] == key[:3]), None)
 
 
 _found: weakref.WeakKeyDictionary[Atlas, list[Inconsistency]] = weakref.WeakKeyDictionary()

@@ -17,7 +17,7 @@ from enum import Enum
 import pandas as pd
 
 from mutte_geo.core.errors import CriteriaError
-from mutte_geo.core.i18n import format_number, format_period, tr, yes_no_label
+from mutte_geo.core.i18n import format_number, format_period, tr
 from mutte_geo.model.catalogue import Catalogue, Indicator
 from mutte_geo.model.indicators import KIND_CHOICES, LATEST, YES_NO, is_valid_period, kinds_of, select
 from mutte_geo.model.join import value_text
@@ -310,7 +310,7 @@ def number_text(x: float, lang: str) -> str:
 
 def code_text(indicator: Indicator, code: str, lang: str) -> str:
     """A yes/no or category code as a reader sees it."""
-    return yes_no_label(code, lang) if indicator.value_type == "yes/no" else indicator.category_label(code, lang)
+    return indicator.choice_label(code, lang)
 
 
 def describe_condition(condition: Condition, catalogue: Catalogue, lang: str) -> str:
@@ -378,15 +378,14 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("ntm_2025", "Xã phấn đấu đạt chuẩn NTM năm 2025", "Communes planned for NTM in 2025",
-             Criteria((_yes("ntm_candidate_2025"),))),
-    Question("hotspots", "Địa bàn an ninh trật tự phức tạp", "Security hotspots",
-             Criteria((_yes("security_hotspot"),))),
-    Question("attendance", "Xã trọng tâm chuyên cần", "School-attendance priorities",
-             Criteria((_yes("attendance_priority"),))),
-    Question("hotspot_or_attendance", "Điểm nóng an ninh HOẶC trọng tâm chuyên cần",
-             "Security hotspot OR attendance priority",
-             Criteria((_yes("security_hotspot"), _yes("attendance_priority")), combine="or")),
+    # The NTM candidates and attendance priorities are designations of the 2025 plan (kind "target");
+    # the security hotspots a 2024 finding: one question cannot mix the two kinds.
+    Question("ntm_2025", "Xã trong kế hoạch đạt chuẩn NTM năm 2025", "Communes planned for NTM in 2025",
+             Criteria((_yes("ntm_candidate_2025"),), kind="target")),
+    Question("hotspots", "Địa bàn an ninh trật tự phức tạp (báo cáo nêu ví dụ)",
+             "Security hotspots (the report's examples)", Criteria((_yes("security_hotspot"),))),
+    Question("attendance", "Xã trọng tâm chuyên cần (kế hoạch 2025)", "School-attendance priorities (2025 plan)",
+             Criteria((_yes("attendance_priority"),), kind="target")),
     Question("border", "Xã biên giới", "Border communes", Criteria((_yes("borders_china"),))),
     # No per-commune waste indicator exists yet: every unit not already decided by its NTM
     # status comes out "cannot tell".

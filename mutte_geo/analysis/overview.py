@@ -10,7 +10,9 @@ from mutte_geo.analysis.targets import (
     BEHIND,
     NO_DATA,
     NO_DIRECTION,
+    NOT_COMPARABLE,
     ON_TRACK,
+    PERIOD_UNCLEAR,
     PERIODS_DIFFER,
     TARGET_YEAR,
     TargetRow,
@@ -22,6 +24,7 @@ from mutte_geo.analysis.targets import (
 from mutte_geo.core.formatting import format_gap, format_quantity
 from mutte_geo.core.i18n import format_period, tr
 from mutte_geo.model.catalogue import CATEGORIES
+from mutte_geo.model.remarks import Remark, remarks_for
 
 # Colour-blind safe (Okabe–Ito hues, darkened for contrast with white text) and never colour
 # alone: each status has its own symbol, text and outline style.
@@ -30,6 +33,8 @@ BADGE_STYLES = {
     BEHIND: ("▼", "background:#b8410b;color:#fff;border:1px solid #b8410b"),
     NO_DATA: ("–", "background:#fff;color:#505050;border:1px dashed #505050"),
     PERIODS_DIFFER: ("≠", "background:#fff;color:#6c3483;border:2px solid #6c3483"),
+    PERIOD_UNCLEAR: ("?", "background:#fff;color:#6c3483;border:2px dotted #6c3483"),
+    NOT_COMPARABLE: ("≄", "background:#fff;color:#7a4b00;border:2px solid #7a4b00"),
     NO_DIRECTION: ("↕", "background:#fff;color:#333;border:1px solid #333"),
 }
 COLUMN_WIDTHS = (30, 18, 13, 12, 11, 16)  # the same for every heading, so the tables line up
@@ -66,6 +71,10 @@ def gap_text(row: TargetRow, lang: str) -> str:
     """The signed gap (result minus target); says why when there is none."""
     if row.status == PERIODS_DIFFER:
         return tr(lang, "không so sánh (kỳ khác nhau)", "not compared (periods differ)")
+    if row.status == PERIOD_UNCLEAR:
+        return tr(lang, "không so sánh (không rõ kỳ)", "not compared (period unclear)")
+    if row.status == NOT_COMPARABLE:
+        return tr(lang, "không so sánh (định nghĩa khác nhau)", "not compared (defined differently)")
     if row.gap is None:
         return "–"
     ind = row.indicator
@@ -90,8 +99,11 @@ def target_heading(rows: list[TargetRow], lang: str) -> str:
     return tr(lang, f"Chỉ tiêu {year}", f"{year} target")
 
 
-def notes(row: TargetRow) -> str:
-    return " · ".join(n for n in (row.actual_note, row.target_note) if n)
+def notes(row: TargetRow, lang: str = "vi", remarks: tuple[Remark, ...] = ()) -> str:
+    """The source notes of result and target, then the report remarks on the indicator (reason first)."""
+    found = [row.reason] if row.reason is not None else []
+    found += [r for r in remarks_for(remarks, row.indicator.id, "inconsistency", "context") if r not in found]
+    return " · ".join([n for n in (row.actual_note, row.target_note) if n] + [r.cited(lang) for r in found])
 
 
 def status_badge(status: str, lang: str) -> str:
@@ -100,7 +112,7 @@ def status_badge(status: str, lang: str) -> str:
             f'{symbol} {html.escape(status_label(status, lang))}</span>')
 
 
-def targets_frame(rows: list[TargetRow], lang: str) -> pd.DataFrame:
+def targets_frame(rows: list[TargetRow], lang: str, remarks: tuple[Remark, ...] = ()) -> pd.DataFrame:
     """One line per target, grouped in report order: for the download and for tests."""
     records = []
     for category, group in group_by_heading(rows):
@@ -116,12 +128,12 @@ def targets_frame(rows: list[TargetRow], lang: str) -> pd.DataFrame:
                 tr(lang, "Chênh lệch", "Gap"): gap_text(row, lang),
                 tr(lang, "Chiều tiến bộ", "Direction"): direction_label(row.indicator.higher_is_better, lang),
                 tr(lang, "Trạng thái", "Status"): status_label(row.status, lang),
-                tr(lang, "Ghi chú", "Notes"): notes(row),
+                tr(lang, "Ghi chú", "Notes"): notes(row, lang, remarks),
             })
     return pd.DataFrame.from_records(records)
 
 
-def targets_html(rows: list[TargetRow], lang: str) -> str:
+def targets_html(rows: list[TargetRow], lang: str, remarks: tuple[Remark, ...] = ()) -> str:
     """An HTML table for one heading's rows, with status badges and estimate flags."""
     head = [tr(lang, "Chỉ tiêu", "Indicator"), tr(lang, "Kết quả mới nhất", "Latest result"),
             target_heading(rows, lang), tr(lang, "Chênh lệch", "Gap"),
@@ -134,7 +146,7 @@ def targets_html(rows: list[TargetRow], lang: str) -> str:
         if row.actual_period is not None:
             result += f' <span class="note pairing-{row.pairing}">({html.escape(pairing_label(row, lang))})</span>'
         result += "".join(f'<span class="flag">{html.escape(f)}</span>' for f in flags(row, lang))
-        note = notes(row)
+        note = notes(row, lang, remarks)
         name = html.escape(row.indicator.name(lang))
         if note:
             name += f'<br><span class="note">{html.escape(note)}</span>'
@@ -152,14 +164,21 @@ def targets_html(rows: list[TargetRow], lang: str) -> str:
 def status_legend_html(lang: str, present: set[str]) -> str:
     """What each badge means, in one line; 'no direction' only when some row has it."""
     meanings = {
-        ON_TRACK: tr(lang, "kết quả mới nhất đã đạt mức chỉ tiêu 2025 theo chiều tiến bộ",
-                     "the latest result already reaches the 2025 target in the direction that counts"),
-        BEHIND: tr(lang, "còn khoảng cách phải thu hẹp trong năm 2025", "a gap remains to close in 2025"),
+        ON_TRACK: tr(lang, "kết quả 2024 (phần lớn là ước) đã bằng hoặc vượt mức chỉ tiêu 2025 theo chiều tiến bộ",
+                     "the 2024 result (mostly an estimate) already reaches the 2025 target level in the direction "
+                     "that counts"),
+        BEHIND: tr(lang, "kết quả 2024 chưa tới mức chỉ tiêu 2025 (so một năm với năm sau, không phải tiến độ)",
+                   "the 2024 result is below the 2025 target level (one year against the next, not progress)"),
         NO_DATA: tr(lang, "báo cáo chưa có kết quả", "the report gives no result"),
         PERIODS_DIFFER: tr(lang, "kết quả chỉ cho một phần năm, không so với chỉ tiêu cả năm",
                            "the result covers part of a year; not compared with a full-year target"),
+        PERIOD_UNCLEAR: tr(lang, "báo cáo không nêu rõ kỳ của kết quả, không đánh giá",
+                           "the report does not say which period the result covers; not judged"),
+        NOT_COMPARABLE: tr(lang, "kết quả và chỉ tiêu được định nghĩa khác nhau (xem ghi chú)",
+                           "the result and the target are defined differently (see the note)"),
         NO_DIRECTION: tr(lang, "danh mục chưa ghi chiều tiến bộ: chỉ nêu chênh lệch",
                          "the catalogue sets no direction: only the gap is shown"),
     }
-    shown = [s for s in meanings if s != NO_DIRECTION or s in present]
+    optional = (NO_DIRECTION, PERIOD_UNCLEAR, NOT_COMPARABLE)
+    shown = [s for s in meanings if s not in optional or s in present]
     return _TABLE_CSS + " &nbsp; ".join(f"{status_badge(s, lang)} {html.escape(meanings[s])}" for s in shown)

@@ -6,15 +6,20 @@ exists (2025 target vs 2025 result, ``SAME_PERIOD``); otherwise with the latest 
 target's period are not used. A result moved across the 2025 reform (``model.reform``: 2024 units
 onto the 2025 communes by the indicator's rule) keeps its ``derived_from`` and says so.
 
+The report's results are mostly estimates for 2024 set against targets for 2025, so the words say
+what is compared: a level already reached or not yet reached, never "on track" or "behind".
 Status rules (direction-aware, catalogue ``higher_is_better``):
 
-- ``on_track``: the latest actual/estimate already reaches the target level in the direction
-  that counts (>= target when higher is better, <= target when lower is better);
-- ``behind``: the latest value has not reached the target yet;
+- ``on_track`` ("đã đạt chỉ tiêu 2025"): the latest actual/estimate already reaches the target level in
+  the direction that counts (>= target when higher is better, <= target when lower is better);
+- ``behind`` ("chưa đạt chỉ tiêu 2025"): the latest value has not reached the target level;
 - ``no_data``: no actual or estimate value for the district;
-- ``periods_differ``: the latest value covers part of a year or is undated while the target is a
-  full year (e.g. grain output of 6 months 2024 against the 2025 annual target); the two are not
-  compared and no gap is given, rather than calling it behind;
+- ``periods_differ``: the latest value covers part of a year while the target is a full year (grain
+  output of 6 months 2024 against the 2025 annual target): not compared, no gap;
+- ``period_unclear``: the result's period is not stated (budget revenue: six months or the year?):
+  not judged, no gap;
+- ``not_comparable``: the result and the target are defined differently (``remarks.csv``): the reason
+  is shown instead of a judgement;
 - ``no_direction``: the catalogue gives no direction; the gap is shown, no judgement is made.
 """
 
@@ -27,20 +32,25 @@ import pandas as pd
 
 from mutte_geo.core.i18n import format_period, tr
 from mutte_geo.model.catalogue import CATEGORIES, Catalogue, Indicator
-from mutte_geo.model.indicators import RESULT_KINDS, UNDATED, period_sort_key
+from mutte_geo.model.indicators import RESULT_KINDS, UNDATED, latest_per_unit, period_sort_key
 from mutte_geo.model.reform import DERIVED_COLUMN
+from mutte_geo.model.remarks import Remark
 from mutte_geo.model.units import DISTRICT_CODE
 
 ON_TRACK = "on_track"
 BEHIND = "behind"
 NO_DATA = "no_data"
 PERIODS_DIFFER = "periods_differ"
+PERIOD_UNCLEAR = "period_unclear"
+NOT_COMPARABLE = "not_comparable"
 NO_DIRECTION = "no_direction"
 STATUS_LABELS = {
-    ON_TRACK: ("Đúng tiến độ", "On track"),
-    BEHIND: ("Chậm tiến độ", "Behind"),
+    ON_TRACK: ("Đã đạt chỉ tiêu 2025", "Already at the 2025 target"),
+    BEHIND: ("Chưa đạt chỉ tiêu 2025", "Not yet at the 2025 target"),
     NO_DATA: ("Không có dữ liệu", "No data"),
-    PERIODS_DIFFER: ("Kỳ số liệu khác nhau", "Periods differ"),
+    PERIODS_DIFFER: ("Kỳ khác nhau, không đánh giá", "Periods differ: not judged"),
+    PERIOD_UNCLEAR: ("Không rõ kỳ, không đánh giá", "Period unclear: not judged"),
+    NOT_COMPARABLE: ("Không so sánh trực tiếp được", "Not directly comparable"),
     NO_DIRECTION: ("Không xác định chiều", "No direction"),
 }
 # The report's own headings (section II.3), in report order.
@@ -77,6 +87,7 @@ class TargetRow:
     status: str
     pairing: str | None = None  # SAME_PERIOD, EARLIER, or None without a result
     actual_derived_from: str = ""  # 2024 units the result was moved from across the 2025 reform
+    reason: Remark | None = None  # why the two are not directly comparable
 
     @property
     def is_estimate(self) -> bool:
@@ -119,7 +130,7 @@ def is_full_year(period: str) -> bool:
 
 
 def target_status(actual: float | None, target: float, higher_is_better: bool | None, *,
-                  comparable: bool = True) -> str:
+                  comparable: bool = True, period_known: bool = True, same_definition: bool = True) -> str:
     """Status of one result against its target (see the module docstring).
 
     >>> target_status(24.08, 21.7, False)
@@ -129,6 +140,10 @@ def target_status(actual: float | None, target: float, higher_is_better: bool | 
     """
     if actual is None or math.isnan(actual):
         return NO_DATA
+    if not same_definition:
+        return NOT_COMPARABLE
+    if not period_known:
+        return PERIOD_UNCLEAR
     if not comparable:
         return PERIODS_DIFFER
     if higher_is_better is None:
@@ -139,13 +154,13 @@ def target_status(actual: float | None, target: float, higher_is_better: bool | 
 
 def latest_results(values: pd.DataFrame, *, vintage: int = 2024, unit_code: str = DISTRICT_CODE
                    ) -> dict[str, pd.Series]:
-    """The newest actual or estimate row of one unit for each indicator; an actual wins over an
-    estimate of the same period."""
+    """The latest actual or estimate row of one unit for each indicator, by the rule of
+    :func:`mutte_geo.model.indicators.latest_per_unit` (an actual wins over an estimate of the same
+    period; a verified value over an uncertain one not shown to be later)."""
     rows = values[(values["unit_code"] == unit_code) & (values["vintage"] == vintage)
                   & values["kind"].isin(RESULT_KINDS)]
-    order = rows.assign(_p=rows["period"].map(period_sort_key), _a=rows["kind"] == "actual")
-    newest = order.sort_values(["_p", "_a"]).groupby("indicator", sort=False).tail(1)
-    return {row["indicator"]: row for _, row in newest.iterrows()}
+    newest = latest_per_unit(rows, RESULT_KINDS, by="indicator")
+    return {ident: row.rename(None) for ident, row in newest.assign(indicator=newest.index).iterrows()}
 
 
 def latest_result(values: pd.DataFrame, indicator_id: str, *, vintage: int = 2024,
@@ -179,8 +194,12 @@ def plan_years(values: pd.DataFrame, *, vintage: int = 2024, unit_code: str = DI
 
 
 def evaluate_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int, unit_code: str,
-                     target_year: str) -> list[TargetRow]:
-    """Every target of one unit for ``target_year`` with its paired result and status."""
+                     target_year: str, not_comparable: dict[str, Remark] | None = None) -> list[TargetRow]:
+    """Every target of one unit for ``target_year`` with its paired result and status.
+
+    ``not_comparable``: indicator id → why its result and target are defined differently (remarks.csv).
+    """
+    reasons = not_comparable or {}
     targets = values[(values["unit_code"] == unit_code) & (values["vintage"] == vintage)
                      & (values["kind"] == "target") & (values["period"] == target_year)]
     rows = []
@@ -189,8 +208,11 @@ def evaluate_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int
         result, pairing = paired_result(values, indicator.id, target["period"], vintage=vintage, unit_code=unit_code)
         actual = None if result is None else float(result["number"])
         comparable = result is not None and is_full_year(result["period"]) and is_full_year(target["period"])
-        status = target_status(actual, float(target["number"]), indicator.higher_is_better, comparable=comparable)
-        gap = None if actual is None or status == PERIODS_DIFFER else round(actual - float(target["number"]), 9)
+        status = target_status(actual, float(target["number"]), indicator.higher_is_better, comparable=comparable,
+                               period_known=result is None or result["period"] != UNDATED,
+                               same_definition=indicator.id not in reasons)
+        judged = status not in (PERIODS_DIFFER, PERIOD_UNCLEAR, NOT_COMPARABLE)
+        gap = None if actual is None or not judged else round(actual - float(target["number"]), 9)
         derived = "" if result is None else str(result.get(DERIVED_COLUMN, "") or "")
         rows.append(TargetRow(
             indicator=indicator,
@@ -206,14 +228,17 @@ def evaluate_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int
             status=status,
             pairing=pairing,
             actual_derived_from=derived,
+            reason=reasons.get(indicator.id),
         ))
     return rows
 
 
 def district_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int = 2024,
-                     target_year: str = TARGET_YEAR) -> list[TargetRow]:
+                     target_year: str = TARGET_YEAR, not_comparable: dict[str, Remark] | None = None
+                     ) -> list[TargetRow]:
     """Every district target of ``target_year``, in report order, with its paired result and status."""
-    return evaluate_targets(values, catalogue, vintage=vintage, unit_code=DISTRICT_CODE, target_year=target_year)
+    return evaluate_targets(values, catalogue, vintage=vintage, unit_code=DISTRICT_CODE, target_year=target_year,
+                            not_comparable=not_comparable)
 
 
 def group_by_heading(rows: list[TargetRow]) -> list[tuple[str, list[TargetRow]]]:

@@ -9,7 +9,7 @@ import re
 from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import format_date, tr
 from mutte_geo.core.paths import STATIC_DIR
-from mutte_geo.maps.legend import legend_title
+from mutte_geo.maps.legend import direction_text, legend_title
 from mutte_geo.maps.printmap import PrintOptions, default_subtitle, default_title, nfc, sources_line
 from mutte_geo.maps.view import MapRequest, MapView, legend_note
 from mutte_geo.maps.webmap import LEAFLET_CSS, LEAFLET_JS, choropleth_map, legend_html
@@ -24,7 +24,8 @@ def standalone_html(atlas: Atlas, view: MapView, *, request: MapRequest, options
     indicator = atlas.catalogue[request.indicator_id]
     fmap = choropleth_map(
         view.joined, view.classification,
-        legend=legend_html(legend_title(indicator, lang), view.legend, legend_note(view, lang)),
+        legend=legend_html(legend_title(indicator, lang), view.legend, legend_note(view, lang),
+                           direction_text(indicator, lang)),
         attribution=atlas.attribution(request.vintage), lang=lang,
         highlight=set(options.highlight) if options.highlight is not None else None,
     )

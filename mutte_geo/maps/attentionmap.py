@@ -16,6 +16,7 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.maps.webmap import MAP_CSS, MapScript, control_js, offline_map
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Catalogue
+from mutte_geo.model.units import map_label
 
 ATTENTION_VINTAGE = 2024  # the report (6/2024) names the 2024 units
 
@@ -34,9 +35,12 @@ class AttentionStyle:
 
 # Okabe–Ito colours; each layer also has its own symbol and outline so colour is never the only cue.
 ATTENTION_LAYERS: dict[str, AttentionStyle] = {
-    "security_hotspot": AttentionStyle("#D55E00", "▲", None, "An ninh trật tự phức tạp", "Security hotspot"),
-    "attendance_priority": AttentionStyle("#0072B2", "●", None, "Trọng tâm chuyên cần", "School-attendance priority"),
-    "ntm_candidate_2025": AttentionStyle("#009E73", "★", None, "Dự kiến đạt NTM 2025", "NTM candidate 2025"),
+    "security_hotspot": AttentionStyle("#D55E00", "▲", None, "An ninh trật tự phức tạp (ví dụ)",
+                                      "Security hotspot (example)"),
+    "attendance_priority": AttentionStyle("#0072B2", "●", None, "Trọng tâm chuyên cần (kế hoạch 2025)",
+                                          "School-attendance priority (2025 plan)"),
+    "ntm_candidate_2025": AttentionStyle("#009E73", "★", None, "Dự kiến đạt NTM (kế hoạch 2025)",
+                                         "NTM candidate (2025 plan)"),
     "borders_china": AttentionStyle("#CC79A7", "▬", "6 4", "Giáp biên giới Trung Quốc", "Borders China"),
 }
 LAYER_CONTROL_CSS = ".leaflet-control-layers{font:12px/1.4 sans-serif!important;max-width:230px}"
@@ -49,15 +53,15 @@ def attention_layer_ids(catalogue: Catalogue, *, include_sensitive: bool) -> lis
 
 
 def flagged_units(atlas: Atlas, indicator_id: str, vintage: int = ATTENTION_VINTAGE) -> list[str]:
-    """Codes of the units whose latest value of a yes/no indicator is 'yes'."""
+    """Codes of the units named 'yes' in a yes/no list (a 2024 finding or a 2025 plan designation)."""
     values = atlas.values
     rows = values[(values["indicator"] == indicator_id) & (values["vintage"] == vintage)
-                  & (values["kind"] != "target") & (values["value"] == "yes")]
+                  & (values["value"] == "yes")]
     return sorted(set(rows["unit_code"]))
 
 
-def _base_map(layer: gpd.GeoDataFrame, attribution: list[str]) -> folium.Map:
-    return offline_map(layer.total_bounds, attribution=attribution, css=MAP_CSS + LAYER_CONTROL_CSS)
+def _base_map(layer: gpd.GeoDataFrame, attribution: list[str], lang: str) -> folium.Map:
+    return offline_map(layer.total_bounds, attribution=attribution, css=MAP_CSS + LAYER_CONTROL_CSS, lang=lang)
 
 
 def _labelled_base(atlas: Atlas, vintage: int, lang: str, tooltips: dict[str, str]) -> folium.GeoJson:
@@ -88,7 +92,7 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
     for ind_id, codes in flagged.items():
         for code in codes:
             tooltips.setdefault(code, []).append(atlas.catalogue[ind_id].name(lang))
-    fmap = _base_map(boundary, atlas.attribution(vintage))
+    fmap = _base_map(boundary, atlas.attribution(vintage), lang)
     _labelled_base(atlas, vintage, lang, {c: "; ".join(v) for c, v in tooltips.items()}).add_to(fmap)
 
     legend_rows = []
@@ -131,7 +135,7 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
             [point.y, point.x],
             icon=folium.DivIcon(html=f'<div class="unit-label" style="font:600 10px/1.1 sans-serif;color:#222;'
                                      f'white-space:nowrap;transform:translate(-50%,0);text-shadow:0 0 3px #fff">'
-                                     f"{html.escape(units[row['code']].name_vi)}</div>",
+                                     f"{html.escape(map_label(units[row['code']], units, lang))}</div>",
                                 icon_size=(0, 0)),
             interactive=False,
         ).add_to(fmap)
@@ -150,7 +154,7 @@ def locator_map(atlas: Atlas, vintage: int, code: str, lang: str) -> folium.Map:
     """The district with one unit highlighted."""
     boundary = atlas.web_layer(vintage)
     units = atlas.units[vintage]
-    fmap = _base_map(boundary, atlas.attribution(vintage))
+    fmap = _base_map(boundary, atlas.attribution(vintage), lang)
     _labelled_base(atlas, vintage, lang, {}).add_to(fmap)
     chosen = boundary[boundary["code"] == code]
     folium.GeoJson(

@@ -63,20 +63,30 @@ class Classification:
         return " ".join(vi if lang == "vi" else en for vi, en in self.notes)
 
 
+# Magnitude is lightness (darker = more) on every numeric map; the hue tells the direction.
+RAMPS = {True: "Blues_09", False: "OrRd_09", None: "Purples_09"}
+
+
 def sequential_palette(k: int, higher_is_better: bool | None) -> list[str]:
-    """``k`` colour-blind-safe colours, light to dark.
+    """``k`` colours, light to dark: the highest value is always the darkest.
 
-    Higher-is-better runs yellow (worse) to blue (better); higher-is-worse runs the
-    other way, so blue always means "good". Indicators with no direction use blues.
+    The hue says which way is better: a cool ramp (blues) when higher is better, a warm one
+    (orange to red) when higher is worse, a neutral purple when the catalogue sets no direction.
 
-    >>> sequential_palette(3, True)[0] == sequential_palette(3, False)[-1]
+    >>> cool, warm = sequential_palette(5, True), sequential_palette(5, False)
+    >>> luminance(cool[0]) > luminance(cool[-1]) and luminance(warm[0]) > luminance(warm[-1])
     True
     """
-    ramp = getattr(linear, "Blues_09" if higher_is_better is None else "YlGnBu_09")
-    start, stop = 0.15, 1.0
+    ramp = getattr(linear, RAMPS[higher_is_better])
+    start, stop = 0.12, 1.0
     steps = [start + (stop - start) * i / max(k - 1, 1) for i in range(k)]
-    colors = [ramp.rgb_hex_str(ramp.vmin + (ramp.vmax - ramp.vmin) * s) for s in steps]
-    return colors[::-1] if higher_is_better is False else colors
+    return [ramp.rgb_hex_str(ramp.vmin + (ramp.vmax - ramp.vmin) * s) for s in steps]
+
+
+def luminance(color: str) -> float:
+    """Relative luminance of ``#rrggbb`` (0 black – 1 white), for checks and tests."""
+    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def classify_numeric(

@@ -15,7 +15,7 @@ from mutte_geo.maps.webmap import MAP_CSS, UNIT_LABEL_CSS, MapScript, control_js
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.crosswalk import mark_reaching_outside
 from mutte_geo.model.indicators import LATEST, period_sort_key
-from mutte_geo.model.units import DISTRICT_CODE, parse_qualified_code, qualified_code
+from mutte_geo.model.units import DISTRICT_CODE, map_label, parse_qualified_code, qualified_code
 
 URL_UNIT_KEY = "unit"
 NEW_EDGE = "#1b1b1b"
@@ -137,7 +137,7 @@ def merge_map(atlas: Atlas, lang: str, *, highlight: str | None = None) -> foliu
 
     css = MAP_CSS + (".old-unit-label{font-style:italic;font-weight:400!important;font-size:10px!important;"
                      "color:#333!important}.new-commune-label{font-size:12px!important;letter-spacing:.04em}")
-    fmap = offline_map(new.total_bounds, attribution=atlas.attribution(2024), css=css)
+    fmap = offline_map(new.total_bounds, attribution=atlas.attribution(2024), css=css, lang=lang)
     fill = {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(sorted(new["code"]))}
 
     def new_style(feature: dict) -> dict:
@@ -166,9 +166,7 @@ def merge_map(atlas: Atlas, lang: str, *, highlight: str | None = None) -> foliu
         if crosswalk.predecessors(crosswalk.successor(row["code"])) == [row["code"]]:
             continue  # unchanged unit: the 2025 label names it
         point = row.geometry.representative_point()
-        name = atlas.units[2024][row["code"]].name_vi
-        if atlas.units[2024][row["code"]].unit_type != "xã":
-            name = tr(lang, f"TT. {name}", f"{name} (town)")
+        name = map_label(atlas.units[2024][row["code"]], atlas.units[2024], lang)
         folium.Marker([point.y, point.x], icon=_label(name, "old-unit-label"), interactive=False).add_to(fmap)
     for _, row in new.iterrows():
         point = row.geometry.representative_point()

@@ -28,7 +28,7 @@ from mutte_geo.maps.classify import ClassBin, Classification
 from mutte_geo.maps.legend import LegendEntry
 from mutte_geo.maps.webmap import choropleth_map, legend_html
 from mutte_geo.model.catalogue import Catalogue
-from mutte_geo.model.units import Unit
+from mutte_geo.model.units import Unit, map_label
 
 # Okabe–Ito blue / orange: distinguishable with the common forms of colour-blindness.
 OUTCOME_COLORS = {MATCH: "#0072B2", NO_MATCH: "#b5b5b5", UNKNOWN: "#E69F00"}
@@ -51,6 +51,7 @@ def result_layer(
     out["name"] = [units[c].name_vi for c in out["code"]]
     out["label"] = [units[c].label(lang) for c in out["code"]]
     out["type_label"] = [units[c].type_label(lang) for c in out["code"]]
+    out["map_label"] = [map_label(units[c], units, lang) for c in out["code"]]
     out["outcome"] = [by_code[c].outcome.value for c in out["code"]]
     texts, periods, sources, uncertain = [], [], [], []
     for code in out["code"]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mutte_geo.core.i18n import NO_DATA, format_number, yes_no_label
+from mutte_geo.core.i18n import NO_DATA, format_number, tr
 from mutte_geo.maps.classify import NO_DATA_FILL, Classification
 from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.reform import derived_value_label
@@ -25,8 +25,7 @@ def legend_entries(
     entries = []
     for b in classification.bins:
         if b.code is not None:
-            label = yes_no_label(b.code, lang) if indicator.value_type == "yes/no" else indicator.category_label(
-                b.code, lang)
+            label = indicator.choice_label(b.code, lang)
         else:
             assert b.lower is not None and b.upper is not None
             low = format_number(b.lower, lang, indicator.decimals)
@@ -35,6 +34,24 @@ def legend_entries(
         entries.append(LegendEntry(b.color, label, b.count))
     entries.append(LegendEntry(NO_DATA_FILL, NO_DATA[lang], no_data_count, no_data=True))
     return entries
+
+
+def direction_text(indicator: Indicator, lang: str) -> str:
+    """Which way a numeric map reads: darker is more, and whether more is better or worse.
+
+    >>> from mutte_geo.model.catalogue import Indicator
+    >>> poverty = Indicator("p", "labour_poverty", "percentage", "%", "%", False, 1, "none", "", None, False,
+    ...                     "", "", {})
+    >>> direction_text(poverty, "vi")
+    'Màu đậm hơn = cao hơn · ↑ xấu hơn'
+    """
+    if not indicator.is_numeric:
+        return ""
+    darker = tr(lang, "Màu đậm hơn = cao hơn", "Darker = higher")
+    if indicator.higher_is_better is None:
+        return darker
+    better = tr(lang, "↑ tốt hơn", "↑ better") if indicator.higher_is_better else tr(lang, "↑ xấu hơn", "↑ worse")
+    return f"{darker} · {better}"
 
 
 def legend_title(indicator: Indicator, lang: str) -> str:
@@ -50,10 +67,8 @@ def derived_legend_entries(
     for b in classification.bins:
         code = str(b.code)
         label = derived_value_label(indicator, code, lang)
-        if label is None and indicator.value_type == "yes/no":
-            label = yes_no_label(code, lang)
-        elif label is None:
-            label = indicator.category_label(code, lang)
+        if label is None:
+            label = indicator.choice_label(code, lang)
         entries.append(LegendEntry(b.color, label, b.count))
     entries.append(LegendEntry(NO_DATA_FILL, NO_DATA[lang], no_data_count, no_data=True))
     return entries

@@ -35,11 +35,12 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import format_date, format_period, kind_label, tr
 from mutte_geo.maps.classify import NO_DATA_EDGE, NO_DATA_FILL
-from mutte_geo.maps.legend import LegendEntry, legend_title
+from mutte_geo.maps.legend import LegendEntry, direction_text, legend_title
 from mutte_geo.maps.view import MapRequest, MapView, legend_note
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.boundaries import DISTRICT_LAEA
 from mutte_geo.model.indicators import LATEST
+from mutte_geo.model.sources import is_unofficial, unofficial_mark
 
 PAPERS_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
 ORIENTATIONS = ("portrait", "landscape")
@@ -146,7 +147,9 @@ def source_label(source: str) -> str:
 
 
 def sources_line(view: MapView, lang: str) -> str:
-    labels = sorted({source_label(s) for s in view.joined.loc[view.joined["has_data"], "source"] if s.strip()})
+    """The data sources of the map, short; an unofficial web source is marked as such."""
+    shown = [s for s in view.joined.loc[view.joined["has_data"], "source"] if s.strip()]
+    labels = sorted({source_label(s) + (f" ({unofficial_mark(lang)})" if is_unofficial(s) else "") for s in shown})
     listed = "; ".join(labels) if labels else tr(lang, "không có số liệu cấp xã", "no commune-level data")
     return tr(lang, "Nguồn số liệu: ", "Data sources: ") + listed
 
@@ -350,10 +353,8 @@ class _Layout:
         return tuple(self.projected.total_bounds)
 
     def unit_name(self, row: Any) -> str:
-        name = str(row.name)
-        if row.type_label not in ("xã", "commune"):
-            name = tr(self.lang, f"TT. {name}", f"{name} (town)")
-        return nfc(name + (" *" if row.uncertain else ""))
+        """The map label (``units.map_label``): "TT. Mường Tè" and "xã Mường Tè" never look alike."""
+        return nfc(str(row.map_label) + (" *" if row.uncertain else ""))
 
     def draw_labels(self, ax: Axes) -> None:
         """Unit names at representative points; a name that would collide is moved and given a leader."""
@@ -425,8 +426,11 @@ class _Layout:
             handles.append(Patch(facecolor="white", edgecolor="#000000", linewidth=2.0,
                                  label=tr(self.lang, "Kết quả lọc (viền đậm; đơn vị khác tô nhạt)",
                                        "Filter result (bold outline; others faded)")))
-        title = textwrap.fill(nfc(self.view.title or legend_title(self.indicator, self.lang)),
-                              34 if self.options.orientation == "portrait" else 30)
+        width = 34 if self.options.orientation == "portrait" else 30
+        title = textwrap.fill(nfc(self.view.title or legend_title(self.indicator, self.lang)), width)
+        direction = direction_text(self.indicator, self.lang)
+        if direction:
+            title += "\n" + textwrap.fill(nfc(direction), width)
         legend = ax.legend(handles=handles, loc="upper left", title=title, frameon=False, fontsize=self.pt(8),
                            title_fontproperties={"weight": "bold", "size": self.pt(8.5), "family": FONT},
                            handlelength=2.2, handleheight=1.3, borderaxespad=0, alignment="left")

@@ -43,6 +43,9 @@ UNIT_LABEL_CSS = (
 MAP_CSS = (
     ".leaflet-control-attribution{font-size:10px!important;line-height:1.3;max-width:70%;"
     "white-space:normal;background:rgba(255,255,255,.85)!important}"
+    ".atlas-attribution summary,.atlas-legend summary{cursor:pointer}"
+    ".atlas-attribution[open]{max-width:420px}.atlas-attribution summary{display:inline}"
+    ".atlas-legend summary{font-weight:600;margin-bottom:4px;list-style-position:outside}"
     f".unit-label{{{UNIT_LABEL_CSS}}}"
     ".atlas-tooltip{font:12px/1.4 sans-serif;white-space:normal;width:max-content;max-width:300px}"
     ".atlas-tooltip th{text-align:left;padding-right:6px;vertical-align:top}"
@@ -98,11 +101,49 @@ def control_js(inner_html: str, *, position: str, css_class: str) -> str:
     )
 
 
+def attribution_html(attribution: list[str], lang: str) -> str:
+    """A one-line attribution that expands to every line: it never covers the units."""
+    short = tr(lang, "Ranh giới tham khảo: sapnhap.bando.com.vn", "Reference boundaries: sapnhap.bando.com.vn")
+    lines = "".join(f"<div>{html.escape(line)}</div>" for line in attribution)
+    return (f'<details class="atlas-attribution"><summary>{html.escape(short)} '
+            f'<span aria-hidden="true">ⓘ</span></summary>{lines}</details>')
+
+
+# Fits the district into the part of the map that the controls (legend, attribution, scale, zoom)
+# leave free: each corner's controls are avoided either sideways or up/down, whichever of the 16
+# choices gives the largest zoom. Called again whenever a control is opened or closed.
+FIT_JS = """
+window.atlasFit = function() {
+  var c = map.getContainer();
+  function box(sel) { var e = c.querySelector(sel); return e ? e.getBoundingClientRect() : {width: 0, height: 0}; }
+  var corners = [box('.leaflet-top.leaflet-left'), box('.leaflet-top.leaflet-right'),
+                 box('.leaflet-bottom.leaflet-left'), box('.leaflet-bottom.leaflet-right')];
+  var bounds = L.latLngBounds(window.atlasBounds), best = null;
+  map.invalidateSize();
+  for (var m = 0; m < 16; m++) {
+    var p = {l: 6, r: 6, t: 6, b: 6};
+    corners.forEach(function(k, i) {
+      var side = (m >> i) & 1, left = i % 2 === 0, top = i < 2;
+      if (side) { if (left) { p.l = Math.max(p.l, k.width + 6); } else { p.r = Math.max(p.r, k.width + 6); } }
+      else { if (top) { p.t = Math.max(p.t, k.height + 6); } else { p.b = Math.max(p.b, k.height + 6); } }
+    });
+    if (p.l + p.r >= c.clientWidth - 40 || p.t + p.b >= c.clientHeight - 40) { continue; }
+    var zoom = map.getBoundsZoom(bounds, false, L.point(p.l + p.r, p.t + p.b));
+    if (isFinite(zoom) && (best === null || zoom > best.zoom)) { best = {zoom: zoom, p: p}; }
+  }
+  if (best === null) { if (c.clientWidth > 0 && c.clientHeight > 0) { map.fitBounds(bounds); } return; }
+  map.fitBounds(bounds, {paddingTopLeft: [best.p.l, best.p.t], paddingBottomRight: [best.p.r, best.p.b]});
+};
+map.getContainer().addEventListener('toggle', function() { window.atlasFit(); }, true);
+"""
+
+
 def offline_map(bounds: np.ndarray, *, attribution: list[str], css: str = MAP_CSS,
-                prefer_canvas: bool = False) -> folium.Map:
+                prefer_canvas: bool = False, lang: str = "vi") -> folium.Map:
     """A tile-less Leaflet map whose JS/CSS the app serves itself, on a plain background, with the
-    boundary ``attribution`` and extra ``css``, fitted to ``bounds`` (minx, miny, maxx, maxy)."""
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=prefer_canvas)
+    boundary ``attribution`` (one line that expands), a metric scale bar and extra ``css``, fitted to
+    ``bounds`` (minx, miny, maxx, maxy) inside the space the controls leave free."""
+    fmap = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, prefer_canvas=prefer_canvas)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     fit = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
@@ -111,15 +152,18 @@ def offline_map(bounds: np.ndarray, *, attribution: list[str], css: str = MAP_CS
         f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
         f"var s = document.createElement('style'); s.textContent = {js_string(css)};"
         "document.head.appendChild(s);"
-        f"map.attributionControl.addAttribution({js_string(html.escape(' · '.join(attribution)))});"
+        "L.control.scale({metric: true, imperial: false}).addTo(map);"
+        f"map.attributionControl.addAttribution({js_string(attribution_html(attribution, lang))});"
+        f"window.atlasBounds = {json.dumps(fit)};" + FIT_JS +
         # the frame gets its final size after Leaflet starts: fit again then
-        f"setTimeout(function() {{ map.invalidateSize(); map.fitBounds({json.dumps(fit)}, {{padding: [8, 8]}}); }},"
-        " 50);"
+        "setTimeout(window.atlasFit, 50);"
     ))
     return fmap
 
 
-def legend_html(title: str, entries: list[LegendEntry], note: str = "") -> str:
+def legend_html(title: str, entries: list[LegendEntry], note: str = "", direction: str = "") -> str:
+    """The legend as a collapsible box (open on a wide map, closed on a phone); ``direction`` says
+    which way is better ("Đậm hơn = cao hơn · ↑ tốt hơn")."""
     rows = []
     for e in entries:
         style = f"background:{e.color};"
@@ -132,12 +176,14 @@ def legend_html(title: str, entries: list[LegendEntry], note: str = "") -> str:
             f'<span class="legend-label">{html.escape(e.label)}</span>'
             f'<span style="color:#666"> ({e.count})</span></div>'
         )
+    direction_html = f'<div class="legend-direction" style="color:#333;margin-bottom:3px">{html.escape(direction)}' \
+        "</div>" if direction else ""
     note_html = f'<div style="margin-top:4px;color:#7a4b00;max-width:230px">{html.escape(note)}</div>' if note else ""
     return (
-        '<div class="atlas-legend" style="background:rgba(255,255,255,.93);padding:8px 10px;'
-        'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.5 sans-serif;max-width:260px">'
-        f'<div style="font-weight:600;margin-bottom:4px">{html.escape(title)}</div>'
-        + "".join(rows) + note_html + "</div>"
+        '<details open class="atlas-legend" style="background:rgba(255,255,255,.93);padding:6px 9px;'
+        'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.45 sans-serif;max-width:240px">'
+        f'<summary>{html.escape(title)}</summary>'
+        + direction_html + "".join(rows) + note_html + "</details>"
     )
 
 
@@ -265,6 +311,7 @@ def base_map(
     joined: gpd.GeoDataFrame,
     *,
     attribution: list[str],
+    lang: str = "vi",
     basemap: bool = False,
     url: str | None = None,
     decimals: int = DECIMALS,
@@ -273,7 +320,8 @@ def base_map(
 
     With ``url`` the browser fetches the geometry (once, cacheable); otherwise it is inlined.
     """
-    fmap = offline_map(joined.total_bounds, attribution=attribution, prefer_canvas=len(joined) >= CANVAS_FROM)
+    fmap = offline_map(joined.total_bounds, attribution=attribution, prefer_canvas=len(joined) >= CANVAS_FROM,
+                       lang=lang)
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
     data = f"fetch({js_string(url)}).then(function(r) {{ return r.json(); }})" if url else (
@@ -292,9 +340,9 @@ def base_map(
     return fmap
 
 
-def _unit_name(row: pd.Series, lang: str) -> str:
-    name = str(row["name"]) if row["type_label"] in ("xã", "commune") else tr(
-        lang, f"TT. {row['name']}", f"{row['name']} (town)")
+def _unit_name(row: pd.Series) -> str:
+    """The map label (``units.map_label``: town and commune of one name never look alike)."""
+    name = str(row["map_label"])
     return name + " *" if row["uncertain"] else name
 
 
@@ -357,13 +405,17 @@ def style_layer(
         " layer.setStyle(layer.options.style); });"
         "if (window.atlasLegend) { map.removeControl(window.atlasLegend); }"
         + control_js(legend, position="topright", css_class="atlas-legend-control") + "window.atlasLegend = c;"
+        # a phone-sized map starts with the legend closed; then the district is fitted around it
+        "var lg = c.getContainer().querySelector('details');"
+        "if (lg && map.getContainer().clientWidth < 520) { lg.open = false; }"
+        "if (window.atlasFit && !window.atlasFitted) { window.atlasFitted = true; setTimeout(window.atlasFit, 0); }"
     ))
     if len(joined) <= LABELS_UP_TO:  # the look of .unit-label is in MAP_CSS, sent once with the base map
         for _, row in joined.iterrows():
             point = row.geometry.representative_point()
             folium.Marker(
                 [round(point.y, 5), round(point.x, 5)],
-                icon=folium.DivIcon(html=f'<div class="unit-label">{html.escape(_unit_name(row, lang))}</div>',
+                icon=folium.DivIcon(html=f'<div class="unit-label">{html.escape(_unit_name(row))}</div>',
                                     icon_size=(0, 0)),
                 interactive=False,
                 keyboard=False,
@@ -392,7 +444,7 @@ def map_parts(
         except OSError:  # static/ not writable: the geometry goes inline instead
             url = None
     return MapParts(
-        base_map(joined, attribution=attribution, basemap=basemap, url=url, decimals=decimals),
+        base_map(joined, attribution=attribution, lang=lang, basemap=basemap, url=url, decimals=decimals),
         style_layer(joined, classification, legend=legend, lang=lang, highlight=highlight),
     )
 

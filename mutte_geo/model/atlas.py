@@ -19,6 +19,7 @@ from mutte_geo.model.indicators import UnitsByVintage, load_values, period_sort_
 from mutte_geo.model.join import value_text
 from mutte_geo.model.provenance import Provenance
 from mutte_geo.model.reform import derive_values, with_derived
+from mutte_geo.model.remarks import Remark, load_remarks
 from mutte_geo.model.units import DISTRICT_CODE, VINTAGES, load_units
 
 
@@ -37,6 +38,7 @@ class Atlas:
     boundary_dir: Path = BOUNDARY_DIR
     _layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
     _web_layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
+    remarks: tuple[Remark, ...] = ()
 
     @classmethod
     def load(
@@ -52,8 +54,9 @@ class Atlas:
         layers = {v: load_boundaries(v, units[v], boundary_dir) for v in VINTAGES}
         crosswalk = load_crosswalk(units[2024], units[2025], layers[2024], layers[2025], reference_dir)
         values = load_values(catalogue, units, indicator_dir)
+        remarks = load_remarks(set(catalogue), indicator_dir)
         return cls(catalogue, units, derived_values(values, catalogue, crosswalk, units), provenance, crosswalk,
-                   boundary_dir, layers)
+                   boundary_dir, layers, remarks=remarks)
 
     def with_values(self, values: pd.DataFrame) -> Atlas:
         """The same atlas over other stored values (2024 values moved onto 2025 again)."""

@@ -8,9 +8,14 @@ from pathlib import Path
 import pandas as pd
 
 from mutte_geo.core.errors import Problem, ValidationError
+from mutte_geo.core.i18n import yes_no_label
 from mutte_geo.core.paths import INDICATOR_DIR
 
 VALUE_TYPES = ("numeric", "percentage", "count", "yes/no", "category")
+VALUE_TYPE_LABELS = {
+    "numeric": ("số", "number"), "percentage": ("tỷ lệ (%)", "percentage"), "count": ("số đếm", "count"),
+    "yes/no": ("có/không", "yes/no"), "category": ("phân loại", "category"),
+}
 CATEGORIES = {
     "economy": ("Kinh tế", "Economy"),
     "infrastructure": ("Kết cấu hạ tầng", "Infrastructure"),
@@ -22,6 +27,7 @@ CATEGORIES = {
     "security": ("An ninh, trật tự", "Security"),
     "geography": ("Địa lý, biên giới", "Geography"),
     "demography": ("Dân cư", "Population"),
+    "land": ("Đất đai, giải phóng mặt bằng", "Land and site clearance"),
 }
 AGGREGATIONS = ("sum", "weighted_mean", "flag", "list", "none")
 _COLUMNS = ("id", "category", "value_type", "unit_vi", "unit_en", "higher_is_better", "decimals",
@@ -58,6 +64,13 @@ class Indicator:
     def category_label(self, code: str, lang: str) -> str:
         labels = self.category_labels.get(code)
         return code if labels is None else labels[0 if lang == "vi" else 1]
+
+    def choice_label(self, code: str, lang: str) -> str:
+        """A yes/no or category value in words; ``categories.csv`` may word yes/no for one indicator
+        (a closed list: "Có trong danh sách" / "Không có trong danh sách")."""
+        if code in self.category_labels or self.value_type != "yes/no":
+            return self.category_label(code, lang)
+        return yes_no_label(code, lang)
 
 
 Catalogue = dict[str, Indicator]

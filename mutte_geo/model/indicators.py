@@ -24,7 +24,7 @@ STATUSES = ("VERIFIED", "UNCERTAIN", "")
 UNDATED = "n.d."
 LATEST = "latest"
 YES_NO = ("yes", "no")
-NOT_VALUE_FILES = ("catalogue.csv", "categories.csv")
+NOT_VALUE_FILES = ("catalogue.csv", "categories.csv", "remarks.csv")
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$")
 
 UnitsByVintage = dict[int, dict[str, Unit]]
@@ -183,22 +183,58 @@ def load_values(
     return values
 
 
+def is_later(period: str, than: str) -> bool:
+    """Whether ``period`` can be shown to be later than ``than``: both dated and ``period`` after.
+
+    >>> is_later("2019", "2009"), is_later("2009", "n.d."), is_later("n.d.", "2009")
+    (True, False, False)
+    """
+    if period == UNDATED or than == UNDATED:
+        return False
+    return period_sort_key(period) > period_sort_key(than)
+
+
+def newest_first(rows: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
+    """``rows`` of one unit and indicator, best candidate for "latest" first (see :func:`pick_latest`)."""
+    kind_rank = {k: i for i, k in enumerate(kinds)}
+    order = rows.assign(_order=rows["period"].map(period_sort_key), _kind=rows["kind"].map(kind_rank))
+    return order.sort_values(["_order", "_kind"], ascending=[False, True]).drop(columns=["_order", "_kind"])
+
+
+def latest_per_unit(rows: pd.DataFrame, kinds: tuple[str, ...] = ("actual", "estimate"), *,
+                    by: str = "unit_code") -> pd.DataFrame:
+    """The "latest" row of each ``by`` (unit code; or indicator, for one unit) in ``rows``, indexed by ``by``.
+
+    The rule (documented in data/indicators/README.md): the newest period wins; in one period the
+    kinds rank in the order given (actual before estimate); an undated value comes after every dated
+    one — but a value not marked UNCERTAIN is never displaced by an UNCERTAIN one unless the
+    uncertain one's period can be shown to be later (both dated, strictly later). So Ka Lăng's
+    VERIFIED undated 2,599 stays ahead of an UNCERTAIN 3,825 whose year is only inferred.
+    """
+    ranked = newest_first(rows, kinds)
+    best = ranked.drop_duplicates(by).set_index(by)
+    strong = ranked[ranked["status"] != "UNCERTAIN"].drop_duplicates(by).set_index(by)
+    weak = best.index[(best["status"] == "UNCERTAIN").to_numpy()].intersection(strong.index)
+    keep_strong = [c for c in weak if not is_later(best.at[c, "period"], strong.at[c, "period"])]
+    if keep_strong:
+        best = pd.concat([best.drop(index=keep_strong), strong.loc[keep_strong]])
+    return best
+
+
 def select(
     values: pd.DataFrame, *, indicator: str, vintage: int, period: str = LATEST,
     kinds: tuple[str, ...] = RESULT_KINDS,
 ) -> pd.DataFrame:
     """One value per unit (commune rows only), indexed by unit code.
 
-    With ``period='latest'`` each unit gets its newest value of the given kinds.
+    With ``period='latest'`` each unit gets its value chosen by :func:`latest_per_unit`.
     """
     rows = values[(values["indicator"] == indicator) & (values["vintage"] == vintage)
                   & (values["unit_code"] != DISTRICT_CODE) & values["kind"].isin(kinds)]
     if period != LATEST:
         rows = rows[rows["period"] == period]
-    rows = rows.assign(_order=rows["period"].map(period_sort_key))
-    kind_rank = {k: i for i, k in enumerate(kinds)}
-    rows = rows.assign(_kind=rows["kind"].map(kind_rank)).sort_values(["_order", "_kind"], ascending=[False, True])
-    return rows.drop_duplicates("unit_code").drop(columns=["_order", "_kind"]).set_index("unit_code")
+        return newest_first(rows, kinds).drop_duplicates("unit_code").set_index("unit_code")
+    return latest_per_unit(rows, kinds)
 
 
 def _empty() -> pd.DataFrame:

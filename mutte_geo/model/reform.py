@@ -49,7 +49,7 @@ DERIVED_FILE = "derived 2024→2025 (units_2024.csv)"
 DERIVED_COLUMN = "derived_from"
 FLAG_LEVELS = {
     "all": ("Tất cả các đơn vị cũ", "All of the former units"),
-    "some": ("Một số đơn vị cũ", "Some of the former units"),
+    "some": ("Ít nhất một đơn vị cũ", "At least one of the former units"),
     "none": ("Không đơn vị cũ nào", "None of the former units"),
 }
 LIST_SEPARATOR = "+"
@@ -217,7 +217,23 @@ def derived_value_label(indicator: Indicator, value: str, lang: str) -> str | No
 
 
 def derived_suffix(row: pd.Series | dict, lang: str) -> str:
-    """' (suy ra từ …)' / ' (derived from …)' for a derived row, else ''."""
+    """' (suy ra từ …)' / ' (derived from …)' for a derived row, else ''; unit names in ``lang``.
+
+    >>> derived_suffix({DERIVED_COLUMN: "2024:03433 Thị trấn Mường Tè; 2024:03454 Xã Bum Tở"}, "en")
+    ' (derived from 2024:03433 Mường Tè town; 2024:03454 Bum Tở commune)'
+    """
     if not is_derived(row):
         return ""
-    return tr(lang, " (suy ra từ ", " (derived from ") + str(row[DERIVED_COLUMN]) + ")"
+    parts = [part.strip() for part in str(row[DERIVED_COLUMN]).split(";") if part.strip()]
+    if lang != "vi":
+        parts = [_english_label(part) for part in parts]
+    return tr(lang, " (suy ra từ ", " (derived from ") + "; ".join(parts) + ")"
+
+
+def _english_label(part: str) -> str:
+    """'2024:03433 Thị trấn Mường Tè' → '2024:03433 Mường Tè town' (as ``Unit.label('en')`` writes it)."""
+    code, _, name = part.partition(" ")
+    for prefix, kind in (("Thị trấn ", "town"), ("Xã ", "commune")):
+        if name.startswith(prefix):
+            return f"{code} {name.removeprefix(prefix)} {kind}"
+    return part

@@ -42,6 +42,24 @@ class Unit:
         return "town" if self.unit_type == TOWN_TYPE else "commune"
 
 
+def map_label(unit: Unit, units: dict[str, Unit], lang: str) -> str:
+    """The short name written on a map: the town is "TT. Mường Tè" and a commune that shares its name
+    with another unit of the vintage is "xã Mường Tè", so no two units ever carry the same label.
+
+    >>> town = Unit(2024, "03433", "Mường Tè", "thị trấn", "", "", None, "")
+    >>> commune = Unit(2024, "03445", "Mường Tè", "xã", "", "", None, "")
+    >>> both = {"03433": town, "03445": commune}
+    >>> map_label(town, both, "vi"), map_label(commune, both, "vi"), map_label(commune, both, "en")
+    ('TT. Mường Tè', 'xã Mường Tè', 'Mường Tè (commune)')
+    """
+    name = unit.name_vi
+    if unit.unit_type == TOWN_TYPE:
+        return f"TT. {name}" if lang == "vi" else f"{name} (town)"
+    if any(other.code != unit.code and other.name_vi == name for other in units.values()):
+        return f"xã {name}" if lang == "vi" else f"{name} (commune)"
+    return name
+
+
 def load_units(vintage: int, reference_dir: Path = REFERENCE_DIR) -> dict[str, Unit]:
     """The official units of ``vintage`` from the installed reference tables."""
     if vintage not in VINTAGES:

@@ -5,15 +5,16 @@ Shared by the import page, the edit page and ``python -m mutte_geo import``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from mutte_geo.core.errors import Problem, ValidationError
-from mutte_geo.core.i18n import format_number, format_period, kind_label, tr
+from mutte_geo.core.i18n import YES_NO_LABELS, format_number, format_period, kind_label, tr, yes_no_label
 from mutte_geo.core.localtime import local_time_text
 from mutte_geo.model.atlas import Atlas
-from mutte_geo.model.catalogue import Catalogue
+from mutte_geo.model.catalogue import Catalogue, Indicator
 from mutte_geo.model.indicators import COLUMNS, UnitsByVintage, load_values, validate_table
 from mutte_geo.model.units import DISTRICT_CODE, DISTRICT_NAME
 from mutte_geo.storage.approval import EVENT_LABELS, Approvals, with_submitted
@@ -132,27 +133,35 @@ def changes_table(changes: list[Change], catalogue: Catalogue, units: UnitsByVin
         vintage, code, indicator, period, kind = change.key
         unit = units[vintage].get(code)
         records.append({
-            tr(lang, "Đơn vị", "Unit"): f"{unit.label(lang) if unit else DISTRICT_NAME} ({vintage}:{code})",
+            tr(lang, "Đơn vị", "Unit"): f"{unit.label(lang) if unit else tr(lang, DISTRICT_NAME, 'Mường Tè district')}"
+                                        f" ({vintage}:{code})",
             tr(lang, "Chỉ tiêu", "Indicator"): catalogue[indicator].name(lang) if indicator in catalogue else indicator,
             tr(lang, "Kỳ", "Period"): format_period(period, lang),
             tr(lang, "Loại", "Kind"): kind_label(kind, lang),
-            tr(lang, "Giá trị cũ", "Old value"): "" if change.old is None else shown_value(change.old["value"], lang),
-            tr(lang, "Giá trị mới", "New value"): "" if change.new is None else shown_value(change.new["value"], lang),
+            tr(lang, "Giá trị cũ", "Old value"): "" if change.old is None else shown_value(
+                change.old["value"], lang, catalogue.get(indicator)),
+            tr(lang, "Giá trị mới", "New value"): "" if change.new is None else shown_value(
+                change.new["value"], lang, catalogue.get(indicator)),
             tr(lang, "Dòng", "Row"): change.row or "",
         })
     return pd.DataFrame.from_records(records)
 
 
-def shown_value(text: str, lang: str) -> str:
-    """A stored value as the language writes numbers, keeping every decimal.
+def shown_value(text: str, lang: str, indicator: Indicator | None = None) -> str:
+    """A stored value as the language writes numbers, keeping every decimal; yes/no and category
+    codes in words.
 
     >>> shown_value("17860", "vi"), shown_value("84.65", "vi"), shown_value("yes", "vi")
-    ('17.860', '84,65', 'yes')
+    ('17.860', '84,65', 'Có')
     """
+    if not text:
+        return ""
     try:
         number = float(text)
     except ValueError:
-        return text
+        if indicator is not None and not indicator.is_numeric:
+            return indicator.choice_label(text, lang)
+        return yes_no_label(text, lang) if text in YES_NO_LABELS else text
     decimals = len(text.partition(".")[2]) if "e" not in text.lower() else 6
     return format_number(number, lang, decimals)
 
@@ -174,13 +183,36 @@ def atlas_with_submitted(base: Atlas, store: Store, pending: pd.DataFrame, lang:
     return base.with_values(clean)
 
 
+# The long format's column names, as the reader's language says them (the file's own name follows).
+COLUMN_LABELS = {
+    "vintage": ("năm ranh giới", "boundary vintage"), "unit_code": ("mã đơn vị", "unit code"),
+    "indicator": ("chỉ tiêu", "indicator"), "period": ("kỳ", "period"), "kind": ("loại", "kind"),
+    "value": ("giá trị", "value"), "status": ("trạng thái", "status"), "source": ("nguồn", "source"),
+    "note": ("ghi chú", "note"),
+}
+
+
+def column_label(column: str | None, lang: str) -> str:
+    """A problem's column in words; the name as written in the file in brackets when it differs.
+
+    >>> column_label("value", "vi"), column_label("value", "en"), column_label("Dân số", "vi")
+    ('giá trị (value)', 'value', 'Dân số')
+    """
+    if not column:
+        return ""
+    if column not in COLUMN_LABELS:
+        return column
+    label = tr(lang, *COLUMN_LABELS[column])
+    return label if label == column else f"{label} ({column})"
+
+
 def problems_table(problems: list[Problem], lang: str) -> pd.DataFrame:
     """Every problem with file, row, column and the reason in both languages (the current one first)."""
     first, second = ("reason_vi", "reason_en") if lang == "vi" else ("reason_en", "reason_vi")
     return pd.DataFrame.from_records([{
         tr(lang, "Tệp", "File"): p.file,
         tr(lang, "Dòng", "Row"): "" if p.row is None else str(p.row),
-        tr(lang, "Cột", "Column"): p.column or "",
+        tr(lang, "Cột", "Column"): column_label(p.column, lang),
         tr(lang, "Lý do", "Reason"): getattr(p, first),
         tr(lang, "Lý do (tiếng Anh)", "Reason (Vietnamese)"): getattr(p, second),
     } for p in problems])
@@ -283,23 +315,58 @@ def approval_steps_table(events: pd.DataFrame, catalogue: Catalogue, lang: str) 
     } for r in rows.to_dict("records")])
 
 
-def history_table(revisions: list[Revision], lang: str) -> pd.DataFrame:
-    return pd.DataFrame.from_records([{
-        tr(lang, "Phiên bản", "Revision"): r.id,
-        tr(lang, "Thời điểm (giờ VN)", "When (Vietnam time)"): local_time_text(r.at, lang),
-        tr(lang, "Người thực hiện", "Who"): r.user_name,
-        tr(lang, "Thao tác", "Action"): tr(lang, *ACTION_LABELS.get(r.action, (r.action, r.action))),
-        tr(lang, "Tệp", "File"): r.file,
-        tr(lang, "Tóm tắt", "Summary"): r.summary,
-    } for r in revisions])
-
-
 ACTION_LABELS = {"seed": ("dữ liệu ban đầu", "initial data"),
-                 "bundled": ("cập nhật dữ liệu gốc", "bundled data update"),
+                 "bundled": ("cập nhật dữ liệu gốc", "update of the bundled data"),
                  "import": ("nhập tệp", "file import"), "edit": ("sửa trực tiếp", "edit in place"),
                  "restore": ("khôi phục", "restore"),
                  "approve": ("duyệt số liệu gửi lên", "approval of submitted values"),
                  "ntm-import": ("nhập đánh giá nông thôn mới", "NTM assessment import")}
+SYSTEM_USER = "system"
+_SUMMARIES: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
+    (re.compile(r"^(\d+) new, (\d+) changed$"), ("{0} giá trị mới, {1} giá trị thay đổi", "{0} new, {1} changed")),
+    (re.compile(r"^bundled report data$"), ("số liệu báo cáo có sẵn trong ứng dụng",
+                                             "report data bundled with the app")),
+    (re.compile(r"^the bundled CSV files changed$"), ("tệp CSV có sẵn đã thay đổi", "the bundled CSV files changed")),
+    (re.compile(r"^restore to revision (\d+)$"), ("khôi phục về phiên bản {0}", "restore to revision {0}")),
+)
+
+
+def summary_text(summary: str, lang: str) -> str:
+    """A revision's stored summary in the reader's language (summaries are stored in English).
+
+    >>> summary_text("0 new, 1 changed", "vi")
+    '0 giá trị mới, 1 giá trị thay đổi'
+    """
+    for pattern, (vi, en) in _SUMMARIES:
+        found = pattern.match(summary)
+        if found:
+            return tr(lang, vi, en).format(*found.groups())
+    return summary
+
+
+def person_label(login: str, names: dict[str, str], lang: str) -> str:
+    """The person's display name with the login ("Nguyễn Thị Lan (lan)"); the system in words."""
+    if login == SYSTEM_USER:
+        return tr(lang, "hệ thống", "system")
+    name = names.get(login, "")
+    return f"{name} ({login})" if name and name != login else login
+
+
+def action_label(action: str, lang: str) -> str:
+    return tr(lang, *ACTION_LABELS.get(action, (action, action)))
+
+
+def history_table(revisions: list[Revision], lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every revision: when (Việt Nam time), who (display name), what, from which file."""
+    names = names or {}
+    return pd.DataFrame.from_records([{
+        tr(lang, "Phiên bản", "Revision"): str(r.id),
+        tr(lang, "Thời điểm (giờ Việt Nam)", "When (Việt Nam time)"): local_time_text(r.at, lang),
+        tr(lang, "Người thực hiện", "Who"): person_label(r.user_name, names, lang),
+        tr(lang, "Thao tác", "Action"): action_label(r.action, lang),
+        tr(lang, "Tệp", "File"): r.file,
+        tr(lang, "Tóm tắt", "Summary"): summary_text(r.summary, lang),
+    } for r in revisions])
 
 
 def revision_changes_table(changes: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
@@ -308,17 +375,29 @@ def revision_changes_table(changes: pd.DataFrame, catalogue: Catalogue, lang: st
     return pd.DataFrame.from_records([{
         tr(lang, "Mã", "Code"): f"{r['vintage']}:{r['unit_code']}",
         tr(lang, "Chỉ tiêu", "Indicator"): catalogue[r["indicator"]].name(lang),
-        tr(lang, "Kỳ", "Period"): r["period"],
+        tr(lang, "Kỳ", "Period"): format_period(str(r["period"]), lang),
         tr(lang, "Loại", "Kind"): kind_label(r["kind"], lang),
-        tr(lang, "Giá trị cũ", "Old value"): shown_value(_text(r["old_value"]), lang),
-        tr(lang, "Giá trị mới", "New value"): shown_value(_text(r["new_value"]), lang),
+        tr(lang, "Giá trị cũ", "Old value"): shown_value(_text(r["old_value"]), lang, catalogue[r["indicator"]]),
+        tr(lang, "Giá trị mới", "New value"): shown_value(_text(r["new_value"]), lang, catalogue[r["indicator"]]),
         tr(lang, "Tệp, dòng", "File, row"): f"{r['file']}" + ("" if pd.isna(r["row"]) else f", {int(r['row'])}"),
     } for r in rows.to_dict("records")])
 
 
-def state_table(state: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """An earlier state in the long format (only indicators in ``catalogue``)."""
-    return state[state["indicator"].isin(list(catalogue))].reset_index(drop=True)
+def state_table(state: pd.DataFrame, catalogue: Catalogue, lang: str = "vi") -> pd.DataFrame:
+    """An earlier state (only indicators in ``catalogue``), in words and the reader's language."""
+    rows = state[state["indicator"].isin(list(catalogue))].reset_index(drop=True)
+    return pd.DataFrame.from_records([{
+        tr(lang, "Mã", "Code"): f"{r['vintage']}:{r['unit_code']}",
+        tr(lang, "Chỉ tiêu", "Indicator"): catalogue[r["indicator"]].name(lang),
+        tr(lang, "Kỳ", "Period"): format_period(str(r["period"]), lang),
+        tr(lang, "Loại", "Kind"): kind_label(r["kind"], lang),
+        tr(lang, "Giá trị", "Value"): shown_value(_text(r["value"]), lang, catalogue[r["indicator"]]),
+        tr(lang, "Nguồn", "Source"): _text(r.get("source")),
+        tr(lang, "Ghi chú", "Note"): _text(r.get("note")),
+    } for r in rows.to_dict("records")], columns=[tr(lang, "Mã", "Code"), tr(lang, "Chỉ tiêu", "Indicator"),
+                                                  tr(lang, "Kỳ", "Period"), tr(lang, "Loại", "Kind"),
+                                                  tr(lang, "Giá trị", "Value"), tr(lang, "Nguồn", "Source"),
+                                                  tr(lang, "Ghi chú", "Note")])
 
 
 def _text(value: object) -> str:

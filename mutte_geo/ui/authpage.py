@@ -171,3 +171,8 @@ def require(action: str, lang: str) -> User:
         st.warning(tr(lang, "Vai trò của bạn không được phép làm việc này.", "Your role does not allow this."))
     st.stop()
     raise AssertionError("unreachable")
+
+
+def display_names() -> dict[str, str]:
+    """Login → display name of every account (deleted accounts keep their login in the history)."""
+    return {record.user.login: record.user.name for record in account_store().all()}

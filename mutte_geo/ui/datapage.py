@@ -6,7 +6,7 @@ import pandas as pd
 
 from mutte_geo.core.i18n import format_period, kind_label, tr
 from mutte_geo.model.atlas import Atlas
-from mutte_geo.model.catalogue import CATEGORIES
+from mutte_geo.model.catalogue import CATEGORIES, VALUE_TYPE_LABELS
 from mutte_geo.model.join import value_text
 from mutte_geo.model.units import DISTRICT_CODE, DISTRICT_NAME
 
@@ -16,7 +16,8 @@ def values_table(atlas: Atlas, lang: str) -> pd.DataFrame:
     for _, row in atlas.values.iterrows():
         indicator = atlas.catalogue[row["indicator"]]
         vintage, code = int(row["vintage"]), row["unit_code"]
-        unit = DISTRICT_NAME if code == DISTRICT_CODE else atlas.units[vintage][code].label(lang)
+        unit = tr(lang, DISTRICT_NAME, "Mường Tè district") if code == DISTRICT_CODE else \
+            atlas.units[vintage][code].label(lang)
         records.append({
             tr(lang, "Ranh giới", "Vintage"): vintage,
             tr(lang, "Mã", "Code"): code,
@@ -39,10 +40,10 @@ def catalogue_table(atlas: Atlas, lang: str) -> pd.DataFrame:
                  False: tr(lang, "thấp hơn là tốt hơn", "lower is better"),
                  None: "—"}
     return pd.DataFrame.from_records([{
-        "id": ind.id,
+        tr(lang, "Mã chỉ tiêu (dùng khi nhập tệp)", "Indicator id (for import files)"): ind.id,
         tr(lang, "Tên", "Name"): ind.name(lang),
         tr(lang, "Nhóm", "Group"): CATEGORIES[ind.category][0 if lang == "vi" else 1],
         tr(lang, "Đơn vị tính", "Unit"): ind.unit(lang),
-        tr(lang, "Kiểu", "Type"): ind.value_type,
+        tr(lang, "Kiểu", "Type"): tr(lang, *VALUE_TYPE_LABELS[ind.value_type]),
         tr(lang, "Chiều", "Direction"): direction[ind.higher_is_better],
     } for ind in atlas.catalogue.values()])

@@ -6,11 +6,12 @@ panel costs the page nothing until it is used.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 
 import streamlit as st
 
-from mutte_geo.analysis.filters import MATCH, FilterResult
+from mutte_geo.analysis.filters import MATCH, FilterResult, describe_criteria
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.formats import MIME, export_bytes, file_name
 from mutte_geo.exports.pack import report_pack_pdf, report_pack_zip
@@ -42,8 +43,10 @@ def export_panel(
     *,
     highlight: Iterable[str] | None = None,
     key: str = "export",
+    title: str | None = None,
 ) -> None:
-    """Export controls and download buttons for the map currently shown."""
+    """Export controls and download buttons for the map currently shown; ``title``: the default title
+    (else the indicator's name)."""
     indicator_id, period, kinds = request.indicator_id, request.period, request.kinds
     vintage, lang = request.vintage, request.lang
     st.subheader(tr(lang, "Xuất bản đồ", "Export map"))
@@ -59,11 +62,11 @@ def export_panel(
     dpi = dpi_col.selectbox(tr(lang, "Độ phân giải (dpi)", "Resolution (dpi)"), list(DPIS), key=f"{key}_dpi",
                             disabled=fmt != "png")
     context = f"{indicator_id}_{period}_{vintage}_{lang}"  # new defaults when the map changes
-    title = st.text_input(tr(lang, "Tiêu đề", "Title"), default_title(atlas, indicator_id, lang),
-                          key=f"{key}_title_{context}")
+    chosen_title = st.text_input(tr(lang, "Tiêu đề", "Title"), title or default_title(atlas, indicator_id, lang),
+                                 key=f"{key}_title_{context}_{_digest(title)}")
     subtitle = st.text_input(tr(lang, "Tiêu đề phụ", "Subtitle"), default_subtitle(period, kinds, vintage, lang),
                              key=f"{key}_subtitle_{context}")
-    options = PrintOptions(paper, orientation, dpi, title.strip() or None, subtitle,
+    options = PrintOptions(paper, orientation, dpi, chosen_title.strip() or None, subtitle,
                            frozenset(highlight) if highlight is not None else None)
     name = file_name(indicator_id, vintage, period, fmt)
     st.download_button(
@@ -77,6 +80,11 @@ def export_panel(
                   "The export uses exactly the classes, colours and legend shown, with sources and boundary "
                   "attribution."))
     _report_pack(atlas, request, options, key=key)
+
+
+def _digest(text: str | None) -> str:
+    """A short stable digest: a new default title gets a new widget."""
+    return hashlib.sha1(text.encode()).hexdigest()[:8] if text else ""
 
 
 def _deferred(fmt: str, atlas: Atlas, view: MapView, request: MapRequest, options: PrintOptions
@@ -121,7 +129,10 @@ def filter_export_panel(atlas: Atlas, result: FilterResult, *, vintage: int, lan
     criteria = result.criteria
     indicator_id = conditions[0].indicator
     request = MapRequest(indicator_id, vintage, criteria.period, kinds_of(criteria.kind), lang)
-    export_panel(atlas, map_view(atlas, request), request, highlight=result.codes(MATCH), key="filter_export")
+    # the title states the whole filter, not only the indicator the map is coloured by
+    title = describe_criteria(criteria, atlas.catalogue, lang)
+    export_panel(atlas, map_view(atlas, request), request, highlight=result.codes(MATCH), key="filter_export",
+                 title=title)
     st.caption(tr(lang, "Bản đồ xuất tô màu theo chỉ tiêu của điều kiện thứ nhất; các đơn vị thỏa mãn có viền đậm, "
                         "các đơn vị khác mờ đi.",
                   "The exported map is coloured by the first condition's indicator; matching units have a bold "
