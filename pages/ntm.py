@@ -4,7 +4,7 @@ from functools import partial
 
 import pandas as pd
 import streamlit as st
-from mutte_geo.exports.exports import MIME
+from mutte_geo.exports.formats import MIME
 
 from mutte_geo.analysis.ntm import (
     average_check,

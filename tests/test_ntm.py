@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from mutte_geo.exports.exports import export_bytes
+from mutte_geo.exports.formats import export_bytes
 from openpyxl import Workbook, load_workbook
 
 from mutte_geo.analysis.filters import MATCH, NO_MATCH, UNKNOWN, Condition, Criteria, evaluate
