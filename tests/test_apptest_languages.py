@@ -22,6 +22,8 @@ from mutte_geo.core.paths import PROJECT_ROOT
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.storage.auth import User
 
+from .test_auth import signed_in, temp_store  # noqa: F401  (fixture)
+
 TIMEOUT = 90
 PAGES = ["../app.py", *sorted(p.name for p in (PROJECT_ROOT / "pages").glob("*.py"))]  # app.py: the sidebar
 BILINGUAL = {"Ngôn ngữ / Language", "Tiếng Việt", "English"}  # the language switch names both, on purpose
@@ -79,7 +81,7 @@ def _strings(at: AppTest) -> list[str]:
 
 def _clean(text: str, names: tuple[str, ...]) -> str:
     text = QUOTED.sub(" ", text)
-    text = re.sub(r"\S+/\S+|\S+\.(csv|xlsx|json|geojson|gpkg)\b", " ", text)  # file names and paths
+    text = re.sub(r"\S+/\S+|\S+\.(csv|xlsx|json|geojson|gpkg|png|pdf|svg|zip|html|docx)\b", " ", text)  # file names, paths
     for name in names:
         text = text.replace(name, " ")
     return text
@@ -132,11 +134,12 @@ def test_no_label_repeats_itself(atlas: Atlas) -> None:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("page", PAGES)
+@pytest.mark.usefixtures("temp_store")
 def test_every_page_speaks_one_language(page: str, lang: str, atlas: Atlas, names: tuple[str, ...],
                                         ids: re.Pattern[str]) -> None:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / page), default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
-    at.session_state["user"] = ADMIN  # staff pages too
+    at.session_state["user"] = signed_in(ADMIN)  # staff pages too, as an account of a temporary store
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     strings = _strings(at) + [s for s in (getattr(e, "label", "") for e in at.sidebar) if s]
