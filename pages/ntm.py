@@ -4,7 +4,6 @@ from functools import partial
 
 import pandas as pd
 import streamlit as st
-from mutte_geo.exports.formats import MIME
 
 from mutte_geo.analysis.ntm import (
     average_check,
@@ -19,6 +18,7 @@ from mutte_geo.analysis.ntm import (
     years,
 )
 from mutte_geo.core.i18n import format_date, tr
+from mutte_geo.exports.formats import MIME
 from mutte_geo.exports.ntmexport import grid_bytes
 from mutte_geo.model.ntm import MET, NOT_MET, set_for_vintage, status_label
 from mutte_geo.storage.auth import can
@@ -190,8 +190,8 @@ with grid_tab:
 with sets_tab:
     st.markdown(f"**{criteria_set.title(lang)}** — {criteria_set.decision}")
     st.caption(tr(lang, "Nguồn: ", "Source: ") + criteria_set.source)
-    if criteria_set.note:
-        st.caption(criteria_set.note)
+    if criteria_set.note:  # written in Vietnamese in data/ntm/criteria_sets.csv: quoted as it stands in English
+        st.caption(tr(lang, f"Ghi chú: {criteria_set.note}", f"Note in the data file: “{criteria_set.note}”"))
     st.dataframe(pd.DataFrame([{
         tr(lang, "Số", "No."): c.number, tr(lang, "Tiêu chí", "Criterion"): c.name(lang),
         tr(lang, "Nhóm nội dung", "Group"): c.group_vi if lang == "vi" else c.group_en,

@@ -29,7 +29,8 @@ PAGES = ["../app.py", *sorted(p.name for p in (PROJECT_ROOT / "pages").glob("*.p
 BILINGUAL = {"Ngôn ngữ / Language", "Tiếng Việt", "English"}  # the language switch names both, on purpose
 ADMIN = User("test_admin", "admin", "Người thử nghiệm")  # TEST DATA: an account that exists only in this test
 CONTENT_COLUMNS = {"Nguồn", "Source", "Ghi chú", "Note", "Notes", "Tệp", "File", "Tệp, dòng", "File, row",
-                   "Lý do (tiếng Anh)", "Reason (Vietnamese)", "Gồm (2024)", "Formed from (2024)"}
+                   "Lý do (tiếng Anh)", "Reason (Vietnamese)", "Gồm (2024)", "Formed from (2024)",
+                   "Vị trí trong nguồn", "Where in the source"}
 ID_COLUMNS = {"Mã chỉ tiêu (dùng khi nhập tệp)", "Indicator id (for import files)"}
 PROPER_NAMES = ("Mường Tè", "Lai Châu", "Hà Nhì", "La Hủ", "Hà Nội", "Việt Nam", "Người thử nghiệm")
 QUOTED = re.compile(r"'[^']*'|“[^”]*”|«[^»]*»|\"[^\"]*\"")
@@ -81,7 +82,7 @@ def _strings(at: AppTest) -> list[str]:
 
 def _clean(text: str, names: tuple[str, ...]) -> str:
     text = QUOTED.sub(" ", text)
-    text = re.sub(r"\S+/\S+|\S+\.(csv|xlsx|json|geojson|gpkg|png|pdf|svg|zip|html|docx)\b", " ", text)  # file names, paths
+    text = re.sub(r"\S+/\S+|\S+\.(csv|xlsx|json|geojson|gpkg|png|pdf|svg|zip|html|docx)\b", " ", text)  # files
     for name in names:
         text = text.replace(name, " ")
     return text
