@@ -6,9 +6,10 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.storage.auth import can
 from mutte_geo.storage.stewardship import history_table, revision_changes_table, state_table
-from mutte_geo.storage.store import ConflictError
+from mutte_geo.storage.store import ConflictError, StoreUnavailable
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, value_store
 from mutte_geo.ui.authpage import require
+from mutte_geo.ui.markdown import md_escape
 
 lang = current_lang()
 user = require("edit", lang)
@@ -44,7 +45,9 @@ if chosen is not None:
                 restored = store.restore(chosen, user=user.login)
             except ConflictError as exc:
                 st.error(tr(lang, "Có người khác vừa sửa số liệu; hãy thử lại. ", "Someone else changed values "
-                            "meanwhile; try again. ") + str(exc))
+                            "meanwhile; try again. ") + md_escape(exc))
+            except StoreUnavailable as exc:
+                st.error(exc.describe(lang))
             else:
                 st.success(tr(lang, f"Đã khôi phục (phiên bản {restored}).", f"Restored (revision {restored}).")
                            if restored else tr(lang, "Số liệu đã ở trạng thái đó.", "The values are already so."))

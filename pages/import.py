@@ -8,8 +8,8 @@ from mutte_geo.core.i18n import kind_label, tr
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.model.indicators import KINDS
 from mutte_geo.storage.importer import Options, template
-from mutte_geo.storage.stewardship import changes_table, check_file, confirm, problems_table
-from mutte_geo.storage.store import ConflictError
+from mutte_geo.storage.stewardship import changes_table, check_file, confirm, conflict_table, problems_table
+from mutte_geo.storage.store import ConflictError, StoreUnavailable
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
 from mutte_geo.ui.authpage import require
 
@@ -48,7 +48,8 @@ options = Options(vintage=str(vintage), period=period.strip(), kind=kind, source
 
 if uploaded is not None:
     data = uploaded.getvalue()
-    key = (hashlib.sha256(data).hexdigest(), uploaded.name, options, store.version())
+    # The preview is kept until the file or the choices change: confirming writes exactly what was shown.
+    key = (hashlib.sha256(data).hexdigest(), uploaded.name, options)
     held = st.session_state.get(REPORT_KEY)
     if held is None or held[0] != key:
         held = (key, check_file(store, data, uploaded.name, catalogue=atlas.catalogue, units=atlas.units,
@@ -71,9 +72,17 @@ if uploaded is not None:
                 try:
                     revision = confirm(store, report, user=user.login)
                 except ConflictError as exc:
-                    st.error(tr(lang, "Có người khác vừa sửa cùng số liệu; không có gì được ghi. Hãy tải lại tệp "
-                                "để xem thay đổi mới: ", "Someone else changed the same values meanwhile; "
-                                "nothing was written. Upload again to see the new state: ") + str(exc))
+                    st.error(tr(lang, f"Có người khác vừa sửa {len(exc.keys)} giá trị trong tệp sau khi bạn xem "
+                                "trước; không có gì được ghi. Các giá trị đó:",
+                                f"Someone else changed {len(exc.keys)} of these values after your preview; nothing "
+                                "was written. Those values:"))
+                    st.dataframe(conflict_table(report, exc.keys, store.current(), atlas.catalogue, atlas.units,
+                                                lang), hide_index=True, width="stretch")
+                    st.session_state.pop(REPORT_KEY, None)
+                    st.button(tr(lang, "Kiểm tra lại tệp với số liệu mới", "Check the file again against the new "
+                                 "values"), key="import_recheck")
+                except StoreUnavailable as exc:
+                    st.error(exc.describe(lang))
                 else:
                     st.session_state.pop(REPORT_KEY, None)
                     st.success(tr(lang, f"Đã ghi phiên bản {revision}.", f"Saved as revision {revision}."))

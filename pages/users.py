@@ -1,5 +1,6 @@
 """User accounts (admins): who may do what; passwords are stored only as salted hashes."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -11,11 +12,16 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.storage.auth import ROLES, USERS_FILE_ENV, load_accounts, save_account
 from mutte_geo.ui.appstate import current_lang
 from mutte_geo.ui.authpage import ROLE_LABELS, require
+from mutte_geo.ui.markdown import md_escape
 
 lang = current_lang()
 require("users", lang)
 st.title(tr(lang, "Tài khoản người dùng", "User accounts"))
-accounts = load_accounts()
+try:
+    accounts = load_accounts()
+except AtlasError as exc:
+    st.error(md_escape(exc))
+    st.stop()
 st.dataframe(pd.DataFrame.from_records([{
     tr(lang, "Tên đăng nhập", "User name"): a.user.login, tr(lang, "Họ tên", "Name"): a.user.name,
     tr(lang, "Vai trò", "Role"): tr(lang, *ROLE_LABELS[a.user.role]),
@@ -41,6 +47,10 @@ with st.form("user_form", clear_on_submit=True):
             try:
                 save_account(Path(path), login, role=role, password=password, name=name)
             except AtlasError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
+            except OSError as exc:  # e.g. a full disk or a read-only folder; the path stays in the log
+                logging.getLogger(__name__).error("cannot save the users file", exc_info=exc)
+                st.error(tr(lang, "Không ghi được tệp tài khoản (ổ đĩa đầy hoặc chỉ đọc?); không có gì thay đổi.",
+                            "The users file could not be written (disk full or read-only?); nothing changed."))
             else:
-                st.success(tr(lang, f"Đã lưu tài khoản {login}.", f"Account {login} saved."))
+                st.success(tr(lang, f"Đã lưu tài khoản {md_escape(login)}.", f"Account {md_escape(login)} saved."))

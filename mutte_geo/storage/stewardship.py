@@ -74,6 +74,7 @@ def confirm(store: Store, report: ImportReport, *, user: str, action: str = "imp
         raise ValueError("a file with problems cannot be imported")
     if not report.changes:
         return None
+    # Exactly the previewed changes, each against the row version it was previewed with.
     report.revision = store.apply(report.changes, user=user, file=report.file, action=action,
                                   summary=f"{report.new_count} new, {report.changed_count} changed")
     return report.revision
@@ -115,6 +116,19 @@ def changes_table(changes: list[Change], catalogue: Catalogue, units: UnitsByVin
             tr(lang, "Dòng", "Row"): change.row or "",
         })
     return pd.DataFrame.from_records(records)
+
+
+def conflict_table(report: ImportReport, keys: list[tuple[int, str, str, str, str]], current: pd.DataFrame,
+                   catalogue: Catalogue, units: UnitsByVintage, lang: str) -> pd.DataFrame:
+    """The previewed changes that someone else's write overtook: previewed old value, value now, yours."""
+    now = {(int(r["vintage"]), r["unit_code"], r["indicator"], r["period"], r["kind"]): r["value"]
+           for r in current.to_dict("records")}
+    moved = [c for c in report.changes if c.key in set(keys)]
+    table = changes_table(moved, catalogue, units, lang)
+    if not table.empty:
+        table.insert(5, tr(lang, "Giá trị hiện nay", "Value now"),
+                     [shown_value(str(now.get(c.key, "")), lang) for c in moved])
+    return table
 
 
 def shown_value(text: str, lang: str) -> str:
@@ -170,34 +184,6 @@ def edit_table(current: pd.DataFrame, catalogue: Catalogue, units: UnitsByVintag
         records.append({"unit_code": code, "indicator": ident, "label": label, "value": str(row.get("value", "")),
                         "source": str(row.get("source", "")), "note": str(row.get("note", ""))})
     return pd.DataFrame.from_records(records, columns=list(EDIT_COLUMNS))
-
-
-def edited_file(original: pd.DataFrame, edited: pd.DataFrame, *, vintage: int, period: str, kind: str,
-                source: str) -> bytes:
-    """The edited rows as a long-format CSV, checked by the importer like any file.
-
-    Only rows whose value, source or note changed and that hold a value are included; an empty source
-    takes ``source``. No such row: empty bytes.
-    """
-    records = []
-    for before, after in zip(original.to_dict("records"), edited.to_dict("records"), strict=True):
-        after = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip())
-                 for k, v in after.items()}
-        if not after["value"] or all(str(before[c]) == after[c] for c in ("value", "source", "note")):
-            continue
-        records.append({"vintage": vintage, "unit_code": after["unit_code"], "indicator": after["indicator"],
-                        "period": period, "kind": kind, "value": after["value"], "status": "",
-                        "source": after["source"] or source, "note": after["note"]})
-    if not records:
-        return b""
-    return pd.DataFrame.from_records(records).to_csv(index=False).encode("utf-8")
-
-
-def stale_edits(report: ImportReport, original: pd.DataFrame) -> list[tuple[int, str, str, str, str]]:
-    """Keys whose stored value is no longer the one shown when the table was opened (someone else saved)."""
-    shown = {(r["unit_code"], r["indicator"]): r["value"] for r in original.to_dict("records")}
-    return [c.key for c in report.changes
-            if (c.old["value"] if c.old else "") != shown.get((c.key[1], c.key[2]), "")]
 
 
 def history_table(revisions: list[Revision], lang: str) -> pd.DataFrame:

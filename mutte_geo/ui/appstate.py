@@ -14,6 +14,7 @@ from mutte_geo.storage.auth import User, visible_catalogue, visible_values
 from mutte_geo.storage.stewardship import atlas_from_store, open_store
 from mutte_geo.storage.store import Store
 from mutte_geo.ui.authpage import current_user
+from mutte_geo.ui.markdown import md_escape
 
 LANG_KEY = "lang"
 VINTAGE_KEY = "vintage"
@@ -73,9 +74,10 @@ def atlas_or_stop(lang: str) -> Atlas:
     except ValidationError as exc:
         st.error(tr(lang, "Dữ liệu chỉ tiêu có lỗi, ứng dụng chưa thể hiển thị:",
                     "The indicator data has problems; the app cannot show it yet:"))
-        st.markdown("\n".join(f"- {p.describe(lang)}" for p in exc.problems))
+        st.markdown("\n".join(f"- {md_escape(p.describe(lang))}" for p in exc.problems[:50])
+                    + (f"\n- … (+{len(exc.problems) - 50})" if len(exc.problems) > 50 else ""))
     except AtlasError as exc:
-        st.error(tr(lang, "Không tải được dữ liệu ranh giới: ", "Cannot load the boundary data: ") + str(exc))
+        st.error(tr(lang, "Không tải được dữ liệu ranh giới: ", "Cannot load the boundary data: ") + md_escape(exc))
     st.stop()
     raise AssertionError("unreachable")
 

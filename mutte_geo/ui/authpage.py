@@ -7,6 +7,7 @@ import streamlit as st
 from mutte_geo.core.errors import AtlasError
 from mutte_geo.core.i18n import tr
 from mutte_geo.storage.auth import ROLES, User, authenticate, can, load_accounts
+from mutte_geo.ui.markdown import md_escape
 
 USER_KEY = "user"
 ROLE_LABELS = {"viewer": ("xem", "viewer"), "editor": ("biên tập", "editor"), "admin": ("quản trị", "admin")}
@@ -22,8 +23,8 @@ def sign_in_sidebar(lang: str) -> None:
     user = current_user()
     if user is not None:
         role = tr(lang, *ROLE_LABELS[user.role])
-        st.caption(tr(lang, f"Đã đăng nhập: **{user.name or user.login}** ({role})",
-                      f"Signed in: **{user.name or user.login}** ({role})"))
+        st.caption(tr(lang, f"Đã đăng nhập: **{md_escape(user.name or user.login)}** ({role})",
+                      f"Signed in: **{md_escape(user.name or user.login)}** ({role})"))
         if st.button(tr(lang, "Đăng xuất", "Sign out"), key="sign_out"):
             del st.session_state[USER_KEY]
             st.rerun()
@@ -37,7 +38,7 @@ def sign_in_sidebar(lang: str) -> None:
             try:
                 accounts = load_accounts()
             except AtlasError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
                 return
             signed_in = authenticate(login, password, accounts)
             if signed_in is None:
