@@ -23,8 +23,9 @@ vintage = current_vintage()
 requested = st.query_params.get("unit", "")
 resolved = resolve_unit(atlas, requested, vintage) if requested else None
 if requested and resolved is None:
-    st.error(tr(lang, f"Mã đơn vị “{md_escape(requested)}” không có trong danh mục năm {vintage}. Hãy chọn trong danh sách.",
-                f"Unit code “{md_escape(requested)}” is not a {vintage} unit. Choose one from the list."))
+    shown = md_escape(requested)
+    st.error(tr(lang, f"Mã đơn vị “{shown}” không có trong danh mục năm {vintage}. Hãy chọn trong danh sách.",
+                f"Unit code “{shown}” is not a {vintage} unit. Choose one from the list."))
 code = None
 if resolved is not None:
     vintage, code = resolved

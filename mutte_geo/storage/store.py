@@ -366,7 +366,8 @@ def plain_store_error(exc: DBAPIError) -> StoreUnavailable:
     text = str(exc.orig).lower()
     for words, vi, en in _PLAIN_ERRORS:
         if any(w in text for w in words):
-            return StoreUnavailable(f"không ghi được: {vi}; không có gì thay đổi", f"not written: {en}; nothing changed")
+            return StoreUnavailable(f"không ghi được: {vi}; không có gì thay đổi",
+                                    f"not written: {en}; nothing changed")
     return StoreUnavailable("không ghi được vào cơ sở dữ liệu; không có gì thay đổi (chi tiết trong nhật ký máy chủ)",
                             "the database could not be written; nothing changed (details in the server log)")
 
