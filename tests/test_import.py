@@ -213,8 +213,8 @@ def test_not_a_spreadsheet(store, catalogue, units) -> None:
     assert reasons(run(store, binary, "data.bin", catalogue, units)) == \
         [(None, None, "the file is not a CSV or XLSX spreadsheet (binary content)")]
     broken_zip = b"PK\x03\x04" + b"\x00" * 100
-    assert run(store, broken_zip, "broken.xlsx", catalogue, units).problems[0].reason_en.startswith(
-        "cannot read the XLSX workbook")
+    assert run(store, broken_zip, "broken.xlsx", catalogue, units).problems[0].reason_en == \
+        "the XLSX file is damaged (the zip container cannot be opened)"
 
 
 def test_fifty_megabyte_file_is_refused(store, catalogue, units, tmp_path: Path) -> None:
