@@ -44,21 +44,30 @@ with st.expander(tr(lang, "Thông tin cho bảng dạng ngang (nếu tệp khôn
     kind = st.selectbox(tr(lang, "Loại", "Kind"), ["", *KINDS], key="import_kind",
                         format_func=lambda k: kind_label(k, lang) if k else "—")
     source = st.text_input(tr(lang, "Nguồn số liệu", "Source"), key="import_source")
-options = Options(vintage=str(vintage), period=period.strip(), kind=kind, source=source.strip())
 
 if uploaded is not None:
     data = uploaded.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    sheet_key = f"import_sheet_{digest[:16]}"  # a sheet chosen for this file only
+    options = Options(vintage=str(vintage), period=period.strip(), kind=kind, source=source.strip(),
+                      sheet=st.session_state.get(sheet_key) or "")
     # The preview is kept until the file or the choices change: confirming writes exactly what was shown.
-    key = (hashlib.sha256(data).hexdigest(), uploaded.name, options)
+    key = (digest, uploaded.name, options)
     held = st.session_state.get(REPORT_KEY)
     if held is None or held[0] != key:
-        held = (key, check_file(store, data, uploaded.name, catalogue=atlas.catalogue, units=atlas.units,
-                                options=options))
+        with st.spinner(tr(lang, "Đang kiểm tra tệp…", "Checking the file…")):
+            held = (key, check_file(store, data, uploaded.name, catalogue=atlas.catalogue, units=atlas.units,
+                                    options=options, isolated=True))
         st.session_state[REPORT_KEY] = held
     report = held[1]
+    if len(report.sheets) > 1 or options.sheet:
+        st.selectbox(tr(lang, "Trang tính cần nhập", "Sheet to import"), ["", *report.sheets], key=sheet_key,
+                     format_func=lambda name: name or tr(lang, "— chọn —", "— choose —"))
+    for vi, en in report.notices:
+        st.caption(tr(lang, vi, en))
     if not report.ok:
-        st.error(tr(lang, f"Tệp có {len(report.problems)} lỗi: chưa có gì được ghi. Hãy sửa tệp rồi tải lại.",
-                    f"The file has {len(report.problems)} problem(s): nothing was written. Fix it and upload again."))
+        st.error(tr(lang, f"Tệp có {report.problem_total} lỗi: chưa có gì được ghi. Hãy sửa tệp rồi tải lại.",
+                    f"The file has {report.problem_total} problem(s): nothing was written. Fix it and upload again."))
         st.dataframe(problems_table(report.problems, lang), hide_index=True, width="stretch")
     else:
         a, b, c = st.columns(3)
@@ -68,9 +77,17 @@ if uploaded is not None:
         if report.changes:
             st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.units, lang), hide_index=True,
                          width="stretch")
-            if st.button(tr(lang, "Xác nhận nhập", "Confirm import"), type="primary", key="import_confirm"):
+            accepted = True
+            if report.unusual:
+                st.warning(tr(lang, f"{len(report.unusual)} giá trị bất thường: hãy kiểm tra trước khi ghi.",
+                              f"{len(report.unusual)} unusual value(s): check them before saving."))
+                st.dataframe(problems_table(report.unusual, lang), hide_index=True, width="stretch")
+                accepted = st.checkbox(tr(lang, "Tôi đã kiểm tra, các giá trị này đúng",
+                                          "I have checked these values and they are right"), key="import_unusual_ok")
+            if st.button(tr(lang, "Xác nhận nhập", "Confirm import"), type="primary", key="import_confirm",
+                         disabled=not accepted):
                 try:
-                    revision = confirm(store, report, user=user.login)
+                    revision = confirm(store, report, user=user.login, accept_unusual=accepted)
                 except ConflictError as exc:
                     st.error(tr(lang, f"Có người khác vừa sửa {len(exc.keys)} giá trị trong tệp sau khi bạn xem "
                                 "trước; không có gì được ghi. Các giá trị đó:",

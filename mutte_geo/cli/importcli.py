@@ -18,6 +18,9 @@ def add_import_parser(commands) -> None:  # type: ignore[no-untyped-def]
     parser.add_argument("--period", default="", help="period of a wide sheet, e.g. 2024 or 2024-H1")
     parser.add_argument("--kind", default="", help="actual, estimate or target (wide sheet)")
     parser.add_argument("--source", default="", help="source of a wide sheet's values")
+    parser.add_argument("--sheet", default="", help="the worksheet to read when a workbook has several")
+    parser.add_argument("--accept-unusual", action="store_true",
+                        help="write values flagged as unusual (far beyond every stored value of the indicator)")
     parser.add_argument("--user", default="", help="name recorded in the history (default: the login name)")
     parser.add_argument("--lang", choices=("vi", "en"), default="en")
     parser.add_argument("--database", default=None, help="store URL (default MUTTE_DATABASE_URL or the SQLite file)")
@@ -51,7 +54,7 @@ def run_import(args: argparse.Namespace) -> int:
     from mutte_geo.model.units import VINTAGES, load_units
     from mutte_geo.storage.importer import Options
     from mutte_geo.storage.stewardship import check_file, confirm, open_store, report_lines
-    from mutte_geo.storage.store import ConflictError
+    from mutte_geo.storage.store import ConflictError, StoreUnavailable
 
     try:
         data = args.file.read_bytes()
@@ -65,20 +68,29 @@ def run_import(args: argparse.Namespace) -> int:
         return _import_boundaries(data, args, units)
     catalogue = load_catalogue()
     store = open_store(catalogue, units, args.database)
-    options = Options(vintage=args.vintage, period=args.period, kind=args.kind, source=args.source)
+    options = Options(vintage=args.vintage, period=args.period, kind=args.kind, source=args.source, sheet=args.sheet)
     report = check_file(store, data, args.file.name, catalogue=catalogue, units=units, options=options)
     for line in report_lines(report, args.lang):
-        print(line, file=sys.stderr if line.startswith("ERROR") else sys.stdout)
+        print(line, file=sys.stderr if line.startswith(("ERROR", "UNUSUAL")) else sys.stdout)
     if not report.ok:
         return 1
     if args.dry_run or not report.changes:
         print(tr(args.lang, "Chạy thử: không ghi gì.", "Dry run: nothing written.") if args.dry_run else
               tr(args.lang, "Không có gì thay đổi.", "Nothing to change."))
         return 0
+    if report.unusual and not args.accept_unusual:
+        print(tr(args.lang, f"{len(report.unusual)} giá trị bất thường: kiểm tra rồi chạy lại với --accept-unusual; "
+                            "không có gì được ghi.",
+                 f"{len(report.unusual)} unusual value(s): check them, then run again with --accept-unusual; "
+                 "nothing was written."), file=sys.stderr)
+        return 1
     try:
-        revision = confirm(store, report, user=args.user or getpass.getuser())
+        revision = confirm(store, report, user=args.user or getpass.getuser(), accept_unusual=args.accept_unusual)
     except ConflictError as exc:
         print(f"ERROR {exc}", file=sys.stderr)
+        return 1
+    except StoreUnavailable as exc:
+        print(f"ERROR {exc.describe(args.lang)}", file=sys.stderr)
         return 1
     print(tr(args.lang, f"Đã ghi phiên bản {revision}.", f"Written as revision {revision}."))
     return 0

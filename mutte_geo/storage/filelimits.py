@@ -72,5 +72,6 @@ def cap_problems(problems: list[Problem], file: str) -> list[Problem]:
         return problems
     more = len(problems) - MAX_PROBLEMS
     return [*problems[:MAX_PROBLEMS],
-            Problem(file, None, None, f"và {format_number(more, 'vi', 0)} lỗi khác (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu)",
+            Problem(file, None, None,
+                    f"và {format_number(more, 'vi', 0)} lỗi khác (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu)",
                     f"and {more:,} more (only the first {MAX_PROBLEMS} are listed)")]

@@ -14,6 +14,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,7 +23,6 @@ from mutte_geo.core.errors import Problem
 from mutte_geo.model.catalogue import Catalogue, Indicator
 from mutte_geo.model.indicators import COLUMNS, UnitsByVintage, find_duplicates, validate_table
 from mutte_geo.model.names import fold, match_unit
-from mutte_geo.storage.plausibility import impossible_values, mojibake_problems
 from mutte_geo.storage.filelimits import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -35,6 +35,7 @@ from mutte_geo.storage.filelimits import (
     too_many_rows,
     zip_problems,
 )
+from mutte_geo.storage.plausibility import impossible_values, mojibake_problems
 
 MAX_BYTES = 10 * 1024 * 1024
 HEADER_SEARCH_ROWS = 30
@@ -160,7 +161,7 @@ def _csv_grid(text: str, delimiter: str, file: str) -> tuple[list[list[Cell]], l
     return grid, problems
 
 
-def _row_limits(row: list[Cell] | tuple[Cell, ...], row_no: int, file: str) -> list[Problem]:
+def _row_limits(row: Sequence[Cell], row_no: int, file: str) -> list[Problem]:
     if len(row) > MAX_COLUMNS and any(str(c).strip() for c in row[MAX_COLUMNS:]):
         return [too_many_columns(file, row_no, len(row))]
     return [cell_too_long(file, row_no, _column_letter(i), len(c))

@@ -52,9 +52,9 @@ def impossible_values(rows: pd.DataFrame, catalogue: Catalogue, today: dt.date |
                 f"an actual value for {r['period']}, which has not begun (today is {today:%Y-%m-%d}): use the kind "
                 "target or estimate"))
         indicator = catalogue.get(str(r["indicator"]))
-        minimum = getattr(indicator, "minimum", None)
+        minimum = indicator.minimum if indicator else None
         number = r.get("number", math.nan)
-        if minimum is not None and isinstance(number, float) and number < minimum:
+        if indicator and minimum is not None and isinstance(number, float) and number < minimum:
             problems.append(Problem(
                 r["file"], int(r["row"]), "value",
                 f"{r['value']} nhỏ hơn mức tối thiểu {format_number(minimum, 'vi', 0)} của chỉ tiêu "

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy.exc import DBAPIError
 
 from mutte_geo.core.errors import Problem
 from mutte_geo.core.i18n import format_number, format_period, kind_label, tr
@@ -16,7 +17,9 @@ from mutte_geo.model.catalogue import Catalogue
 from mutte_geo.model.indicators import UnitsByVintage, load_values
 from mutte_geo.model.units import DISTRICT_NAME
 from mutte_geo.storage.importer import Change, Options, changes_against, parse_file
-from mutte_geo.storage.store import Revision, Store
+from mutte_geo.storage.isolated import parse_isolated
+from mutte_geo.storage.plausibility import unusual_values
+from mutte_geo.storage.store import Revision, Store, plain_store_error
 
 
 @dataclass
@@ -30,6 +33,11 @@ class ImportReport:
     unchanged: int = 0
     base_version: int = 0
     revision: int | None = None
+    problem_total: int = 0  # ``problems`` lists at most the first 50 and a line "and N more"
+    unusual: list[Problem] = field(default_factory=list)  # plausible but far outside: confirm to write
+    sheet: str = ""  # the worksheet read (XLSX)
+    sheets: list[str] = field(default_factory=list)  # the workbook's visible sheets that hold a table
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (vi, en)
 
     @property
     def ok(self) -> bool:
@@ -46,32 +54,50 @@ class ImportReport:
 
 def open_store(catalogue: Catalogue, units: UnitsByVintage, url: str | None = None) -> Store:
     """The configured store: seeded with the bundled CSV values on first use, following later CSV edits."""
-    store = Store(url)
     bundled = load_values(catalogue, units)
-    if store.version() == 0 and store.seed_if_empty(bundled):
-        return store
-    store.sync_bundled(bundled)
+    try:
+        store = Store(url)
+        if store.version() == 0 and store.seed_if_empty(bundled):
+            return store
+        store.sync_bundled(bundled)
+    except DBAPIError as exc:  # e.g. a read-only or full disk, an unreachable server: no SQL shown to users
+        raise plain_store_error(exc) from exc
     return store
 
 
 def check_file(store: Store, data: bytes, file: str, *, catalogue: Catalogue, units: UnitsByVintage,
-               options: Options | None = None) -> ImportReport:
-    """Read and check ``data``; compare it with the store. Writes nothing."""
+               options: Options | None = None, isolated: bool = False) -> ImportReport:
+    """Read and check ``data``; compare it with the store. Writes nothing.
+
+    ``isolated``: parse in a child process with limits (the app server, which serves every visitor).
+    """
     base_version = store.version()
-    parsed = parse_file(data, file, catalogue=catalogue, units=units, options=options or Options())
-    report = ImportReport(file, parsed.layout, parsed.problems, base_version=base_version)
+    parse = parse_isolated if isolated else parse_file
+    parsed = parse(data, file, catalogue=catalogue, units=units, options=options or Options())
+    report = ImportReport(file, parsed.layout, parsed.problems, base_version=base_version,
+                          problem_total=parsed.problem_total, sheet=parsed.sheet, sheets=parsed.sheets,
+                          notices=parsed.notices)
     if parsed.ok:
-        report.changes, report.unchanged = changes_against(parsed.rows, store.current())
+        current = store.current()
+        report.changes, report.unchanged = changes_against(parsed.rows, current)
+        changed = {c.key for c in report.changes}
+        rows = parsed.rows[[(int(r["vintage"]), r["unit_code"], r["indicator"], r["period"], r["kind"]) in changed
+                            for r in parsed.rows.to_dict("records")]]
+        report.unusual = unusual_values(rows, current, catalogue)
     return report
 
 
-def confirm(store: Store, report: ImportReport, *, user: str, action: str = "import") -> int | None:
+def confirm(store: Store, report: ImportReport, *, user: str, action: str = "import",
+            accept_unusual: bool = False) -> int | None:
     """Write a clean report's changes as one revision; None when there is nothing to change.
 
-    Raises ConflictError (nothing written) when someone changed the same values after the preview.
+    Unusual values (``report.unusual``) are written only with ``accept_unusual``. Raises ConflictError
+    (nothing written) when someone changed the same values after the preview.
     """
     if not report.ok:
         raise ValueError("a file with problems cannot be imported")
+    if report.unusual and not accept_unusual:
+        raise ValueError("unusual values must be confirmed")
     if not report.changes:
         return None
     # Exactly the previewed changes, each against the row version it was previewed with.
@@ -83,6 +109,8 @@ def confirm(store: Store, report: ImportReport, *, user: str, action: str = "imp
 def report_lines(report: ImportReport, lang: str) -> list[str]:
     """The plain-text report printed by the command line."""
     lines = [f"ERROR {p.describe(lang)}" for p in report.problems]
+    lines += [tr(lang, vi, en) for vi, en in report.notices]
+    lines += [f"UNUSUAL {p.describe(lang)}" for p in report.unusual]
     if report.ok:
         layout_vi = {"long": "dọc", "wide": "ngang"}.get(report.layout, report.layout)
         lines.append(tr(lang, f"{report.file}: dạng {layout_vi}; {report.new_count} giá trị mới, "
@@ -95,8 +123,8 @@ def report_lines(report: ImportReport, lang: str) -> list[str]:
             what = f"+ {new}" if change.old is None else f"{change.old['value']} → {new}"
             lines.append(f"  {vintage}:{code} {indicator} {period} {kind}: {what}")
     else:
-        lines.append(tr(lang, f"{len(report.problems)} lỗi: không có gì được ghi.",
-                        f"{len(report.problems)} problem(s): nothing was written."))
+        lines.append(tr(lang, f"{report.problem_total} lỗi: không có gì được ghi.",
+                        f"{report.problem_total} problem(s): nothing was written."))
     return lines
 
 

@@ -12,7 +12,7 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.storage.auth import User, visible_catalogue, visible_values
 from mutte_geo.storage.stewardship import atlas_from_store, open_store
-from mutte_geo.storage.store import Store
+from mutte_geo.storage.store import Store, StoreUnavailable
 from mutte_geo.ui.authpage import current_user
 from mutte_geo.ui.markdown import md_escape
 
@@ -71,6 +71,9 @@ def atlas_or_stop(lang: str) -> Atlas:
     except SQLAlchemyError as exc:
         st.error(tr(lang, "Không kết nối được cơ sở dữ liệu số liệu: ", "Cannot reach the value database: ")
                  + type(exc).__name__)
+    except StoreUnavailable as exc:
+        st.error(tr(lang, "Không dùng được cơ sở dữ liệu số liệu: ", "The value database cannot be used: ")
+                 + md_escape(exc.describe(lang)))
     except ValidationError as exc:
         st.error(tr(lang, "Dữ liệu chỉ tiêu có lỗi, ứng dụng chưa thể hiển thị:",
                     "The indicator data has problems; the app cannot show it yet:"))
