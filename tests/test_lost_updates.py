@@ -111,7 +111,8 @@ def test_two_big_imports_in_opposite_orders_never_deadlock(sessions) -> None:  #
                    for r in a.current().to_dict("records")}
         outcomes: dict[str, object] = {}
 
-        def write(store: Store, name: str, ordered: list, value: str) -> None:  # type: ignore[type-arg]
+        def write(store: Store, name: str, ordered: list, value: str,  # type: ignore[type-arg]
+                  current: dict = current, outcomes: dict = outcomes) -> None:  # type: ignore[type-arg]
             changes = [Change(k, {"value": value, "status": "", "source": "TEST DATA", "note": ""},
                               {"value": "x", "status": "", "source": "TEST DATA", "note": ""}, current[k],
                               f"{name}.csv", i + 2) for i, k in enumerate(ordered)]
@@ -132,5 +133,5 @@ def test_two_big_imports_in_opposite_orders_never_deadlock(sessions) -> None:  #
         stored = a.current()
         ours = stored[(stored["indicator"] == "households") & (stored["kind"] == "target")
                       & stored["period"].str.match(r"^2\d{3}-\d{2}$") & (stored["unit_code"] == "03442")]
-        assert len(ours) == len(keys) and len(set(ours["value"])) == 1  # all of the winner's values, none of the loser's
+        assert len(ours) == len(keys) and len(set(ours["value"])) == 1  # the winner's values, none of the loser's
         assert a.version() == winner

@@ -23,6 +23,11 @@ MAX_BOUNDARY_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_PROBLEMS = 50
 
 
+def vi_number(number: float) -> str:
+    """A whole number as Vietnamese writes it (17.860)."""
+    return format_number(number, "vi", 0)
+
+
 def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:,.0f} MB"
 
@@ -37,7 +42,7 @@ def zip_problems(data: bytes, file: str, *, what: str, max_uncompressed: int,
         return [Problem(file, None, None, f"tệp {what} bị hỏng (không mở được tệp nén)",
                         f"the {what} file is damaged (the zip container cannot be opened)")]
     if len(entries) > max_entries:
-        return [Problem(file, None, None, f"tệp {what} chứa {len(entries):,} mục (tối đa {max_entries})",
+        return [Problem(file, None, None, f"tệp {what} chứa {vi_number(len(entries))} mục (tối đa {max_entries})",
                         f"the {what} file holds {len(entries):,} entries (at most {max_entries})")]
     total = sum(e.file_size for e in entries)
     if total > max_uncompressed:
@@ -51,18 +56,19 @@ def zip_problems(data: bytes, file: str, *, what: str, max_uncompressed: int,
 
 def too_many_rows(file: str, rows: int) -> Problem:
     return Problem(file, None, None,
-                   f"tệp có hơn {MAX_ROWS:,} dòng ({rows:,}); mỗi lần nhập tối đa {MAX_ROWS:,} dòng: hãy chia tệp",
+                   f"tệp có hơn {vi_number(MAX_ROWS)} dòng ({vi_number(rows)}); mỗi lần nhập tối đa "
+                   f"{vi_number(MAX_ROWS)} dòng: hãy chia tệp",
                    f"the file has more than {MAX_ROWS:,} rows ({rows:,}); one import reads at most {MAX_ROWS:,}: "
                    "split the file")
 
 
 def too_many_columns(file: str, row: int, columns: int) -> Problem:
-    return Problem(file, row, None, f"dòng có {columns:,} cột (tối đa {MAX_COLUMNS})",
+    return Problem(file, row, None, f"dòng có {vi_number(columns)} cột (tối đa {MAX_COLUMNS})",
                    f"the row has {columns:,} columns (at most {MAX_COLUMNS})")
 
 
 def cell_too_long(file: str, row: int, column: str, length: int) -> Problem:
-    return Problem(file, row, column, f"ô dài {length:,} ký tự (tối đa {MAX_CELL_CHARS:,})",
+    return Problem(file, row, column, f"ô dài {vi_number(length)} ký tự (tối đa {vi_number(MAX_CELL_CHARS)})",
                    f"the cell holds {length:,} characters (at most {MAX_CELL_CHARS:,})")
 
 
@@ -73,5 +79,5 @@ def cap_problems(problems: list[Problem], file: str) -> list[Problem]:
     more = len(problems) - MAX_PROBLEMS
     return [*problems[:MAX_PROBLEMS],
             Problem(file, None, None,
-                    f"và {format_number(more, 'vi', 0)} lỗi khác (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu)",
+                    f"và {vi_number(more)} lỗi khác (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu)",
                     f"and {more:,} more (only the first {MAX_PROBLEMS} are listed)")]

@@ -33,6 +33,7 @@ from mutte_geo.storage.filelimits import (
     cell_too_long,
     too_many_columns,
     too_many_rows,
+    vi_number,
     zip_problems,
 )
 from mutte_geo.storage.plausibility import impossible_values, mojibake_problems
@@ -155,9 +156,15 @@ def _csv_grid(text: str, delimiter: str, file: str) -> tuple[list[list[Cell]], l
             if len(problems) > MAX_PROBLEMS:
                 break
             grid.append(list(row))
-    except csv.Error as exc:  # e.g. a field beyond csv's own size limit
-        problems.append(_problem(file, reader.line_num, None, f"không đọc được dòng CSV ({exc})",
-                                 f"the CSV line cannot be read ({exc})"))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            limit = csv.field_size_limit()
+            problems.append(_problem(file, reader.line_num, None,
+                                     f"một ô dài hơn {vi_number(limit)} ký tự (tối đa {vi_number(MAX_CELL_CHARS)})",
+                                     f"a cell holds more than {limit:,} characters (at most {MAX_CELL_CHARS:,})"))
+        else:
+            problems.append(_problem(file, reader.line_num, None, f"không đọc được dòng CSV ({exc})",
+                                     f"the CSV line cannot be read ({exc})"))
     return grid, problems
 
 
@@ -239,7 +246,7 @@ def _read_xlsx(data: bytes, file: str) -> tuple[list[Sheet], dict[str, str], lis
         for row_no, row in enumerate(ws.iter_rows(max_row=MAX_ROWS + HEADER_SEARCH_ROWS + 1,
                                                   max_col=MAX_COLUMNS), start=1):
             cells = [_xlsx_cell(c) for c in row]
-            problems.extend(Problem(p.file, p.row, f"{ws.title}!{p.column}" if p.column else ws.title,
+            problems.extend(Problem(p.file, p.row, f"{ws.title}!{p.column}{row_no}" if p.column else ws.title,
                                     p.reason_vi, p.reason_en) for p in _row_limits(cells, row_no, file))
             if row_no > MAX_ROWS + HEADER_SEARCH_ROWS:
                 problems.append(too_many_rows(file, row_no))

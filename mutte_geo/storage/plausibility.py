@@ -3,7 +3,7 @@
 Refused: an ``actual`` value for a period that has not begun, a value below the catalogue's minimum
 (``value_limits.csv``), text that is mis-decoded UTF-8 (mojibake such as "BÃ¡o cÃ¡o"). Flagged for
 confirmation: a number more than ``UNUSUAL_FACTOR`` times the largest magnitude the store holds for the
-indicator (a slip of units or digits), when the store holds at least ``MIN_REFERENCE`` values of it.
+indicator (a slip of units or digits), when the store holds any value of it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from mutte_geo.core.i18n import format_number
 from mutte_geo.model.catalogue import Catalogue
 
 UNUSUAL_FACTOR = 10
-MIN_REFERENCE = 3
+MIN_REFERENCE = 1  # one published figure already gives the order of magnitude
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$")
 
 
