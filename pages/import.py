@@ -4,7 +4,7 @@ import hashlib
 
 import streamlit as st
 
-from mutte_geo.core.i18n import kind_label, tr
+from mutte_geo.core.i18n import format_number, kind_label, tr
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.model.indicators import KINDS
 from mutte_geo.storage.importer import Options, template
@@ -66,8 +66,11 @@ if uploaded is not None:
     for vi, en in report.notices:
         st.caption(tr(lang, vi, en))
     if not report.ok:
-        st.error(tr(lang, f"Tệp có {report.problem_total} lỗi: chưa có gì được ghi. Hãy sửa tệp rồi tải lại.",
-                    f"The file has {report.problem_total} problem(s): nothing was written. Fix it and upload again."))
+        total = format_number(report.problem_total, lang)
+        listed = tr(lang, f" (liệt kê {len(report.problems) - 1} lỗi đầu)", f" (the first {len(report.problems) - 1} "
+                    "are listed)") if report.problem_total > len(report.problems) else ""
+        st.error(tr(lang, f"Tệp có {total} lỗi{listed}: chưa có gì được ghi. Hãy sửa tệp rồi tải lại.",
+                    f"The file has {total} problem(s){listed}: nothing was written. Fix it and upload again."))
         st.dataframe(problems_table(report.problems, lang), hide_index=True, width="stretch")
     else:
         a, b, c = st.columns(3)

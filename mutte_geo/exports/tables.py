@@ -8,6 +8,7 @@ as written and is never evaluated. Numbers (also numbers held as text, such as `
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 
@@ -44,9 +45,13 @@ def to_csv_bytes(table: pd.DataFrame, *, notes: list[str] | None = None) -> byte
     >>> to_csv_bytes(pd.DataFrame({"Xã": ["Pa Ủ"]}))[:3] == b"\\xef\\xbb\\xbf"
     True
     """
-    text = neutralised(table).to_csv(index=False, lineterminator="\n")
+    safe = neutralised(table)
+    # csv quotes a field holding '\n' but not one holding a bare '\r', which Excel reads as a line break.
+    has_cr = any(safe[c].astype(str).str.contains("\r", regex=False).any() for c in safe.columns)
+    text = safe.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL)
     if notes:
-        text += "".join(f"# {line}\n" for line in notes)
+        # one line per note: a line break inside a note (e.g. an imported source) could start a formula line
+        text += "".join("# " + re.sub(r"[\r\n]+", " ", line) + "\n" for line in notes)
     return text.encode("utf-8-sig")
 
 

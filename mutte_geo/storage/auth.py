@@ -128,12 +128,12 @@ def load_accounts(path: Path | None = None) -> dict[str, Account]:
             raise AtlasError(_BROKEN_USERS) from exc
     else:
         return {}
-    users = data.get("users") if isinstance(data, dict) else None
-    if not isinstance(users or {}, dict) or not all(isinstance(e, dict) for e in (users or {}).values()):
+    users = data.get("users", {}) if isinstance(data, dict) else None
+    if not isinstance(users, dict) or not all(isinstance(e, dict) for e in users.values()):
         log.error("the users file has no [users.<login>] tables")
         raise AtlasError(_BROKEN_USERS)
     accounts = {}
-    for login, entry in (users or {}).items():
+    for login, entry in users.items():
         role = entry.get("role", "viewer")
         stored = entry.get("password", "")
         if role not in ROLES:
