@@ -12,6 +12,7 @@ from mutte_geo.storage.stewardship import changes_table, check_file, confirm, co
 from mutte_geo.storage.store import ConflictError, StoreUnavailable
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
 from mutte_geo.ui.authpage import require
+from mutte_geo.ui.markdown import md_escape
 
 REPORT_KEY = "import_report"
 
@@ -64,7 +65,7 @@ if uploaded is not None:
         st.selectbox(tr(lang, "Trang tính cần nhập", "Sheet to import"), ["", *report.sheets], key=sheet_key,
                      format_func=lambda name: name or tr(lang, "— chọn —", "— choose —"))
     for vi, en in report.notices:
-        st.caption(tr(lang, vi, en))
+        st.caption(md_escape(tr(lang, vi, en)))  # sheet names come from the file
     if not report.ok:
         total = format_number(report.problem_total, lang)
         listed = tr(lang, f" (liệt kê {len(report.problems) - 1} lỗi đầu)", f" (the first {len(report.problems) - 1} "
