@@ -25,24 +25,24 @@ WALL_SECONDS = 30
 log = logging.getLogger(__name__)
 
 
-def _limit_self() -> None:
+def _limit_self(memory: int, cpu: int) -> None:
     """In the child, before it reads the file (not preexec_fn: the app server has threads)."""
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     os.nice(5)  # the visitors' pages come first
 
 
 def parse_isolated(data: bytes, file: str, *, catalogue: Catalogue, units: UnitsByVintage,
                    options: Options | None = None) -> Parsed:
     """:func:`parse_file` in a child process; a child that fails or is stopped yields a refusal."""
+    limits = f"{MEMORY_BYTES} {CPU_SECONDS}"
     payload = pickle.dumps((data, file, catalogue, units, options or Options()))
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     try:
-        done = subprocess.run([sys.executable, "-m", "mutte_geo.storage.isolated"], input=payload,
-                              capture_output=True, timeout=WALL_SECONDS, env=env,
-                              check=False)
+        done = subprocess.run([sys.executable, "-m", "mutte_geo.storage.isolated", *limits.split()],
+                              input=payload, capture_output=True, timeout=WALL_SECONDS, env=env, check=False)
     except subprocess.TimeoutExpired:
         return _refused(file, f"đọc tệp mất hơn {WALL_SECONDS} giây nên đã dừng: hãy chia nhỏ tệp",
                         f"reading the file took more than {WALL_SECONDS} s and was stopped: split the file")
@@ -62,12 +62,12 @@ def _refused(file: str, vi: str, en: str) -> Parsed:
     return Parsed(file, problems=[Problem(file, None, None, vi, en)], problem_total=1)
 
 
-def _child() -> None:
-    _limit_self()
+def _child(memory: int, cpu: int) -> None:
+    _limit_self(memory, cpu)
     data, file, catalogue, units, options = pickle.loads(sys.stdin.buffer.read())
     parsed = parse_file(data, file, catalogue=catalogue, units=units, options=options)
     sys.stdout.buffer.write(pickle.dumps(parsed))
 
 
 if __name__ == "__main__":
-    _child()
+    _child(int(sys.argv[1]), int(sys.argv[2]))
