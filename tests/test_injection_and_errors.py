@@ -64,7 +64,8 @@ def test_cli_export_reads_the_store_and_neutralises_an_imported_formula(tmp_path
 
 
 def test_markdown_is_escaped() -> None:
-    assert md_escape("[x](http://evil.example)") == r"\[x\]\(http\://evil\.example\)"
+    assert md_escape("[x](http://evil.example)") == "\\[x\\]\\(http\\:\u2060//evil\\.example\\)"
+    assert md_escape("lan@evil.example www.evil.example") == "lan@\u2060evil\\.example www\u2060\\.evil\\.example"
     assert md_escape("![x](http://127.0.0.1:9/b.png)").startswith(r"\!\[x\]")
     assert md_escape(":red[x] **b** $x$ <b>") == r"\:red\[x\] \*\*b\*\* \$x\$ \<b\>"
     assert md_escape("a\nb") == "a b"

@@ -9,10 +9,17 @@ import re
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
 
 
-def md_escape(text: object) -> str:
-    """``text`` with every Markdown character escaped and line breaks kept as spaces.
+# GFM also turns bare URLs and e-mail addresses in the *parsed* text into links (escapes are gone by then):
+# an invisible word joiner breaks the patterns it looks for, the text reads the same.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
-    >>> md_escape("[x](http://evil.example)")
-    '\\\\[x\\\\]\\\\(http\\\\://evil\\\\.example\\\\)'
+
+def md_escape(text: object) -> str:
+    """``text`` with every Markdown character escaped, autolinks broken, line breaks kept as spaces.
+
+    >>> md_escape("[x](http://evil.example)").replace(WORD_JOINER, "^")
+    '\\\\[x\\\\]\\\\(http\\\\:^//evil\\\\.example\\\\)'
     """
-    return _SPECIAL.sub(r"\\\1", re.sub(r"[\r\n]+", " ", str(text)))
+    plain = _AUTOLINK.sub(WORD_JOINER, re.sub(r"[\r\n]+", " ", str(text)))
+    return _SPECIAL.sub(r"\\\1", plain)
