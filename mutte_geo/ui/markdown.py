@@ -6,7 +6,7 @@ import re
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; these are the ones Markdown,
 # Streamlit's directives (:red[...], :material/...:), emoji shortcodes and LaTeX ($) give a meaning to.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 
 
 # GFM also turns bare URLs and e-mail addresses in the *parsed* text into links (escapes are gone by then):
