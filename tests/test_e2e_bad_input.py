@@ -96,10 +96,6 @@ def test_two_data_sheets_ask_which_one(staff_app, page) -> None:  # type: ignore
     page.get_by_text("đọc trang tính 'Quý 2'").wait_for(timeout=SECONDS * 1000)
     page.get_by_role("button", name="Xác nhận nhập").wait_for(timeout=10000)
     page.screenshot(path=str(ARTIFACTS / "bad_input_sheet_choice.png"), full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.locator("[data-testid='stSidebarCollapseButton']").first.click()  # as a phone first shows it
-    page.wait_for_timeout(1000)
-    page.screenshot(path=str(ARTIFACTS / "bad_input_sheet_choice_phone.png"), full_page=True)
 
 
 @pytest.mark.parametrize("path", [
