@@ -43,6 +43,7 @@ from mutte_geo.ui.filterpage import (
     result_table,
 )
 from mutte_geo.ui.mappage import indicator_choices, indicator_label
+from mutte_geo.ui.markdown import md_escape
 from mutte_geo.ui.ntmpage import with_ntm
 
 CRITERIA = "filter_criteria"  # the current criteria (outlives the widgets when the user leaves the page)
@@ -69,7 +70,7 @@ fill_missing_widgets(state, state[CRITERIA])
 if state.get("filter_link_problems"):
     st.error(tr(lang, "Liên kết lọc không hợp lệ hoặc đã cũ, nên đang hiển thị không lọc:",
                 "The filter link is malformed or outdated, so no filter is applied:"))
-    st.markdown("\n".join(f"- {p}" for p in state["filter_link_problems"]))
+    st.markdown("\n".join(f"- {md_escape(p)}" for p in state["filter_link_problems"]))
 
 
 def set_criteria(criteria: Criteria) -> None:
@@ -157,7 +158,7 @@ try:
                       vintage=vintage, lang=lang)
 except CriteriaError as exc:
     st.warning(tr(lang, "Điều kiện chưa đầy đủ:", "The conditions are incomplete:"))
-    st.markdown("\n".join(f"- {p}" for p in exc.describe(lang)))
+    st.markdown("\n".join(f"- {md_escape(p)}" for p in exc.describe(lang)))
     st.stop()
 
 # Keep the link in step with the filter (other query parameters, e.g. lang, are left alone).

@@ -18,6 +18,7 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.maps.attentionmap import locator_map
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.markdown import md_escape
 from mutte_geo.ui.ntmpage import ntm_card
 
 lang = current_lang()
@@ -26,8 +27,9 @@ vintage = current_vintage()
 requested = st.query_params.get("unit", "")
 resolved = resolve_unit(atlas, requested, vintage) if requested else None
 if requested and resolved is None:
-    st.error(tr(lang, f"Mã đơn vị “{requested}” không có trong danh mục năm {vintage}. Hãy chọn trong danh sách.",
-                f"Unit code “{requested}” is not a {vintage} unit. Choose one from the list."))
+    shown = md_escape(requested)
+    st.error(tr(lang, f"Mã đơn vị “{shown}” không có trong danh mục năm {vintage}. Hãy chọn trong danh sách.",
+                f"Unit code “{shown}” is not a {vintage} unit. Choose one from the list."))
 code = None
 if resolved is not None:
     vintage, code = resolved

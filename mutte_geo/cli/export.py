@@ -37,11 +37,10 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     export.add_argument("--highlight", default=None, help="unit codes to outline, comma-separated")
 
 
-def run_export(args: argparse.Namespace) -> int:
+def run_export(args: argparse.Namespace, atlas: Atlas) -> int:
     """Carry out ``export``; a bad request prints one ``error:`` line and returns 2."""
     try:
         fmt, requests, options = _parse_export(args)
-        atlas = Atlas.load()
         for request in requests:
             check_request(atlas, request)
         unknown = sorted((options.highlight or frozenset()) - set(atlas.units[requests[0].vintage]))
