@@ -9,6 +9,7 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.maps.attentionmap import ATTENTION_VINTAGE, attention_layer_ids, attention_map
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
+from mutte_geo.ui.exportui import brief_download
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -20,6 +21,7 @@ source = tr(lang, "Nguồn: Báo cáo định hướng xây dựng kế hoạch 
             "Source: Mường Tè district People's Committee, 2025 socio-economic plan orientation report (6/2024): "
             "results from section I.2.1, targets from section II.3.")
 st.caption(source)
+brief_download(atlas, lang)
 
 rows = district_targets(atlas.values, atlas.catalogue)
 counts = status_counts(rows)

@@ -15,6 +15,7 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.maps.attentionmap import locator_map
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.exportui import atlas_download
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -73,3 +74,10 @@ st.dataframe(indicator_table(atlas, vintage, chosen, lang), hide_index=True, wid
 st.subheader(tr(lang, f"Chỉ tiêu còn thiếu số liệu ({n_missing})", f"Indicators with no data ({n_missing})"))
 st.caption(tr(lang, "Không có dữ liệu – cần thu thập:", "No data – to be collected:"))
 st.markdown("\n".join(f"- **{group}** ({len(names)}): {'; '.join(names)}" for group, names in missing.items()))
+
+st.subheader(tr(lang, "Atlas xã (PDF)", "Commune atlas (PDF)"))
+unit_col, all_col = st.columns(2)
+with unit_col:
+    atlas_download(atlas, vintage, lang, code=chosen, key=f"profile_atlas_{vintage}_{chosen}")
+with all_col:
+    atlas_download(atlas, vintage, lang, key=f"profile_atlas_{vintage}")

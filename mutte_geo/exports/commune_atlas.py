@@ -127,7 +127,7 @@ class _Atlas:
                   9.5, color="#333333", gap=3)
         page.rule()
         top = page.y
-        ax = page.axes(MARGIN_MM, 78, 78)
+        ax = page.axes(MARGIN_MM, 66, 66)
         self.draw_district(ax, code, label_size=5.2)
         page.y = top
         facts = [(self.t("Loại đơn vị", "Type"), summary.type_label),
@@ -141,19 +141,20 @@ class _Atlas:
         present = rows["indicator"].nunique()
         facts.append((self.t("Chỉ tiêu có số liệu", "Indicators with values"),
                       f"{present}/{len(self.atlas.catalogue)}"))
-        x = MARGIN_MM + 84
+        x = MARGIN_MM + 74
         for label, value in facts:
             page.text(label, 8, x=x, color="#555555", gap=0.3)
             page.text(value, 10, x=x, bold=True, gap=2.5)
-        page.y = max(page.y, top + 82)
+        page.y = max(page.y, top + 69)
         actual = rows[rows["kind"] != "target"]
         targets = rows[rows["kind"] == "target"]
         pages = [page]
         pages = self.section(pages, self.t("Số liệu của đơn vị", "Values of the unit"), self.table_rows(actual),
-                             self.t("Chưa có số liệu nào của đơn vị này.", "No values for this unit yet."))
+                             self.t("Chưa có số liệu nào của đơn vị này.", "No values for this unit yet."),
+                             summary.label)
         if not targets.empty:
             pages = self.section(pages, self.t("Chỉ tiêu kế hoạch của đơn vị", "Targets of the unit"),
-                                 self.table_rows(targets), "")
+                                 self.table_rows(targets), "", summary.label)
         return pages
 
     def table_rows(self, rows: pd.DataFrame) -> list[list[str]]:
@@ -168,7 +169,7 @@ class _Atlas:
                         unquote(str(row["source"]))])  # a URL with its Vietnamese letters, not %C3%A0
         return out
 
-    def section(self, pages: list[Page], title: str, rows: list[list[str]], empty: str) -> list[Page]:
+    def section(self, pages: list[Page], title: str, rows: list[list[str]], empty: str, unit: str) -> list[Page]:
         header = [self.t("Chỉ tiêu", "Indicator"), self.t("Giá trị", "Value"), self.t("Kỳ · loại", "Period · kind"),
                   self.t("Nguồn", "Source")]
         page = pages[-1]
@@ -176,14 +177,16 @@ class _Atlas:
         if not rows:
             page.text(empty, 9)
             return pages
+        fresh = False  # a page that holds nothing but the section's title
         while rows:
             drawn = page.table(header, rows, COLUMNS_MM)
-            if drawn == 0 and len(pages) > 1 and page is pages[-1] and page.y < 40:
+            if drawn == 0 and fresh:
                 raise ExportError(f"a value of {title} is too long for one page")
             rows = rows[drawn:]
             if rows:
+                fresh = True
                 page = Page()
-                page.text(title + self.t(" (tiếp theo)", " (continued)"), 11.5, bold=True, gap=2)
+                page.text(f"{unit} – {title}" + self.t(" (tiếp theo)", " (continued)"), 11.5, bold=True, gap=2)
                 pages.append(page)
         return pages
 
