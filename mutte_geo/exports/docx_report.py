@@ -48,6 +48,7 @@ MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # each at the l
 FIRST_LINE_INDENT_MM = 12.7
 FIGURE_WIDTH_MM = 135  # the A4 map page (191 mm high) and its caption fit the 165 × 257 mm text area
 TABLE_STYLE = "Table Text"
+TABLE_STYLE_ID = "TableText"  # python-docx derives the id from the name
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -164,6 +165,11 @@ def _styles(doc: DocumentObject) -> None:
     table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
+def _table_text(paragraph: Paragraph) -> None:
+    """The table style by its id: python-docx's lookup by name scans every style (seconds for a long table)."""
+    paragraph._p.style = TABLE_STYLE_ID
+
+
 def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     """A Word field (PAGE, SEQ ...) with its current result, so readers without a refresh see the number."""
     def char(kind: str) -> None:
@@ -266,12 +272,12 @@ class _Writer:
             cell.text = ""
             run = cell.paragraphs[0].add_run(text)
             run.bold = True
-            cell.paragraphs[0].style = TABLE_STYLE
+            _table_text(cell.paragraphs[0])
         for values in rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, values):
                 cell.text = text
-                cell.paragraphs[0].style = TABLE_STYLE
+                _table_text(cell.paragraphs[0])
         _widths(table, widths_mm)
         repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page
         table.rows[0]._tr.get_or_add_trPr().append(repeat)
@@ -293,7 +299,7 @@ class _Writer:
         self._lines(right, [(nation, SMALL_PT, True), (motto, BODY_PT, True), ("", SMALL_PT, False)])
         place = right.add_paragraph(self.t(f"Mường Tè, ngày     tháng     năm {self.request.export_date.year}",
                                            f"Mường Tè, ……… {self.request.export_date.year}"))
-        place.style = TABLE_STYLE
+        _table_text(place)
         place.alignment = WD_ALIGN_PARAGRAPH.CENTER
         place.runs[0].italic = True
         self.doc.add_paragraph()
@@ -305,7 +311,7 @@ class _Writer:
         for text, size, bold in lines:
             paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
             first = False
-            paragraph.style = TABLE_STYLE
+            _table_text(paragraph)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             for i, part in enumerate(text.split("\n")):
                 run = paragraph.add_run(part)
@@ -402,16 +408,16 @@ class _Writer:
         left, right = table.rows[0].cells
         _widths(table, [85, 80])
         recipients = left.paragraphs[0]
-        recipients.style = TABLE_STYLE
+        _table_text(recipients)
         run = recipients.add_run(self.t("Nơi nhận:", "Recipients:"))
         run.bold, run.italic = True, True
         for line in (self.t("- Như trên;", "- As above;"), self.t("- Lưu: VT.", "- Filed: VT.")):
             paragraph = left.add_paragraph(line)
-            paragraph.style = TABLE_STYLE
+            _table_text(paragraph)
             paragraph.runs[0].font.size = Pt(11)
         self._lines(right, [(self.t("NGƯỜI KÝ", "SIGNED BY"), BODY_PT, True)])
         hint = right.add_paragraph(self.t("(Ký, ghi rõ họ tên)", "(Signature and full name)"))
-        hint.style = TABLE_STYLE
+        _table_text(hint)
         hint.alignment = WD_ALIGN_PARAGRAPH.CENTER
         hint.runs[0].italic = True
 
