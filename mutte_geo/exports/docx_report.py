@@ -281,6 +281,8 @@ class _Writer:
         _widths(table, widths_mm)
         repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page
         table.rows[0]._tr.get_or_add_trPr().append(repeat)
+        for row in table.rows:  # a row never breaks across pages
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         self.doc.add_paragraph()
         return table
 
@@ -400,6 +402,8 @@ class _Writer:
         for values, table_row in zip(body, table.rows[1:]):
             if not values[0]:  # a heading row of the report's sections
                 merged = table_row.cells[1].merge(table_row.cells[5])
+                for extra in merged.paragraphs[1:]:  # the merged cells' empty paragraphs
+                    extra._p.getparent().remove(extra._p)
                 merged.paragraphs[0].runs[0].bold = True
 
     def signature(self) -> None:
