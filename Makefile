@@ -47,3 +47,4 @@ lint: $(VENV)/.installed
 
 bench: setup browser
 	$(PY) bench/run.py
+	$(PY) bench/reports.py
