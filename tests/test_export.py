@@ -238,7 +238,7 @@ def test_report_pack_pdf_and_zip(atlas):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("args, message", [
     (["--indicator", "no_such_indicator"], "unknown indicator 'no_such_indicator'"),
     (["--indicator", "population", "--period", "2023"], "no commune values of 'population' for period '2023'"),
-    (["--indicator", "population", "--format", "docx"], "unknown format 'docx'"),
+    (["--indicator", "population", "--format", "odt"], "unknown format 'odt'"),
     (["--indicator", "population", "--paper", "letter"], "unknown paper 'letter'"),
     (["--indicator", "population", "--highlight", "99999"], "unknown unit codes to highlight"),
 ])

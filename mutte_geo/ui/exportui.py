@@ -176,7 +176,7 @@ def _word_report(atlas: Atlas, request: MapRequest, *, key: str) -> None:
         st.caption(tr(lang, "Khổ A4, phông Times New Roman, lề theo Nghị định 30/2020/NĐ-CP; mỗi chỉ tiêu có bản đồ "
                             "300 dpi (Hình), bảng theo xã (Bảng) và đoạn nhận xét soạn từ số liệu đã lưu. Chỉ tiêu "
                             "chỉ có số liệu toàn huyện không có bản đồ.",
-                      "A4, Times New Roman, margins as in Decree 30/2020/NĐ-CP; each indicator gets a 300 dpi map "
+                      "A4, Times New Roman, margins as in Decree 30/2020/ND-CP; each indicator gets a 300 dpi map "
                       "(Figure), a table by commune (Table) and a paragraph drafted from the stored values. An "
                       "indicator with district figures only has no map."))
         atlas_download(atlas, vintage, lang, key=f"{key}_atlas")
