@@ -224,6 +224,15 @@ def test_a_bad_choice_gives_a_clear_message_and_no_file(atlas, indicators, vinta
         word_report(atlas, ReportRequest(indicators, vintage), user=EDITOR)
 
 
+def test_a_period_without_values_is_refused_and_one_with_values_is_reported(atlas) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ExportError, match="'population' has no values for period '2023'"):
+        word_report(atlas, ReportRequest(("population",), period="2023"), user=None)
+    doc = Document(io.BytesIO(word_report(atlas, ReportRequest(("population",), period="2009"), user=None)))
+    assert _captions(doc, "Bảng")[0] == "Bảng 1. Dân số theo xã, thị trấn (2009)"
+    body = [p.text for p in doc.paragraphs if p.style.name == "Normal"]
+    assert any(t.startswith("Năm 2009, dân số cao nhất ở") for t in body)
+
+
 def test_the_sensitive_layer_never_reaches_a_visitor(atlas) -> None:  # type: ignore[no-untyped-def]
     hotspot = atlas.catalogue["security_hotspot"]
     with pytest.raises(ExportError, match="unknown indicator 'security_hotspot'"):

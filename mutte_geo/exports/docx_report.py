@@ -71,7 +71,7 @@ def report_choices(atlas: Atlas, vintage: int) -> list[str]:
     return [i for i in atlas.catalogue if i in present]
 
 
-def check_indicators(atlas: Atlas, indicators: tuple[str, ...], vintage: int) -> None:
+def check_indicators(atlas: Atlas, indicators: tuple[str, ...], vintage: int, period: str = LATEST) -> None:
     """One clear sentence when the choice cannot make a report (nothing is written then)."""
     if vintage not in VINTAGES:
         raise ExportError(f"unknown boundary vintage {vintage}: choose one of {', '.join(map(str, VINTAGES))}")
@@ -84,12 +84,17 @@ def check_indicators(atlas: Atlas, indicators: tuple[str, ...], vintage: int) ->
         if ident not in choices:
             raise ExportError(f"'{ident}' ({atlas.catalogue[ident].name_en}) has no values in the {vintage} "
                               "boundaries: choose another indicator or vintage")
+        values = atlas.values
+        if period != LATEST and not ((values["indicator"] == ident) & (values["vintage"] == vintage)
+                                     & (values["period"] == period) & values["kind"].isin(KINDS["actual"])).any():
+            raise ExportError(f"'{ident}' has no values for period '{period}' in the {vintage} boundaries "
+                              "(use --period latest or one of its periods)")
 
 
 def word_report(atlas: Atlas, request: ReportRequest, *, user: User | None) -> bytes:
     """The report as .docx bytes; only what ``user`` may see."""
     atlas = atlas_for(atlas, user)
-    check_indicators(atlas, request.indicators, request.vintage)
+    check_indicators(atlas, request.indicators, request.vintage, request.period)
     doc = Document()
     _page_setup(doc)
     _styles(doc)
