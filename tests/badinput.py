@@ -193,7 +193,7 @@ CASES = [
     Case("negative.csv", negative_income, "-5 is below the minimum 0 of Income per capita"),
     Case("huge_income.csv", huge_income, "1 unusual value(s)"),
     Case("not_utf8.csv", not_utf8, "the file is not UTF-8 (byte 0x81 on line 6)"),
-    Case("long_user.csv", semicolon_decimal_commas, "the user name has 101 characters", 1, ("--user", "u" * 101)),
+    Case("long_user.csv", semicolon_decimal_commas, "not an active account of this store", 1, ("--user", "u" * 101)),
     Case("bomb.zip", boundary_bomb, "inflates to 400 MB"),
     Case("one_code.geojson", boundary_one_code, "all carry the code 03433"),
 ]

@@ -32,7 +32,8 @@ CONTENT_COLUMNS = {"Nguồn", "Source", "Ghi chú", "Note", "Notes", "Tệp", "F
                    "Lý do (tiếng Anh)", "Reason (Vietnamese)", "Gồm (2024)", "Formed from (2024)",
                    "Vị trí trong nguồn", "Where in the source"}
 ID_COLUMNS = {"Mã chỉ tiêu (dùng khi nhập tệp)", "Indicator id (for import files)"}
-PROPER_NAMES = ("Mường Tè", "Lai Châu", "Hà Nhì", "La Hủ", "Hà Nội", "Việt Nam", "Người thử nghiệm")
+PROPER_NAMES = ("Mường Tè", "Lai Châu", "Hà Nhì", "La Hủ", "Hà Nội", "Việt Nam", "Người thử nghiệm",
+                "Times New Roman")
 QUOTED = re.compile(r"'[^']*'|“[^”]*”|«[^»]*»|\"[^\"]*\"")
 # Words that only the other language uses (whole words, any case).
 ENGLISH = re.compile(r"\b(the|and|of|with|new|changed|unchanged|bundled|data|value|values|yes|no|edit|import|"

@@ -13,11 +13,13 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from mutte_geo.core.paths import PROJECT_ROOT
+from mutte_geo.storage.accounts import AccountStore
 from mutte_geo.storage.stewardship import open_store
 from mutte_geo.storage.store import metadata
 from tests.badinput import CASES, Case
 
 SECONDS = 25  # a shared, loaded CI machine; on a quiet one each case takes 1-3 s
+CORPUS_USER = "corpus_test"
 MEMORY_MB = 900  # Python with pandas, GeoPandas and openpyxl is ~300 MB
 # Runs the command and reports its peak memory (the only child of this small wrapper).
 _MEASURED = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
@@ -40,12 +42,16 @@ def store_hash(url: str) -> str:
 @pytest.fixture(scope="module")
 def database(tmp_path_factory, catalogue, units) -> str:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'store.sqlite'}"
-    open_store(catalogue, units, url)  # seeded once, as the app does
+    store = open_store(catalogue, units, url)  # seeded once, as the app does
+    # TEST DATA: the account the command line submits as (imports are submitted by an account)
+    AccountStore(store.engine).create("test", CORPUS_USER, password="Sông Đà chảy về xuôi", role="editor",
+                                      name="Tài khoản thử nghiệm")
     return url
 
 
 def run_cli(path: Path, database: str, args: tuple[str, ...]) -> tuple[int, str, float, int]:
-    command = [sys.executable, "-m", "mutte_geo", "import", str(path), "--database", database, *args]
+    user = () if "--user" in args else ("--user", CORPUS_USER)
+    command = [sys.executable, "-m", "mutte_geo", "import", str(path), "--database", database, *user, *args]
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", _MEASURED, *command], capture_output=True, text=True,
                           cwd=PROJECT_ROOT, timeout=120, check=False)

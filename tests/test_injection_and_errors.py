@@ -17,6 +17,8 @@ from sqlalchemy import create_engine, event
 from mutte_geo.cli.cli import main
 from mutte_geo.core.errors import AtlasError
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
+from mutte_geo.storage.accounts import AccountStore
+from mutte_geo.storage.approval import Approvals, Decision
 from mutte_geo.storage.auth import load_accounts
 from mutte_geo.storage.importer import Change
 from mutte_geo.storage.stewardship import open_store
@@ -48,7 +50,14 @@ def test_cli_export_reads_the_store_and_neutralises_an_imported_formula(tmp_path
     source = tmp_path / "bieu.csv"
     source.write_text("# period: 2031\n# kind: target\n# source: =cmd|' /C calc'!A0\nunit_code,households\n03442,812\n",
                       encoding="utf-8")
-    assert main(["import", str(source), "--database", url, "--user", "TEST"]) == 0
+    store = Store(url)
+    accounts = AccountStore(store.engine)  # TEST DATA: a commune editor submits, an approver approves
+    accounts.create("test", "test_editor", password="Sông Đà chảy về xuôi", role="editor")
+    approver = accounts.create("test", "test_approver", password="Sông Đà chảy về xuôi", role="approver").user
+    assert main(["import", str(source), "--database", url, "--user", "test_editor"]) == 0
+    approvals = Approvals(store)
+    waiting = approvals.submissions(approver)
+    approvals.approve([Decision(int(i), int(v)) for i, v in zip(waiting["id"], waiting["version"])], user=approver)
     monkeypatch.setenv("MUTTE_DATABASE_URL", url)
     out = tmp_path / "ho.xlsx"
     assert main(["export", "--indicator", "households", "--period", "2031", "--kind", "target", "--out", str(out)]) == 0

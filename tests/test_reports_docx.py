@@ -11,9 +11,9 @@ import pytest
 from docx import Document
 from docx.shared import Mm
 
-from mutte_geo.analysis.targets import district_targets
+from mutte_geo.analysis.targets import atlas_targets, status_label
 from mutte_geo.core.errors import ExportError
-from mutte_geo.core.i18n import NO_DATA
+from mutte_geo.core.i18n import NO_DATA, format_period
 from mutte_geo.exports.docx_report import MARGINS_MM, ReportRequest, word_report
 from mutte_geo.exports.narrative import draft_indicator
 from mutte_geo.model.indicators import select
@@ -21,7 +21,7 @@ from mutte_geo.model.join import value_text
 from mutte_geo.storage.auth import User
 
 DAY = dt.date(2025, 7, 1)
-CHOSEN = ("population", "ntm_candidate_2025", "waste_collection_pct")  # numeric, yes/no, district-only rate
+CHOSEN = ("population", "borders_china", "waste_collection_pct")  # numeric, yes/no, district-only rate
 EDITOR = User("lan", "editor")
 
 
@@ -67,7 +67,7 @@ def test_title_and_headings(report) -> None:  # type: ignore[no-untyped-def]
     titles = [p.text for p in report.paragraphs if p.style.name == "Title"]
     assert titles == ["BÁO CÁO", "Số liệu một số chỉ tiêu phát triển kinh tế - xã hội theo xã, thị trấn"]
     headings = [p.text for p in report.paragraphs if p.style.name == "Heading 2"]
-    assert headings == ["1. Dân số", "2. Xã trong kế hoạch đạt chuẩn nông thôn mới năm 2025",
+    assert headings == ["1. Dân số", "2. Giáp biên giới Trung Quốc",
                         "3. Tỷ lệ xã, thị trấn được thu gom, xử lý rác thải sinh hoạt"]
     letterhead = report.tables[0].rows[0].cells
     assert "HUYỆN MƯỜNG TÈ" in letterhead[0].text and "Độc lập - Tự do - Hạnh phúc" in letterhead[1].text
@@ -105,7 +105,7 @@ def test_commune_tables_hold_the_stored_values(report, atlas) -> None:  # type: 
     tables = [t for t in report.tables if t.rows[0].cells[0].text == "STT"]
     population, candidates, targets = tables
     units = atlas.units[2024]
-    for table, ident in ((population, "population"), (candidates, "ntm_candidate_2025")):
+    for table, ident in ((population, "population"), (candidates, "borders_china")):
         indicator = atlas.catalogue[ident]
         stored = select(atlas.values, indicator=ident, vintage=2024)
         body = table.rows[1:]
@@ -117,17 +117,18 @@ def test_commune_tables_hold_the_stored_values(report, atlas) -> None:  # type: 
             if code in stored.index:
                 expected = value_text(indicator, stored.loc[code], "vi")
                 assert cells[3].removesuffix(" (chưa chắc chắn)") == expected
-                assert cells[4].startswith(str(stored.loc[code, "period"]))
+                assert cells[4].startswith(format_period(str(stored.loc[code, "period"]), "vi"))
             else:
                 assert cells[3] == NO_DATA["vi"] and cells[4] == ""
     assert population.style.name == "Table Grid"
     for cell in population.rows[1].cells:
         assert cell.paragraphs[0].style.name == "Table Text"
-    rows = district_targets(atlas.values, atlas.catalogue)
+    rows = atlas_targets(atlas)
     numbered = [r for r in targets.rows[1:] if r.cells[0].text]
     assert len(numbered) == len(rows)
     forest = next(r for r in numbered if r.cells[1].text == "Tỷ lệ che phủ rừng")
-    assert [c.text for c in forest.cells[2:]] == ["66,8% (2024)", "68,5%", "−1,7 điểm %", "Chậm tiến độ"]
+    assert [c.text for c in forest.cells[2:]] == ["66,8% (2024, ước)", "68,5%", "−1,7 điểm %",
+                                                  status_label("behind", "vi")]
 
 
 def test_drafted_sentences_quote_the_stored_numbers(report, atlas) -> None:  # type: ignore[no-untyped-def]
@@ -142,8 +143,8 @@ def test_drafted_sentences_quote_the_stored_numbers(report, atlas) -> None:  # t
     assert district.loc["commune_units", "number"] == 14
     assert district.loc["waste_collection_pct", "number"] == 84.6
 
-    candidates = next(t for t in body if "nông thôn mới năm 2025”" in t)
-    stored = select(values, indicator="ntm_candidate_2025", vintage=2024)
+    candidates = next(t for t in body if "giáp biên giới Trung Quốc”" in t)
+    stored = select(values, indicator="borders_china", vintage=2024)
     named = [atlas.units[2024][c].label("vi") for c in stored.index[stored["value"] == "yes"]]
     assert f"có {len(named)}/{len(stored)} xã, thị trấn thuộc diện" in candidates
     assert all(name in candidates for name in named)
@@ -170,7 +171,7 @@ def _spellings(number: float) -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("ident", ["population", "poverty_rate", "area", "ntm_candidate_2025", "main_ethnic_group",
+@pytest.mark.parametrize("ident", ["population", "poverty_rate", "area", "borders_china", "main_ethnic_group",
                                    "forest_cover", "waste_collection_pct", "income_per_capita"])
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_number_in_a_draft_comes_from_a_stored_value(atlas, ident, lang) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ import numpy as np
 import pymupdf
 import pytest
 
-from mutte_geo.analysis.targets import district_targets
+from mutte_geo.analysis.targets import atlas_targets, status_label
 from mutte_geo.cli.cli import main
 from mutte_geo.core.errors import ExportError
 from mutte_geo.core.paths import PROJECT_ROOT
@@ -97,9 +97,10 @@ def test_atlas_pages_render_and_show_the_unit_highlighted(atlas_2024) -> None:  
 
 def test_atlas_of_one_unit_and_of_the_2025_communes(atlas) -> None:  # type: ignore[no-untyped-def]
     one = pages_text(commune_atlas_pdf(atlas, 2025, "en", user=None, codes=["03433"], export_date=DAY))
-    assert len(one) == 1 and "Bum Tở commune Code 03433 · 2025 boundaries" in one[0]
+    # one unit's page, continued on titled pages when its values do not fit
+    assert "Bum Tở commune Code 03433 · 2025 boundaries" in one[0] and all("Bum Tở" in page for page in one)
     whole = pages_text(commune_atlas_pdf(atlas, 2025, "en", user=None, export_date=DAY))
-    assert len(whole) == 2 + 8 and "(8 communes)" in " ".join(whole[0].split())
+    assert len(whole) >= 2 + 8 and "(8 communes)" in " ".join(whole[0].split())  # cover, contents, 8 units
     with pytest.raises(ExportError, match="unknown unit codes in vintage 2024: 12345"):
         commune_atlas_pdf(atlas, 2024, "vi", user=None, codes=["12345"])
 
@@ -121,18 +122,20 @@ def test_brief_is_one_page_with_counters_attention_and_largest_gaps(atlas) -> No
     texts = pages_text(data)
     assert len(texts) == 1
     text = texts[0]
-    rows = district_targets(atlas.values, atlas.catalogue)
+    rows = atlas_targets(atlas)
     on_track = sum(r.status == "on_track" for r in rows)
     behind = sum(r.status == "behind" for r in rows)
-    assert f"Đúng tiến độ {on_track}/{len(rows)}" in text and f"Chậm tiến độ {behind}/{len(rows)}" in text
+    assert f"{status_label('on_track', 'vi')} {on_track}/{len(rows)}" in text
+    assert f"{status_label('behind', 'vi')} {behind}/{len(rows)}" in text
     for code in flagged_units(atlas, "attendance_priority"):
         assert atlas.units[2024][code].name_vi in text
     gaps = largest_gaps(rows)
     assert gaps and len(gaps) <= 8
     relative = [abs(r.gap or 0) / r.target for r in gaps]
     assert relative == sorted(relative, reverse=True)
-    assert gaps[0].indicator.id == "vocational_training"  # 190 trained against a target of 1,100
-    assert "Số lao động được đào tạo nghề 190 người (2024) 1.100 người −910 người" in text
+    # vocational training (190 trainees against 1,100 workers) is defined differently: never a gap
+    assert "vocational_training" not in {r.indicator.id for r in gaps}
+    assert all(r.indicator.name("vi") in " ".join(text.split()) for r in gaps[:3])
     image = render(data, "brief_vi", dpi=60)[0]
     assert (image < 200).mean() > 0.02
 

@@ -12,7 +12,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.patches import FancyBboxPatch
 
 from mutte_geo.analysis.overview import BADGE_STYLES, gap_text, result_text, target_text
-from mutte_geo.analysis.targets import BEHIND, STATUS_LABELS, TargetRow, district_targets, status_counts, status_label
+from mutte_geo.analysis.targets import BEHIND, STATUS_LABELS, TargetRow, atlas_targets, status_counts, status_label
 from mutte_geo.core.i18n import format_date, format_period, tr
 from mutte_geo.exports.access import atlas_for
 from mutte_geo.exports.pdfpage import A4_MM, MARGIN_MM, Page
@@ -40,7 +40,7 @@ def brief_pdf(atlas: Atlas, lang: str, *, user: User | None, export_date: dt.dat
     """The brief as a one-page PDF; only what ``user`` may see."""
     atlas = atlas_for(atlas, user)
     day = export_date or dt.date.today()
-    rows = district_targets(atlas.values, atlas.catalogue)
+    rows = atlas_targets(atlas)
     page = Page()
     page.text(tr(lang, "TÓM TẮT CHO LÃNH ĐẠO: CHỈ TIÊU NĂM 2025", "LEADERS' BRIEF: THE 2025 TARGETS"), 16, bold=True,
               gap=1)

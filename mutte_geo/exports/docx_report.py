@@ -29,7 +29,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from mutte_geo.analysis.overview import flags, gap_text, heading_label, result_text, target_text
-from mutte_geo.analysis.targets import district_targets, group_by_heading, status_label
+from mutte_geo.analysis.targets import atlas_targets, group_by_heading, status_label
 from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import format_date, format_period, tr
 from mutte_geo.exports.access import atlas_for
@@ -235,7 +235,7 @@ class _Writer:
         self.heading(self.t("I. SỐ LIỆU THEO CHỈ TIÊU", "I. INDICATORS"), 1)
         for number, ident in enumerate(self.request.indicators, start=1):
             self.indicator_section(number, ident)
-        rows = district_targets(self.atlas.values, self.atlas.catalogue)
+        rows = atlas_targets(self.atlas)
         if rows:
             self.heading(self.t("II. KẾT QUẢ THỰC HIỆN SO VỚI CHỈ TIÊU NĂM 2025",
                                 "II. RESULTS AGAINST THE 2025 TARGETS"), 1)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mutte_geo.analysis.overview import gap_text, target_text
-from mutte_geo.analysis.targets import BEHIND, ON_TRACK, TargetRow, district_targets, latest_result
+from mutte_geo.analysis.targets import BEHIND, ON_TRACK, TargetRow, atlas_targets, latest_result
 from mutte_geo.core.formatting import format_quantity
 from mutte_geo.core.i18n import format_period, kind_label, tr
 from mutte_geo.maps.printmap import source_label
@@ -158,7 +158,7 @@ def _district_sentences(draft: Draft, atlas: Atlas, indicator: Indicator, lang: 
                   f"({kind_label(result['kind'], lang)}).",
             f"{_when(result['period'], lang)}, district: {value_text(indicator, result, lang)} "
             f"({kind_label(result['kind'], lang)})."))
-    target = next((r for r in district_targets(values, atlas.catalogue) if r.indicator.id == indicator.id), None)
+    target = next((r for r in atlas_targets(atlas) if r.indicator.id == indicator.id), None)
     if target is not None:
         row = values[(values["indicator"] == indicator.id) & (values["unit_code"] == DISTRICT_CODE)
                      & (values["vintage"] == 2024) & (values["kind"] == "target")

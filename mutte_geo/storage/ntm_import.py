@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -35,7 +36,8 @@ from mutte_geo.model.ntm import (
 )
 from mutte_geo.model.units import TOWN_TYPE
 from mutte_geo.storage import importer
-from mutte_geo.storage.importer import HEADER_SEARCH_ROWS, Cell
+from mutte_geo.storage.filelimits import MAX_COLUMNS, MAX_ROWS, MAX_XLSX_UNCOMPRESSED, zip_problems
+from mutte_geo.storage.importer import HEADER_SEARCH_ROWS, Cell, _xlsx_cell
 
 RECOGNITION_COLUMNS = ("vintage", "unit_code", "year", "decision", "source", "note")
 RECOGNITION_KEY = ("vintage", "unit_code", "year")
@@ -106,14 +108,32 @@ def _text(cell: Cell) -> str:
 
 
 def read_sheets(data: bytes, file: str) -> tuple[list[_Sheet], dict[str, str], list[Problem]]:
-    """Every visible sheet of an XLSX workbook (or the one sheet of a CSV) and the 'notes' metadata, read
-    by the importer with its size, zip, type and encoding limits."""
-    sheets, meta, problems = importer.read_sheets(data, file)
-    if problems:
-        return [], meta, problems
-    if not data.startswith(b"PK\x03\x04"):
-        sheets = sheets[:1]  # a CSV: the likeliest separator
-    return [_Sheet(s.name, s.grid) for s in sheets if not s.hidden], meta, []
+    """Every sheet of an XLSX workbook (or the one sheet of a CSV), and the 'notes' metadata; the
+    importer's size, zip, type and encoding limits apply before anything is unpacked."""
+    if len(data) > importer.MAX_BYTES or not data.startswith(b"PK\x03\x04"):
+        tables, meta, problems = importer.read_sheets(data, file)
+        return ([_Sheet("", tables[0].grid)] if tables and not problems else []), meta, problems
+    refused = zip_problems(data, file, what="XLSX", max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+    if refused:
+        return [], {}, refused
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        return [], {}, [Problem(file, None, None, f"không đọc được tệp XLSX ({type(exc).__name__})",
+                                f"cannot read the XLSX workbook ({type(exc).__name__}: {exc})")]
+    sheets: list[_Sheet] = []
+    meta = {}
+    for sheet in book.worksheets:
+        grid = [[_xlsx_cell(c) for c in row] for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS)]
+        if sheet.title == "notes":
+            for row in grid:
+                meta.update(_meta_line(_text(row[0])) if row else {})
+        else:
+            sheets.append(_Sheet(sheet.title, grid))
+    book.close()
+    return sheets, meta, []
 
 
 def _meta_line(text: str) -> dict[str, str]:
