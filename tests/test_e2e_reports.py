@@ -9,6 +9,9 @@ import pymupdf
 import pytest
 from docx import Document
 
+from mutte_geo.maps.view import default_indicator
+from mutte_geo.model.atlas import Atlas
+
 from .conftest import ARTIFACTS, map_frame
 
 pytestmark = pytest.mark.e2e
@@ -67,7 +70,10 @@ def test_map_page_makes_the_word_report(page, app_url) -> None:  # type: ignore[
     page.screenshot(path=str(ARTIFACTS / "reports_map_desktop.png"), full_page=True)
     doc = Document(io.BytesIO(data))
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
-    assert captions[0].startswith("Hình 1. Dân số.") and captions[1].startswith("Bảng 1. Dân số theo xã, thị trấn")
+    atlas = Atlas.load()
+    shown = default_indicator(atlas, 2024)  # the map page opens on the trusted default map
+    name = atlas.catalogue[shown].name("vi")
+    assert captions[0].startswith(f"Hình 1. {name}.") and captions[1].startswith(f"Bảng 1. {name} theo xã, thị trấn")
     assert doc.sections[0].left_margin.mm == pytest.approx(30, abs=0.05)
 
 

@@ -91,6 +91,7 @@ def check_file(store: Store, data: bytes, file: str, *, catalogue: Catalogue, un
         report.unusual = unusual_values(rows, current, catalogue)
         if user is not None and report.changes:
             report.problems = Approvals(store).problems(report.changes, user, file, unit_namer(units))
+            report.problem_total = len(report.problems)
     return report
 
 
