@@ -69,7 +69,7 @@ if can(current_user(), "users"):
 if can(current_user(), "audit"):
     pages.append(st.Page("pages/audit.py", title=tr(lang, "Nhật ký kiểm tra", "Audit log"), icon=":material/policy:",
                          url_path="audit"))
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # every page listed: staff links are never hidden behind "View more"
 # each page its own browser-tab title, in the chosen language
 st.set_page_config(page_title=f"{page.title} · {tr(lang, 'Atlas xã Mường Tè', 'Mường Tè commune atlas')}")
 page.run()

@@ -22,11 +22,6 @@ from .ntm_testdata import filled_workbook
 
 pytestmark = pytest.mark.e2e
 
-KNOWN_BUG = (
-    "known bug after merging: confirming an NTM template on the tracker shows no 'Đã ghi phiên "
-    "bản' (storage tests of the same import pass); see the closing note of this round"
-)
-
 
 @pytest.fixture(scope="module")
 def ntm_app_url(tmp_path_factory):  # type: ignore[no-untyped-def]
@@ -80,7 +75,6 @@ def ntm_staff_app(tmp_path_factory):  # type: ignore[no-untyped-def]
         yield app, url_db, tmp
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUG)
 def test_editor_imports_a_filled_template_on_the_tracker(ntm_staff_app, page):  # type: ignore[no-untyped-def]
     app, url_db, tmp = ntm_staff_app
     atlas, sets = Atlas.load(), load_criteria_sets()
