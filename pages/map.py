@@ -87,7 +87,8 @@ with map_col:
         legend=legend_html(legend_title(indicator, lang), view.legend, note, direction_text(indicator, lang)),
         attribution=atlas.attribution(vintage), lang=lang, basemap=basemap, serve_geometry=True,
     )
-    clicked = st_folium(parts.base, height=600, use_container_width=True, feature_group_to_add=parts.styles,
+    clicked = st_folium(parts.base, height=600, use_container_width=True,
+                        render=False, feature_group_to_add=parts.styles,
                         returned_objects=["last_active_drawing"], key="atlas_map")
     st.caption(" · ".join(atlas.attribution(vintage)))
 
