@@ -19,7 +19,6 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -340,20 +339,15 @@ def base_map(
     return fmap
 
 
-def _unit_name(row: pd.Series) -> str:
-    """The map label (``units.map_label``: town and commune of one name never look alike)."""
-    name = str(row["map_label"])
-    return name + " *" if row["uncertain"] else name
-
-
 def _labels_js(joined: gpd.GeoDataFrame) -> str:
     """Name labels as data and one loop, not a folium marker per unit (each costs a template compile
-    on every rerun); the look of ``.unit-label`` is in MAP_CSS, sent once with the base map."""
+    on every rerun); the look of ``.unit-label`` is in MAP_CSS, sent once with the base map. Labels are
+    ``units.map_label`` (town and commune of one name never look alike), starred when uncertain."""
     labels = []
     if len(joined) <= LABELS_UP_TO:
-        for _, row in joined.iterrows():
-            point = row.geometry.representative_point()
-            labels.append([round(point.y, 5), round(point.x, 5), _unit_name(row)])
+        points = shapely.point_on_surface(joined.geometry.to_numpy())
+        for point, name, uncertain in zip(points, joined["map_label"], joined["uncertain"]):
+            labels.append([round(point.y, 5), round(point.x, 5), f"{name} *" if uncertain else str(name)])
     data = json.dumps(labels, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return (
         "if (window.atlasLabels) { map.removeLayer(window.atlasLabels); }"

@@ -13,7 +13,7 @@ from mutte_geo.model.sources import is_unofficial, unofficial_mark
 from mutte_geo.model.units import Unit, map_label
 
 
-def value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
+def value_text(indicator: Indicator, row: pd.Series | dict, lang: str) -> str:
     """A value as a reader sees it: number with unit, yes/no or category label; a value moved across
     the 2025 reform says what it was derived from; one from an unofficial web source says so."""
     text = _bare_value_text(indicator, row, lang) + derived_suffix(row, lang)
@@ -22,7 +22,7 @@ def value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
     return text
 
 
-def _bare_value_text(indicator: Indicator, row: pd.Series, lang: str) -> str:
+def _bare_value_text(indicator: Indicator, row: pd.Series | dict, lang: str) -> str:
     derived = derived_value_label(indicator, str(row["value"]), lang)
     if derived is not None:
         return derived
@@ -66,7 +66,7 @@ def join_indicator(
     out["uncertain"] = (matched["status"] == "UNCERTAIN").to_numpy()
     out["unofficial"] = [is_unofficial(s) for s in out["source"]]
     texts, periods = [], []
-    for has, (_, row) in zip(out["has_data"], matched.iterrows()):
+    for has, row in zip(out["has_data"], matched.to_dict("records")):  # plain dicts: iterrows is slow
         if not has:
             texts.append(NO_DATA[lang])
             periods.append("")
