@@ -73,8 +73,6 @@ with controls:
                 scheme = "quantiles"
         else:
             k = st.slider(tr(lang, "Số lớp", "Classes"), 2, 7, 5, key="k")
-    basemap = st.checkbox(tr(lang, "Nền OpenStreetMap (cần internet)", "OpenStreetMap basemap (needs internet)"),
-                          value=False, key="basemap")
 
 request = MapRequest(indicator_id, vintage, period, kinds, lang, scheme, k, manual, locked)
 view = map_view(atlas, request)
@@ -85,7 +83,7 @@ with map_col:
     parts = map_parts(
         view.joined, view.classification,
         legend=legend_html(legend_title(indicator, lang), view.legend, note, direction_text(indicator, lang)),
-        attribution=atlas.attribution(vintage), lang=lang, basemap=basemap, serve_geometry=True,
+        attribution=atlas.attribution(vintage), lang=lang, serve_geometry=True,
     )
     clicked = st_folium(parts.base, height=600, use_container_width=True,
                         render=False, feature_group_to_add=parts.styles,

@@ -78,13 +78,7 @@ def test_only_local_assets_are_loaded(population_html) -> None:  # type: ignore[
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', population_html)
     assert set(sources) == {LEAFLET_JS, LEAFLET_CSS}
     assert "cdn" not in population_html.lower()
-    assert "openstreetmap" not in population_html.lower()  # no basemap unless asked
-
-
-def test_basemap_is_optional(atlas) -> None:  # type: ignore[no-untyped-def]
-    view = map_view(atlas, MapRequest("population", vintage=2024, lang="vi"))
-    fmap = choropleth_map(view.joined, view.classification, legend="", attribution=[], lang="vi", basemap=True)
-    assert "tile.openstreetmap.org" in fmap.get_root().render()
+    assert "openstreetmap" not in population_html.lower()  # no tiles: nothing may leave the machine
 
 
 def test_yes_no_legend_in_english(atlas) -> None:  # type: ignore[no-untyped-def]

@@ -91,7 +91,6 @@ def filter_map(
     catalogue: Catalogue,
     attribution: list[str],
     lang: str,
-    basemap: bool = False,
 ) -> folium.Map:
     """A Leaflet map of ``result`` on ``layer`` (the web layer of ``result.vintage``)."""
     joined = result_layer(result, layer, units, catalogue, lang)
@@ -101,7 +100,7 @@ def filter_map(
     classification = Classification(colors, bins, "filter")
     highlight = None if empty else set(result.codes(MATCH))
     fmap = choropleth_map(joined, classification, legend=filter_legend(result, catalogue, lang),
-                          attribution=attribution, lang=lang, basemap=basemap, highlight=highlight)
+                          attribution=attribution, lang=lang, highlight=highlight)
     cast(Figure, fmap.get_root()).header.add_child(folium.Element(TOOLTIP_CSS))
     unknown = joined[joined["outcome"] == UNKNOWN.value]
     if not unknown.empty:

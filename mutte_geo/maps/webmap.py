@@ -311,7 +311,6 @@ def base_map(
     *,
     attribution: list[str],
     lang: str = "vi",
-    basemap: bool = False,
     url: str | None = None,
     decimals: int = DECIMALS,
 ) -> folium.Map:
@@ -321,8 +320,6 @@ def base_map(
     """
     fmap = offline_map(joined.total_bounds, attribution=attribution, prefer_canvas=len(joined) >= CANVAS_FROM,
                        lang=lang)
-    if basemap:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
     data = f"fetch({js_string(url)}).then(function(r) {{ return r.json(); }})" if url else (
         f"Promise.resolve({geometry_json(joined, decimals=decimals, encoded=False)})")
     fmap.add_child(MapScript(
@@ -434,7 +431,6 @@ def map_parts(
     legend: str,
     attribution: list[str],
     lang: str,
-    basemap: bool = False,
     highlight: set[str] | None = None,
     serve_geometry: bool = False,
     decimals: int = DECIMALS,
@@ -448,7 +444,7 @@ def map_parts(
         except OSError:  # static/ not writable: the geometry goes inline instead
             url = None
     return MapParts(
-        base_map(joined, attribution=attribution, lang=lang, basemap=basemap, url=url, decimals=decimals),
+        base_map(joined, attribution=attribution, lang=lang, url=url, decimals=decimals),
         style_layer(joined, classification, legend=legend, lang=lang, highlight=highlight),
     )
 
@@ -460,7 +456,6 @@ def choropleth_map(
     legend: str,
     attribution: list[str],
     lang: str,
-    basemap: bool = False,
     highlight: set[str] | None = None,
 ) -> folium.Map:
     """A self-contained Leaflet map of ``joined`` (from ``join_indicator``) coloured by ``classification``.
@@ -469,4 +464,4 @@ def choropleth_map(
     given, outlines those units strongly and fades the rest.
     """
     return map_parts(joined, classification, legend=legend, attribution=attribution, lang=lang,
-                     basemap=basemap, highlight=highlight).combined()
+                     highlight=highlight).combined()
