@@ -17,7 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     install = commands.add_parser("install-data", help="install boundaries and reference tables from shared/")
     install.add_argument("--source", type=Path, default=DEFAULT_SHARED_DIR,
-                         help="folder holding data/boundaries, data/reference and the region packs' files (default ../shared)")
+                         help="folder holding data/boundaries, data/reference and the region packs' files "
+                         "(default ../shared)")
     commands.add_parser("check", help="validate the installed data and print a short report")
     from mutte_geo.cli.export import add_export_parser
 

@@ -19,6 +19,7 @@ from mutte_geo.model.datasetup import verify_installed
 from mutte_geo.model.indicators import UnitsByVintage, load_values, period_sort_key
 from mutte_geo.model.join import value_text
 from mutte_geo.model.provenance import Provenance
+from mutte_geo.model.reform import derive_values, with_derived
 from mutte_geo.model.regions import (
     RegionPack,
     check_contained,
@@ -28,7 +29,6 @@ from mutte_geo.model.regions import (
     pack_reference_values,
     pack_units,
 )
-from mutte_geo.model.reform import derive_values, with_derived
 from mutte_geo.model.remarks import Remark, load_remarks
 from mutte_geo.model.units import DISTRICT_CODE, VINTAGES, load_units
 
@@ -44,7 +44,7 @@ class Atlas:
     units: UnitsByVintage
     values: pd.DataFrame
     provenance: Provenance
-    crosswalk: Crosswalk | None  # None in a region without the 2024 units (a province pack)
+    crosswalk: Crosswalk  # 2024 → 2025 of the default region; a region without 2024 units does not use it
     boundary_dir: Path = BOUNDARY_DIR
     _layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
     _web_layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
@@ -72,7 +72,7 @@ class Atlas:
 
     def with_values(self, values: pd.DataFrame) -> Atlas:
         """The same atlas over other stored values (2024 values moved onto 2025 again)."""
-        if self.crosswalk is None:
+        if 2024 not in self.units:
             raise ValueError(f"region '{self.region.id}' is a view of a store atlas: give the values to that atlas")
         return replace(self, values=derived_values(values, self.catalogue, self.crosswalk, self.units))
 
@@ -169,7 +169,7 @@ def _region_atlas(base: Atlas, pack: RegionPack) -> Atlas:
     reference = [r.reindex(columns=shared.columns).fillna({c: "" for c in shared.columns if c != "number"})
                  for r in reference]
     return replace(base, units=data.units, values=pd.concat([shared, *reference], ignore_index=True),
-                   crosswalk=None, _layers=data.layers, _web_layers=data.web_layers, region=pack)
+                   _layers=data.layers, _web_layers=data.web_layers, region=pack)
 
 
 def derived_values(values: pd.DataFrame, catalogue: Catalogue, crosswalk: Crosswalk,

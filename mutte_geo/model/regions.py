@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +64,10 @@ class RegionPack:
     name: Text  # in running text: "tỉnh Lai Châu"
     atlas_name: Text
     choice: Text  # the sidebar's label
+    file_prefix: str  # exported file names start with it
     place: dict[int, Text]
     bounds: dict[int, Text]
+    vintage_label: dict[int, Text]  # the sidebar's label of each vintage
     locator_title: dict[int, Text]
     locator_window: tuple[float, float, float, float]
     attribution: tuple[str, ...] = ()
@@ -120,9 +122,10 @@ def parse_manifest(path: Path) -> RegionPack:
         pack = RegionPack(
             id=str(data["id"]), directory=path.parent, vintages=vintages,
             name=_text(data["name"], f"{where}: name"), atlas_name=_text(data["atlas_name"], f"{where}: atlas_name"),
-            choice=_text(data["choice"], f"{where}: choice"),
+            choice=_text(data["choice"], f"{where}: choice"), file_prefix=str(data["file_prefix"]),
             place=_by_vintage(data["place"], vintages, f"{where}: place"),
             bounds=_by_vintage(data["bounds"], vintages, f"{where}: bounds"),
+            vintage_label=_by_vintage(data["vintage_label"], vintages, f"{where}: vintage_label"),
             locator_title=_by_vintage(data["locator"], vintages, f"{where}: locator"),
             locator_window=tuple(float(x) for x in data["locator"]["window"]),  # type: ignore[arg-type]
             attribution=tuple(" ".join(line.split()) for line in data.get("attribution", ())),
@@ -148,14 +151,14 @@ def parse_manifest(path: Path) -> RegionPack:
     return pack
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_pack(region_id: str, regions_dir: Path = REGIONS_DIR) -> RegionPack:
     if region_id not in region_ids(regions_dir):
         raise DataFileError(f"Unknown region '{region_id}': choose one of {', '.join(region_ids(regions_dir))}.")
     return parse_manifest(regions_dir / region_id / MANIFEST)
 
 
-@lru_cache(maxsize=None)
+@cache
 def region_ids(regions_dir: Path = REGIONS_DIR) -> tuple[str, ...]:
     """The packs present, the default first (stable ids: the folder names)."""
     found = sorted(p.parent.name for p in regions_dir.glob(f"*/{MANIFEST}"))
@@ -260,8 +263,9 @@ def check_contained(pack: RegionPack, units: dict[str, Unit], other: dict[str, U
             found = f"{mine.unit_type} {mine.name_vi}" if mine else "absent"
             wrong.append(f"{code} {unit.unit_type} {unit.name_vi} (in '{pack.id}': {found})")
     if wrong:
-        raise DataFileError(f"Region '{pack.id}' does not hold the units of '{pack.contains[0] if pack.contains else ''}' "
-                            f"under the same codes: {'; '.join(wrong)}.")
+        other_id = pack.contains[0] if pack.contains else "?"
+        raise DataFileError(f"Region '{pack.id}' does not hold the units of '{other_id}' under the same codes: "
+                            f"{'; '.join(wrong)}.")
     return set(other)
 
 
