@@ -145,6 +145,7 @@ class _PackData:
     units: UnitsByVintage
     layers: dict[int, gpd.GeoDataFrame]
     web_layers: dict[int, gpd.GeoDataFrame]
+    reference: dict[tuple, pd.DataFrame] = field(default_factory=dict)  # by shared units, catalogue, columns
 
 
 _pack_data: dict[str, _PackData] = {}
@@ -164,11 +165,14 @@ def _region_atlas(base: Atlas, pack: RegionPack) -> Atlas:
         contained = check_contained(pack, data.units[pack.contains[1]], base.units[pack.contains[1]])
     values = base.values
     shared = values[values["vintage"].isin(pack.vintages) & values["unit_code"].isin(contained)]
-    reference = [pack_reference_values(pack, v, data.units[v], base.catalogue, skip=contained)
-                 for v in pack.vintages]
-    reference = [r.reindex(columns=shared.columns).fillna({c: "" for c in shared.columns if c != "number"})
-                 for r in reference]
-    return replace(base, units=data.units, values=pd.concat([shared, *reference], ignore_index=True),
+    key = (frozenset(contained), frozenset(base.catalogue), tuple(shared.columns))
+    if key not in data.reference:  # the same for every store version: computed once
+        reference = [pack_reference_values(pack, v, data.units[v], base.catalogue, skip=contained)
+                     for v in pack.vintages]
+        data.reference[key] = pd.concat(
+            [r.reindex(columns=shared.columns).fillna({c: "" for c in shared.columns if c != "number"})
+             for r in reference], ignore_index=True)
+    return replace(base, units=data.units, values=pd.concat([shared, data.reference[key]], ignore_index=True),
                    _layers=data.layers, _web_layers=data.web_layers, region=pack)
 
 
