@@ -3,8 +3,17 @@
 import streamlit as st
 
 from mutte_geo.core.i18n import LANGUAGES, tr
+from mutte_geo.model.regions import load_pack, region_ids
 from mutte_geo.storage.auth import can
-from mutte_geo.ui.appstate import LANG_KEY, VINTAGE_KEY, current_lang, current_vintage
+from mutte_geo.ui.appstate import (
+    LANG_KEY,
+    REGION_KEY,
+    VINTAGE_KEY,
+    current_lang,
+    current_region,
+    current_vintage,
+    region_notice,
+)
 from mutte_geo.ui.authpage import current_user, sign_in_sidebar
 
 st.set_page_config(page_title="Atlas xã Mường Tè", page_icon="🗺️", layout="wide")
@@ -19,11 +28,17 @@ with st.sidebar:
         st.session_state[LANG_KEY] = chosen
         st.query_params[LANG_KEY] = chosen
         st.rerun()
+    region = load_pack(current_region())
+    chosen_region = st.radio(tr(lang, "Vùng", "Region"), region_ids(), index=region_ids().index(region.id),
+                             key="region_switch", format_func=lambda r: load_pack(r).choice(lang))
+    if chosen_region != region.id:
+        st.session_state[REGION_KEY] = chosen_region
+        st.query_params[REGION_KEY] = chosen_region
+        st.rerun()
     vintage = current_vintage()
     chosen_vintage = st.radio(
-        tr(lang, "Ranh giới", "Boundaries"), [2024, 2025], index=[2024, 2025].index(vintage), key="vintage_switch",
-        format_func=lambda v: tr(lang, "2024 (14 xã, thị trấn)", "2024 (14 units)") if v == 2024
-        else tr(lang, "2025 (xã mới từ 01/07/2025)", "2025 (new communes from 1 Jul 2025)"),
+        tr(lang, "Ranh giới", "Boundaries"), region.vintages, index=region.vintages.index(vintage),
+        key="vintage_switch", format_func=lambda v: region.vintage_label[v](lang),
     )
     if chosen_vintage != vintage:
         st.session_state[VINTAGE_KEY] = chosen_vintage
@@ -71,5 +86,6 @@ if can(current_user(), "audit"):
                          url_path="audit"))
 page = st.navigation(pages, expanded=True)  # every page listed: staff links are never hidden behind "View more"
 # each page its own browser-tab title, in the chosen language
-st.set_page_config(page_title=f"{page.title} · {tr(lang, 'Atlas xã Mường Tè', 'Mường Tè commune atlas')}")
+st.set_page_config(page_title=f"{page.title} · {region.atlas_name(lang)}")
+region_notice(page.url_path, lang)
 page.run()

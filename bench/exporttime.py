@@ -10,12 +10,12 @@ from mutte_geo.maps.view import MapRequest, map_view
 from mutte_geo.model.atlas import Atlas
 
 
-def timed_map_export(atlas: Atlas, indicator_id: str, *, fmt: str) -> tuple[float, bytes]:
+def timed_map_export(atlas: Atlas, indicator_id: str, *, fmt: str, vintage: int = 2024) -> tuple[float, bytes]:
     """Seconds to export one A4 portrait map at 300 dpi (classification, layout and encoding), and the file.
 
     The layer and the locator are loaded by one untimed export first.
     """
-    request = MapRequest(indicator_id)
+    request = MapRequest(indicator_id, vintage=vintage)
     export_bytes(fmt, atlas, map_view(atlas, request), request=request, options=PrintOptions())
     options = PrintOptions(dpi=300)
     start = time.perf_counter()

@@ -16,6 +16,7 @@ from mutte_geo.model.boundaries import simplify_coverage
 
 OUT = Path(__file__).resolve().parent / "out"
 DISTRICT_INDICATORS = ("population", "borders_china", "poverty_rate", "households")
+PROVINCE_INDICATORS = ("population", "area")  # the figures all 38 units have
 TOOLTIP = ["label", "code", "value_text", "period_text", "source"]
 
 
@@ -43,7 +44,9 @@ def synthetic_layers(n: int) -> tuple[gpd.GeoDataFrame, ...]:
 
 
 def load(name: str) -> Dataset:
-    """``district`` or ``synth-<n>``."""
+    """``district``, ``province`` (the Lai Châu pack's 38 units, 2025) or ``synth-<n>``."""
+    if name == "province":
+        return _province()
     if name == "district":
         from mutte_geo.maps.legend import legend_title
         from mutte_geo.maps.view import MapRequest, legend_note, map_view
@@ -69,6 +72,23 @@ def load(name: str) -> Dataset:
         return joined, classification, legend_html(indicator, synthetic.legend(classification, no_data))
 
     return Dataset(name, raw, web, unrounded, names, synthetic_view)
+
+
+def _province() -> Dataset:
+    from mutte_geo.maps.legend import legend_title
+    from mutte_geo.maps.view import MapRequest, legend_note, map_view
+    from mutte_geo.model.atlas import Atlas
+
+    atlas = Atlas.load().in_region("laichau")
+
+    def province_view(indicator: str) -> tuple[gpd.GeoDataFrame, Classification, str]:
+        view = map_view(atlas, MapRequest(indicator, vintage=2025))
+        legend = legend_html(legend_title(atlas.catalogue[indicator], "vi"), view.legend, legend_note(view, "vi"))
+        return view.joined, view.classification, legend
+
+    raw = atlas.boundaries(2025)
+    return Dataset("province", raw, atlas.web_layer(2025), simplify_coverage(raw, grid_deg=0),
+                   list(PROVINCE_INDICATORS), province_view)
 
 
 def explore(joined: gpd.GeoDataFrame) -> folium.Map:

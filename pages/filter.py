@@ -25,7 +25,7 @@ from mutte_geo.core.i18n import format_period, tr
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.maps.filtermap import filter_map
 from mutte_geo.model.indicators import LATEST
-from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, region_atlas_or_stop
 from mutte_geo.ui.authpage import sensitive_export
 from mutte_geo.ui.exportui import filter_export_panel
 from mutte_geo.ui.filterpage import (
@@ -49,12 +49,13 @@ from mutte_geo.ui.ntmpage import with_ntm
 CRITERIA = "filter_criteria"  # the current criteria (outlives the widgets when the user leaves the page)
 
 lang = current_lang()
-atlas = with_ntm(atlas_or_stop(lang), current_vintage(), lang)  # NTM criteria can be asked about
+atlas = region_atlas_or_stop(lang, with_ntm(atlas_or_stop(lang), current_vintage(), lang))  # NTM criteria too
 vintage = current_vintage()
 catalogue = atlas.catalogue
 state = st.session_state
 
-st.title(tr(lang, "Lọc xã theo tiêu chí", "Filter communes by criteria"))
+region = atlas.region.name
+st.title(tr(lang, f"Lọc xã theo tiêu chí – {region.vi}", f"Filter communes by criteria – {region.en}"))
 
 if CRITERIA not in state:  # first visit in this session: the link decides
     try:

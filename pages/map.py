@@ -12,8 +12,9 @@ from mutte_geo.maps.legend import direction_text, legend_title
 from mutte_geo.maps.view import MapRequest, default_indicator, legend_note, map_view, period_choices, step_period
 from mutte_geo.maps.webmap import legend_html, map_parts
 from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of
+from mutte_geo.model.regions import DEFAULT_REGION
 from mutte_geo.model.units import qualified_code
-from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.appstate import current_lang, current_vintage, region_atlas_or_stop
 from mutte_geo.ui.exportui import export_panel
 from mutte_geo.ui.mappage import (
     district_values,
@@ -23,10 +24,11 @@ from mutte_geo.ui.mappage import (
 )
 
 lang = current_lang()
-atlas = atlas_or_stop(lang)
+atlas = region_atlas_or_stop(lang)
 vintage = current_vintage()
 
-st.title(tr(lang, "Bản đồ chỉ tiêu theo xã – huyện Mường Tè", "Commune indicator map – Mường Tè district"))
+region = atlas.region.name
+st.title(tr(lang, f"Bản đồ chỉ tiêu theo xã – {region.vi}", f"Commune indicator map – {region.en}"))
 
 controls, map_col = st.columns([1, 3])
 with controls:
@@ -108,9 +110,10 @@ if selected:
     unit = atlas.units[vintage][selected]
     st.subheader(tr(lang, "Hồ sơ: ", "Profile: ") + f"{unit.label(lang)} ({unit.code})")
     st.dataframe(atlas.unit_profile(vintage, selected, lang), hide_index=True, width="stretch")
-    st.page_link("pages/profile.py", label=tr(lang, "Mở hồ sơ đầy đủ của đơn vị", "Open the unit's full profile"),
-                 icon=":material/badge:",
-                 query_params={"unit": qualified_code(vintage, selected), "vintage": str(vintage)})
+    if atlas.region.id == DEFAULT_REGION:  # the full profile page shows the district's units
+        st.page_link("pages/profile.py", label=tr(lang, "Mở hồ sơ đầy đủ của đơn vị", "Open the unit's full profile"),
+                     icon=":material/badge:",
+                     query_params={"unit": qualified_code(vintage, selected), "vintage": str(vintage)})
 else:
     st.caption(tr(lang, "Bấm vào một xã trên bản đồ để xem hồ sơ của xã.",
                   "Click a unit on the map to see its profile."))

@@ -102,4 +102,4 @@ def test_navigation_lists_the_page() -> None:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert at.title[0].value == "Lọc xã theo tiêu chí"
+    assert at.title[0].value == "Lọc xã theo tiêu chí – huyện Mường Tè"  # the region is named

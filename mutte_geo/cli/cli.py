@@ -17,7 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     install = commands.add_parser("install-data", help="install boundaries and reference tables from shared/")
     install.add_argument("--source", type=Path, default=DEFAULT_SHARED_DIR,
-                         help="folder holding data/boundaries and data/reference (default ../shared)")
+                         help="folder holding data/boundaries, data/reference and the region packs' files "
+                         "(default ../shared)")
     commands.add_parser("check", help="validate the installed data and print a short report")
     from mutte_geo.cli.export import add_export_parser
 
@@ -40,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
             return run_export(args, atlas_from_store(base, open_store(base.catalogue, base.units)))
         if args.command == "install-data":
             from mutte_geo.model.datasetup import install_data
+            from mutte_geo.model.regions import install_packs
 
-            for line in install_data(args.source):
+            for line in [*install_data(args.source), *install_packs(args.source)]:
                 print(line)
             return 0
         return _check()
@@ -75,6 +77,15 @@ def _check() -> int:
               f"{invalid} invalid, overlaps {overlap:.3f} km², gaps {gaps:.3f} km², "
               f"total {layer['area_km2'].sum():,.1f} km²")
         problems += invalid
+    from mutte_geo.model.regions import region_ids
+
+    for region_id in region_ids()[1:]:
+        region = atlas.in_region(region_id)
+        for vintage in sorted(region.units):
+            layer = region.boundaries(vintage)
+            overlap, gaps = coverage_gaps_and_overlaps(layer)
+            print(f"region {region_id} {vintage}: {len(layer)} units (files match PROVENANCE.md), "
+                  f"{len(region.values)} values, overlaps {overlap:.3f} km², gaps {gaps:.3f} km²")
     values = atlas.values
     print(f"indicators: {len(atlas.catalogue)} in catalogue, {len(values)} values "
           f"({(values['status'] == 'UNCERTAIN').sum()} uncertain) in {values['file'].nunique()} files")

@@ -42,14 +42,14 @@ def check_request(atlas: Atlas, request: MapRequest) -> None:
                           f"(vintage {request.vintage}); available: {', '.join(periods)}")
 
 
-def file_name(indicator_id: str, vintage: int, period: str, fmt: str) -> str:
-    """A file name that names the boundary vintage (codes are reused across vintages).
+def file_name(indicator_id: str, vintage: int, period: str, fmt: str, *, prefix: str = "muongte") -> str:
+    """A file name that names the region (``prefix``) and the boundary vintage (codes are reused across vintages).
 
-    >>> file_name("population", 2024, "latest", "pdf")
-    'muongte_v2024_population_latest.pdf'
+    >>> file_name("population", 2024, "latest", "pdf"), file_name("area", 2025, "2025", "png", prefix="laichau")
+    ('muongte_v2024_population_latest.pdf', 'laichau_v2025_area_2025.png')
     """
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{indicator_id}_{period}")
-    return f"muongte_v{vintage}_{safe}.{EXTENSIONS.get(fmt, fmt)}"
+    return f"{prefix}_v{vintage}_{safe}.{EXTENSIONS.get(fmt, fmt)}"
 
 
 def export_bytes(

@@ -39,7 +39,7 @@ def export_notes(atlas: Atlas, view: MapView, *, request: MapRequest, options: P
     lang = request.lang
     return [
         options.title or default_title(atlas, request.indicator_id, lang),
-        options.subtitle or default_subtitle(request.period, request.kinds, request.vintage, lang),
+        options.subtitle or default_subtitle(request.period, request.kinds, request.vintage, lang, atlas.region),
         sources_line(view, lang),
         *atlas.attribution(request.vintage),
         tr(lang, "Ngày xuất: ", "Exported on: ") + format_date(options.export_date, lang),

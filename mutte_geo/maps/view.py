@@ -76,7 +76,7 @@ def _join(atlas: Atlas, request: MapRequest) -> tuple[gpd.GeoDataFrame, list[tup
     joined = join_indicator(atlas.web_layer(vintage), atlas.values, indicator=indicator, vintage=vintage,
                             units=atlas.units[vintage], lang=request.lang, period=request.period,
                             kinds=request.kinds)
-    if vintage == 2025 and atlas.crosswalk is not None:
+    if vintage == 2025 and 2024 in atlas.units:  # outside the former district: a question of the 2024 view
         return mark_reaching_outside(joined, atlas.crosswalk, atlas.units, request.lang)
     return joined, []
 
@@ -109,7 +109,9 @@ def map_view(atlas: Atlas, request: MapRequest) -> MapView:
             series["value"], yes_no=indicator.value_type == "yes/no")
     legend = view_legend(classification, indicator, joined, request.lang)
     remarks = [(r.text_vi, r.text_en) for r in remarks_for(atlas.remarks, indicator.id, "context", "inconsistency")]
-    return MapView(joined, replace(classification, notes=[*classification.notes, *outside, *remarks]), legend)
+    region = atlas.region_notes(indicator.id, request.vintage)
+    return MapView(joined, replace(classification, notes=[*classification.notes, *outside, *remarks, *region]),
+                   legend)
 
 
 LOCKED_NOTE = ("Các lớp giữ nguyên cho mọi kỳ của chỉ tiêu.", "Classes locked across every period of the indicator.")

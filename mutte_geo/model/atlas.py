@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from mutte_geo.core.errors import DataFileError
 from mutte_geo.core.i18n import format_period, kind_label, tr
 from mutte_geo.core.paths import BOUNDARY_DIR, INDICATOR_DIR, REFERENCE_DIR
 from mutte_geo.model.boundaries import load_boundaries, simplify_coverage
@@ -19,6 +20,15 @@ from mutte_geo.model.indicators import UnitsByVintage, load_values, period_sort_
 from mutte_geo.model.join import value_text
 from mutte_geo.model.provenance import Provenance
 from mutte_geo.model.reform import derive_values, with_derived
+from mutte_geo.model.regions import (
+    RegionPack,
+    check_contained,
+    default_pack,
+    load_pack,
+    pack_boundaries,
+    pack_reference_values,
+    pack_units,
+)
 from mutte_geo.model.remarks import Remark, load_remarks
 from mutte_geo.model.units import DISTRICT_CODE, VINTAGES, load_units
 
@@ -34,11 +44,13 @@ class Atlas:
     units: UnitsByVintage
     values: pd.DataFrame
     provenance: Provenance
-    crosswalk: Crosswalk
+    crosswalk: Crosswalk  # 2024 → 2025 of the default region; a region without 2024 units does not use it
     boundary_dir: Path = BOUNDARY_DIR
     _layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
     _web_layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
     remarks: tuple[Remark, ...] = ()
+    region: RegionPack = field(default_factory=default_pack)
+    _regions: dict[str, Atlas] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def load(
@@ -60,7 +72,21 @@ class Atlas:
 
     def with_values(self, values: pd.DataFrame) -> Atlas:
         """The same atlas over other stored values (2024 values moved onto 2025 again)."""
+        if 2024 not in self.units:
+            raise ValueError(f"region '{self.region.id}' is a view of a store atlas: give the values to that atlas")
         return replace(self, values=derived_values(values, self.catalogue, self.crosswalk, self.units))
+
+    def in_region(self, region_id: str) -> Atlas:
+        """This atlas' values over the units and boundaries of another region pack (computed once per atlas).
+
+        The units the pack shares with this atlas' region (``[contains]``) keep this atlas' values, so a
+        commune's values are the same in both views; the other units get the pack's reference values.
+        """
+        if region_id == self.region.id:
+            return self
+        if region_id not in self._regions:
+            self._regions[region_id] = _region_atlas(self, load_pack(region_id))
+        return self._regions[region_id]
 
     def boundaries(self, vintage: int) -> gpd.GeoDataFrame:
         if vintage not in self._layers:
@@ -74,7 +100,11 @@ class Atlas:
         return self._web_layers[vintage]
 
     def attribution(self, vintage: int) -> list[str]:
-        return self.provenance.attribution(vintage)
+        return list(self.region.attribution) or self.provenance.attribution(vintage)
+
+    def region_notes(self, indicator_id: str, vintage: int) -> list[tuple[str, str]]:
+        """The region pack's gaps and flags for a map of ``indicator_id`` (vi, en)."""
+        return self.region.notes(indicator_id, set(self.units.get(vintage, {})))
 
     def mappable_indicators(self, vintage: int) -> list[str]:
         """Indicators with at least one commune-level value in ``vintage``."""
@@ -106,6 +136,44 @@ class Atlas:
                 tr(lang, "Ghi chú", "Note"): row["note"],
             })
         return pd.DataFrame.from_records(records)
+
+
+@dataclass(frozen=True)
+class _PackData:
+    """What a region pack's files give, shared by every atlas shown in that region."""
+
+    units: UnitsByVintage
+    layers: dict[int, gpd.GeoDataFrame]
+    web_layers: dict[int, gpd.GeoDataFrame]
+    reference: dict[tuple, pd.DataFrame] = field(default_factory=dict)  # by shared units, catalogue, columns
+
+
+_pack_data: dict[str, _PackData] = {}
+
+
+def _region_atlas(base: Atlas, pack: RegionPack) -> Atlas:
+    if pack.contains is not None and pack.contains[0] != base.region.id:
+        raise DataFileError(f"Region '{pack.id}' is shown over the values of '{pack.contains[0]}', "
+                            f"not of '{base.region.id}'.")
+    if pack.id not in _pack_data:
+        units = {v: pack_units(pack, v) for v in pack.vintages}
+        layers = {v: pack_boundaries(pack, v, units[v]) for v in pack.vintages}
+        _pack_data[pack.id] = _PackData(units, layers, {})
+    data = _pack_data[pack.id]
+    contained: set[str] = set()
+    if pack.contains is not None:
+        contained = check_contained(pack, data.units[pack.contains[1]], base.units[pack.contains[1]])
+    values = base.values
+    shared = values[values["vintage"].isin(pack.vintages) & values["unit_code"].isin(contained)]
+    key = (frozenset(contained), frozenset(base.catalogue), tuple(shared.columns))
+    if key not in data.reference:  # the same for every store version: computed once
+        reference = [pack_reference_values(pack, v, data.units[v], base.catalogue, skip=contained)
+                     for v in pack.vintages]
+        data.reference[key] = pd.concat(
+            [r.reindex(columns=shared.columns).fillna({c: "" for c in shared.columns if c != "number"})
+             for r in reference], ignore_index=True)
+    return replace(base, units=data.units, values=pd.concat([shared, data.reference[key]], ignore_index=True),
+                   _layers=data.layers, _web_layers=data.web_layers, region=pack)
 
 
 def derived_values(values: pd.DataFrame, catalogue: Catalogue, crosswalk: Crosswalk,

@@ -30,7 +30,7 @@ class Provenance:
 
 def parse_provenance(text: str) -> Provenance:
     """Parse PROVENANCE.md: the checksum table and the attribution bullets."""
-    sums = {m.group(1): m.group(2) for m in map(_TABLE_ROW.match, text.splitlines()) if m}
+    sums = parse_checksums(text)
     section = text.split("## Attribution", 1)[-1].split("\n## ", 1)[0]
     bullets = [" ".join(b.split()) for b in re.split(r"\n- ", "\n" + section)[1:]]
     found: dict[str, str] = {}
@@ -51,3 +51,8 @@ def parse_provenance(text: str) -> Provenance:
 
 def read_provenance(path: Path) -> Provenance:
     return parse_provenance(path.read_text(encoding="utf-8"))
+
+
+def parse_checksums(text: str) -> dict[str, str]:
+    """The SHA-256 per file name of a PROVENANCE.md table (any folder's: boundaries, a region pack)."""
+    return {m.group(1): m.group(2) for m in map(_TABLE_ROW.match, text.splitlines()) if m}

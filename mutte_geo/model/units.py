@@ -14,6 +14,7 @@ VINTAGES = (2024, 2025)
 DISTRICT_CODE = "107"
 DISTRICT_NAME = "Huyện Mường Tè"
 TOWN_TYPE = "thị trấn"
+WARD_TYPE = "phường"
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,13 @@ class Unit:
         """Full name with its type: 'Thị trấn Mường Tè' / 'Mường Tè town'."""
         if lang == "vi":
             return f"{self.unit_type.capitalize()} {self.name_vi}"
-        kind = "town" if self.unit_type == TOWN_TYPE else "commune"
-        return f"{self.name_vi} {kind}"
+        return f"{self.name_vi} {self.type_label(lang)}"
 
     def type_label(self, lang: str) -> str:
+        """'xã' / 'commune'; a town (thị trấn) and a ward (phường) have their own words."""
         if lang == "vi":
             return self.unit_type
-        return "town" if self.unit_type == TOWN_TYPE else "commune"
+        return {TOWN_TYPE: "town", WARD_TYPE: "ward"}.get(self.unit_type, "commune")
 
 
 def map_label(unit: Unit, units: dict[str, Unit], lang: str) -> str:

@@ -13,6 +13,7 @@ from mutte_geo.analysis.consistency import atlas_inconsistencies
 from mutte_geo.core.errors import AtlasError, ValidationError
 from mutte_geo.core.i18n import tr
 from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.regions import DEFAULT_REGION, load_pack, region_ids
 from mutte_geo.storage.approval import Approvals
 from mutte_geo.storage.auth import User, visible_catalogue, visible_values
 from mutte_geo.storage.stewardship import atlas_from_store, atlas_with_submitted, open_store
@@ -23,6 +24,8 @@ from mutte_geo.ui.markdown import md_escape
 logger = logging.getLogger(__name__)
 LANG_KEY = "lang"
 VINTAGE_KEY = "vintage"
+REGION_KEY = "region"
+REGION_PAGES = ("map", "filter")  # pages that show any region; the others show Mường Tè and say so
 
 
 @st.cache_resource(show_spinner=False)
@@ -156,6 +159,40 @@ def current_lang() -> str:
 
 
 def current_vintage() -> int:
-    """Boundary vintage chosen in the sidebar (2024: 14 units; 2025: the new communes)."""
+    """Boundary vintage chosen in the sidebar (2024: 14 units; 2025: the new communes), one the region has."""
     value = st.session_state.get(VINTAGE_KEY) or st.query_params.get(VINTAGE_KEY, "2024")
-    return int(value) if str(value) in ("2024", "2025") else 2024
+    vintage = int(value) if str(value) in ("2024", "2025") else 2024
+    vintages = load_pack(current_region()).vintages
+    return vintage if vintage in vintages else vintages[-1]
+
+
+def current_region() -> str:
+    """Region pack chosen in the sidebar: a stable id, ``mutte`` (the default) or ``laichau``."""
+    value = st.session_state.get(REGION_KEY) or st.query_params.get(REGION_KEY, DEFAULT_REGION)
+    return value if value in region_ids() else DEFAULT_REGION
+
+
+def region_atlas_or_stop(lang: str, atlas: Atlas | None = None) -> Atlas:
+    """``atlas`` (default :func:`atlas_or_stop`) shown over the chosen region's units (the same store's
+    values); or a clear message naming the region's file and a stopped page."""
+    atlas = atlas if atlas is not None else atlas_or_stop(lang)
+    try:
+        return atlas.in_region(current_region())
+    except ValidationError as exc:
+        st.error(tr(lang, "Dữ liệu của vùng có lỗi: ", "The region's data has problems: ")
+                 + md_escape("; ".join(p.describe(lang) for p in exc.problems[:20])))
+    except AtlasError as exc:
+        st.error(tr(lang, "Không tải được dữ liệu của vùng: ", "Cannot load the region's data: ") + md_escape(exc))
+    st.stop()
+    raise AssertionError("unreachable")
+
+
+def region_notice(page_path: str, lang: str) -> None:
+    """On a page that shows Mường Tè only, say so when another region is chosen."""
+    region = current_region()
+    if region != DEFAULT_REGION and page_path not in REGION_PAGES:
+        home, chosen = load_pack(DEFAULT_REGION), load_pack(region)
+        st.info(tr(lang, f"Trang này chỉ hiển thị {home.name.vi}; {chosen.name.vi} có ở trang Bản đồ chỉ tiêu và "
+                         "Lọc xã theo tiêu chí.",
+                   f"This page shows {home.name.en} only; {chosen.name.en} is on the Indicator map and Filter "
+                   "communes pages."))

@@ -22,6 +22,7 @@ from mutte_geo.maps.printmap import DPIS, ORIENTATIONS, PrintOptions, default_su
 from mutte_geo.maps.view import MapRequest, MapView, map_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import LATEST, RESULT_KINDS, kinds_of
+from mutte_geo.model.regions import DEFAULT_REGION, default_pack
 from mutte_geo.ui.authpage import current_user, sensitive_export
 from mutte_geo.ui.mappage import indicator_label
 
@@ -64,14 +65,15 @@ def export_panel(
                                        format_func=lambda o: tr(lang, *ORIENTATION_LABELS[o]))
     dpi = dpi_col.selectbox(tr(lang, "Độ phân giải (dpi)", "Resolution (dpi)"), list(DPIS), key=f"{key}_dpi",
                             disabled=fmt != "png")
-    context = f"{indicator_id}_{period}_{vintage}_{lang}"  # new defaults when the map changes
+    context = f"{indicator_id}_{period}_{vintage}_{lang}_{atlas.region.id}"  # new defaults when the map changes
     chosen_title = st.text_input(tr(lang, "Tiêu đề", "Title"), title or default_title(atlas, indicator_id, lang),
                                  key=f"{key}_title_{context}_{_digest(title)}")
-    subtitle = st.text_input(tr(lang, "Tiêu đề phụ", "Subtitle"), default_subtitle(period, kinds, vintage, lang),
+    subtitle = st.text_input(tr(lang, "Tiêu đề phụ", "Subtitle"),
+                             default_subtitle(period, kinds, vintage, lang, atlas.region),
                              key=f"{key}_subtitle_{context}")
     options = PrintOptions(paper, orientation, dpi, chosen_title.strip() or None, subtitle,
                            frozenset(highlight) if highlight is not None else None)
-    name = file_name(indicator_id, vintage, period, fmt)
+    name = file_name(indicator_id, vintage, period, fmt, prefix=atlas.region.file_prefix)
     st.download_button(
         tr(lang, "Tải xuống ", "Download ") + name,
         data=sensitive_export(_deferred(fmt, atlas, view, request, options),
@@ -114,12 +116,12 @@ def _report_pack(atlas: Atlas, request: MapRequest, options: PrintOptions, *, ke
         left.download_button(tr(lang, "Tải PDF (bản đồ + bảng số liệu)", "Download PDF (maps + values table)"),
                              data=sensitive_export(lambda: report_pack_pdf(atlas, requests, pack_options), sensitive,
                                                    f"report pack PDF: {', '.join(chosen)}"),
-                             file_name=f"muongte_v{vintage}_report_pack.pdf", mime=MIME["pack-pdf"],
+                             file_name=f"{atlas.region.file_prefix}_v{vintage}_report_pack.pdf", mime=MIME["pack-pdf"],
                              on_click="ignore", key=f"{key}_pack_pdf")
         right.download_button(tr(lang, "Tải ZIP ảnh PNG", "Download ZIP of PNGs"),
                               data=sensitive_export(lambda: report_pack_zip(atlas, requests, pack_options),
                                                     sensitive, f"report pack ZIP: {', '.join(chosen)}"),
-                              file_name=f"muongte_v{vintage}_report_pack.zip", mime=MIME["pack-zip"],
+                              file_name=f"{atlas.region.file_prefix}_v{vintage}_report_pack.zip", mime=MIME["pack-zip"],
                               on_click="ignore", key=f"{key}_pack_zip")
         st.caption(tr(lang, "Bộ bản đồ dùng số liệu mới nhất của mỗi đơn vị và cách phân lớp mặc định (phân vị).",
                       "The pack uses each unit's latest value and the default classes (quantiles)."))
@@ -173,6 +175,11 @@ def _made_file(label: str, make: Callable[[], bytes], *, name: str, mime: str, k
 
 def _word_report(atlas: Atlas, request: MapRequest, *, key: str) -> None:
     lang, vintage = request.lang, request.vintage
+    if atlas.region.id != DEFAULT_REGION:  # the report and the commune atlas are the district's documents
+        home = default_pack().choice(lang)
+        st.caption(tr(lang, f"Báo cáo Word và atlas xã (PDF): chọn vùng “{home}” ở thanh bên.",
+                      f"Word report and commune atlas (PDF): choose the region “{home}” in the sidebar."))
+        return
     with st.expander(tr(lang, "Báo cáo Word (bản đồ, bảng số liệu, nhận xét) và atlas xã (PDF)",
                         "Word report (maps, tables, remarks) and commune atlas (PDF)")):
         choices = report_choices(atlas, vintage)

@@ -11,6 +11,7 @@ from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import CATEGORIES
 from mutte_geo.model.indicators import period_sort_key
 from mutte_geo.model.join import value_text
+from mutte_geo.model.regions import DEFAULT_REGION
 from mutte_geo.model.units import DISTRICT_CODE
 
 
@@ -27,7 +28,8 @@ def indicator_label(atlas: Atlas, indicator_id: str, vintage: int, lang: str) ->
     group = CATEGORIES[indicator.category][0 if lang == "vi" else 1]
     label = indicator.name(lang) if group == indicator.name(lang) else f"{indicator.name(lang)} · {group}"
     if indicator_id not in atlas.mappable_indicators(vintage):
-        label += tr(lang, " (chỉ có số liệu toàn huyện)", " (district figure only)")
+        label += tr(lang, " (chỉ có số liệu toàn huyện)", " (district figure only)") \
+            if atlas.region.id == DEFAULT_REGION else tr(lang, " (chưa có số liệu cấp xã)", " (no commune values)")
     return label
 
 
