@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -36,8 +35,7 @@ from mutte_geo.model.ntm import (
 )
 from mutte_geo.model.units import TOWN_TYPE
 from mutte_geo.storage import importer
-from mutte_geo.storage.filelimits import MAX_COLUMNS, MAX_ROWS, MAX_XLSX_UNCOMPRESSED, zip_problems
-from mutte_geo.storage.importer import HEADER_SEARCH_ROWS, Cell, _xlsx_cell
+from mutte_geo.storage.importer import HEADER_SEARCH_ROWS, Cell, Sheet, meta_line
 
 RECOGNITION_COLUMNS = ("vintage", "unit_code", "year", "decision", "source", "note")
 RECOGNITION_KEY = ("vintage", "unit_code", "year")
@@ -95,52 +93,23 @@ class NtmParsed:
         return not self.problems
 
 
-@dataclass
-class _Sheet:
-    name: str
-    grid: list[list[Cell]]
-
-
 def _text(cell: Cell) -> str:
     if isinstance(cell, float):
         return str(int(cell)) if cell.is_integer() else repr(cell)
     return unicodedata.normalize("NFC", str(cell)).strip()
 
 
-def read_sheets(data: bytes, file: str) -> tuple[list[_Sheet], dict[str, str], list[Problem]]:
-    """Every sheet of an XLSX workbook (or the one sheet of a CSV), and the 'notes' metadata; the
-    importer's size, zip, type and encoding limits apply before anything is unpacked."""
-    if len(data) > importer.MAX_BYTES or not data.startswith(b"PK\x03\x04"):
-        tables, meta, problems = importer.read_sheets(data, file)
-        return ([_Sheet("", tables[0].grid)] if tables and not problems else []), meta, problems
-    refused = zip_problems(data, file, what="XLSX", max_uncompressed=MAX_XLSX_UNCOMPRESSED)
-    if refused:
-        return [], {}, refused
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        return [], {}, [Problem(file, None, None, f"không đọc được tệp XLSX ({type(exc).__name__})",
-                                f"cannot read the XLSX workbook ({type(exc).__name__}: {exc})")]
-    sheets: list[_Sheet] = []
-    meta = {}
-    for sheet in book.worksheets:
-        grid = [[_xlsx_cell(c) for c in row] for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS)]
-        if sheet.title == "notes":
-            for row in grid:
-                meta.update(_meta_line(_text(row[0])) if row else {})
-        else:
-            sheets.append(_Sheet(sheet.title, grid))
-    book.close()
-    return sheets, meta, []
+def read_sheets(data: bytes, file: str) -> tuple[list[Sheet], dict[str, str], list[Problem]]:
+    """Every sheet of an XLSX workbook (or the one sheet of a CSV) and the 'notes' metadata, read by the
+    value importer (its size, zip, type, encoding, row, column and cell limits)."""
+    sheets, meta, problems = importer.read_sheets(data, file, meta_keys=_META_KEYS)
+    if sheets and not sheets[0].name:  # a CSV: one reading per separator, the likeliest first
+        sheets = sheets[:1]
+    return sheets, meta, problems
 
 
 def _meta_line(text: str) -> dict[str, str]:
-    line = text.strip().lstrip("#").strip()
-    key, sep, value = line.partition(":")
-    name = _META_KEYS.get(fold(key)) if sep else None
-    return {name: value.strip()} if name else {}
+    return meta_line(text, _META_KEYS)
 
 
 def _criterion_number(text: str) -> int | None:
@@ -194,7 +163,7 @@ def _header_index(grid: list[list[Cell]]) -> int | None:
     return None
 
 
-def _parse_sheet(sheet: _Sheet, book_meta: dict[str, str], options: NtmOptions, sets: CriteriaSets,
+def _parse_sheet(sheet: Sheet, book_meta: dict[str, str], options: NtmOptions, sets: CriteriaSets,
                  units: UnitsByVintage, parsed: NtmParsed) -> list[dict[str, object]]:
     file = parsed.file if not sheet.name else f"{parsed.file} [{sheet.name}]"
 
@@ -381,7 +350,7 @@ def _status(text: str, numeric_markers: list[str], row: int, column: str, bad) -
     return None
 
 
-def _parse_recognitions(sheet: _Sheet, parsed: NtmParsed, units: UnitsByVintage, book_meta: dict[str, str],
+def _parse_recognitions(sheet: Sheet, parsed: NtmParsed, units: UnitsByVintage, book_meta: dict[str, str],
                         options: NtmOptions) -> None:
     file = f"{parsed.file} [{sheet.name}]"
     rows = [[_text(c) for c in row] for row in sheet.grid]

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -68,17 +69,23 @@ def _key_columns() -> list[Column]:
             Column("kind", String(20), nullable=False)]
 
 
-values_table = Table(
-    "indicator_values", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    *_key_columns(),
-    *[Column(f, Text, nullable=False, default="") for f in FIELDS],
-    Column("file", String(300), nullable=False, default=""),
-    Column("row", Integer),
-    Column("row_version", Integer, nullable=False),
-    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
-    UniqueConstraint(*KEY, name="one_value_per_key"),
-)
+def current_table(name: str, key_columns: list[Column], fields: Sequence[str], *, unique: str) -> Table:
+    """A table of current records (in ``metadata``): id, the key, text fields, where they came from (file,
+    row), the row version and the revision that last wrote them; one row per key."""
+    return Table(
+        name, metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        *key_columns,
+        *[Column(f, Text, nullable=False, default="") for f in fields],
+        Column("file", String(300), nullable=False, default=""),
+        Column("row", Integer),
+        Column("row_version", Integer, nullable=False),
+        Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
+        UniqueConstraint(*[c.name for c in key_columns], name=unique),
+    )
+
+
+values_table = current_table("indicator_values", _key_columns(), FIELDS, unique="one_value_per_key")
 history = Table(
     "value_history", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -95,12 +102,11 @@ store_meta = Table("store_meta", metadata, Column("key", String(50), primary_key
 class ConflictError(AtlasError):
     """Someone else changed the same values meanwhile; nothing was written."""
 
-    def __init__(self, keys: list[tuple[int, str, str, str, str]], rows: dict | None = None):
-        self.keys = keys
-        self.rows: dict[tuple[int, str, str, str, str], int] = rows or {}  # key -> file row, when known
-        shown = "; ".join(f"{v}:{c} {i} {p} {k}" + (f" (row {self.rows[(v, c, i, p, k)]})"
-                                                    if self.rows.get((v, c, i, p, k)) else "")
-                          for v, c, i, p, k in keys[:10])
+    def __init__(self, keys: Sequence[tuple[Any, ...]], rows: dict | None = None):
+        self.keys = list(keys)  # (vintage, unit code, …): a value's key, or an NTM record's
+        self.rows: dict[tuple[Any, ...], int] = rows or {}  # key -> file row, when known
+        shown = "; ".join(f"{key[0]}:{key[1]} " + " ".join(map(str, key[2:]))
+                          + (f" (row {self.rows[key]})" if self.rows.get(key) else "") for key in keys[:10])
         more = f" and {len(keys) - 10} more" if len(keys) > 10 else ""
         super().__init__(f"{len(keys)} value(s) were changed by someone else meanwhile: {shown}{more}")
 
