@@ -32,6 +32,7 @@ from mutte_geo.model.ntm import (
     CriteriaSet,
     CriteriaSets,
     set_for_vintage,
+    status_label,
 )
 from mutte_geo.model.units import TOWN_TYPE
 from mutte_geo.storage import importer
@@ -386,6 +387,95 @@ def _parse_recognitions(sheet: Sheet, parsed: NtmParsed, units: UnitsByVintage, 
                         "decision": get["so quyet dinh"], "source": source, "note": get.get("ghi chu", ""),
                         "file": parsed.file, "row": row_no})
     parsed.recognitions = pd.DataFrame(out, columns=[*RECOGNITION_COLUMNS, "file", "row"])
+
+
+# --- editing in place ---------------------------------------------------------------------------------
+
+EDIT_COLUMNS = ("criterion", "name", "status", "measured", "evidence", "note")
+_EDITABLE = ("status", "measured", "evidence", "note")
+
+
+def edit_table(assessments: pd.DataFrame, criteria_set: CriteriaSet, *, code: str, year: int, assessor: str,
+               lang: str) -> pd.DataFrame:
+    """One commune's results of one year by one assessor, a row per criterion, to edit in place; a
+    criterion nobody assessed has no result (None), never "not met"."""
+    rows = assessments[(assessments["set_id"] == criteria_set.set_id)
+                       & (assessments["vintage"].astype(int) == criteria_set.vintage)
+                       & (assessments["unit_code"] == code) & (assessments["year"].astype(int) == year)
+                       & (assessments["assessor"] == assessor)]
+    held = {int(r["criterion"]): r for r in rows.to_dict("records")}
+    return pd.DataFrame([{
+        "criterion": c.number, "name": c.name(lang),
+        "status": status_label(str(held[c.number]["status"]), lang) if c.number in held else None,
+        **{f: str(held[c.number][f]) if c.number in held else "" for f in ("measured", "evidence", "note")},
+    } for c in criteria_set.criteria], columns=list(EDIT_COLUMNS))
+
+
+def _edit_cells(row: dict) -> dict[str, str]:
+    return {f: "" if row.get(f) is None or pd.isna(row.get(f)) else str(row[f]).strip() for f in _EDITABLE}
+
+
+def parse_edit(original: pd.DataFrame, edited: pd.DataFrame, latest: pd.DataFrame, *, criteria_set: CriteriaSet,
+               units: UnitsByVintage, code: str, year: int, assessor: str, source: str, assessed_on: str = "",
+               file: str = "bảng sửa") -> NtmParsed:
+    """The rows a user changed in an :func:`edit_table`, checked like an imported file.
+
+    ``original`` is the table as first shown, ``latest`` as stored now: a row someone else saved meanwhile
+    is a problem (nothing is overwritten), and so is clearing a stored result (restore an earlier revision
+    instead: nothing saved is removed by an edit).
+    """
+    parsed = NtmParsed(file, layout="edit", set_id=criteria_set.set_id, vintage=criteria_set.vintage)
+
+    def bad(row: int | None, column: str | None, vi: str, en: str) -> None:
+        parsed.problems.append(Problem(file, row, column, vi, en))
+
+    vintage = criteria_set.vintage
+    if code not in units.get(vintage, {}):
+        bad(None, "unit_code", f"không có đơn vị {vintage}:{code}", f"there is no unit {vintage}:{code}")
+    else:
+        _is_commune(units, vintage, code, bad, None, "unit_code")
+    if assessor not in ASSESSORS:
+        bad(None, "assessor", f"cấp đánh giá '{assessor}' không hợp lệ", f"unknown assessor '{assessor}'")
+    if not criteria_set.covers(year):
+        bad(None, "year", f"năm {year} ngoài giai đoạn của bộ {criteria_set.short('vi')}",
+            f"year {year} is outside the years of {criteria_set.short('en')}")
+    before = {int(r["criterion"]): _edit_cells(r) for r in original.to_dict("records")}
+    now = {int(r["criterion"]): _edit_cells(r) for r in latest.to_dict("records")}
+    records = []
+    for row_no, r in enumerate(edited.to_dict("records"), start=1):
+        number, cells = int(r["criterion"]), _edit_cells(r)
+        if criteria_set.criterion(number) is None:
+            bad(row_no, "criterion", f"tiêu chí {number} không có trong bộ {criteria_set.short('vi')}",
+                f"criterion {number} is not in {criteria_set.short('en')}")
+            continue
+        if cells == before.get(number):
+            continue
+        if now.get(number) != before.get(number):
+            bad(row_no, "status", f"tiêu chí {number}: người khác đã lưu kết quả này sau khi bạn mở bảng; hãy tải lại",
+                f"criterion {number}: someone else saved this result after you opened the table; reload it")
+            continue
+        if not cells["status"]:
+            if (before.get(number) or {}).get("status"):
+                bad(row_no, "status", f"tiêu chí {number}: không xóa kết quả đã lưu ở đây (khôi phục một phiên bản "
+                    "trước nếu cần)", f"criterion {number}: a stored result is not removed here (restore an earlier "
+                    "revision if needed)")
+            else:
+                bad(row_no, "status", f"tiêu chí {number}: ghi kết quả (Đạt / Chưa đạt) trước",
+                    f"criterion {number}: give the result (met / not met) first")
+            continue
+        status = _status(cells["status"], [], row_no, "status", bad)
+        if status is None:
+            continue
+        records.append({"vintage": vintage, "unit_code": code, "set_id": criteria_set.set_id, "criterion": number,
+                        "year": year, "assessor": assessor, "status": status, "assessed_on": assessed_on.strip(),
+                        "measured": cells["measured"], "evidence": cells["evidence"], "source": source.strip(),
+                        "note": cells["note"], "file": file, "row": row_no})
+    if records and not source.strip():
+        bad(None, "source", "thiếu nguồn (biên bản, báo cáo đánh giá)",
+            "the source (minutes, assessment report) is missing")
+    if not parsed.problems:
+        parsed.rows = pd.DataFrame(records, columns=[*ASSESSMENT_COLUMNS, "file", "row"])
+    return parsed
 
 
 # --- the template --------------------------------------------------------------------------------------
