@@ -1,4 +1,4 @@
-"""Command line: ``python -m mutte_geo install-data | check | export | import``."""
+"""Command line: ``python -m mutte_geo install-data | check | export | import | ntm-import``."""
 
 from __future__ import annotations
 
@@ -22,15 +22,20 @@ def main(argv: list[str] | None = None) -> int:
     from mutte_geo.cli.export import add_export_parser
 
     add_export_parser(commands)
-    from mutte_geo.cli.importcli import add_import_parser
+    from mutte_geo.cli.importcli import add_import_parser, add_ntm_import_parser
 
     add_import_parser(commands)
+    add_ntm_import_parser(commands)
     args = parser.parse_args(argv)
     try:
         if args.command == "import":
             from mutte_geo.cli.importcli import run_import
 
             return run_import(args)
+        if args.command == "ntm-import":
+            from mutte_geo.cli.importcli import run_ntm_import
+
+            return run_ntm_import(args)
         if args.command == "export":
             from mutte_geo.cli.export import run_export
             from mutte_geo.model.atlas import Atlas

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from mutte_geo.core.errors import Problem
+from mutte_geo.core.i18n import tr
 from mutte_geo.model.ntm import ASSESSMENT_FIELDS, ASSESSMENT_KEY, empty_assessments
 from mutte_geo.storage import audit
 from mutte_geo.storage.accounts import ScopeError, refuse_out_of_scope, scope_problems
@@ -249,6 +250,29 @@ class NtmStore:
     def unit_history(self, vintage: int, code: str) -> pd.DataFrame:
         """Every change to one unit's NTM records, oldest first, with when, who and which revision."""
         return _flat([r for r in self._history() if r["key"]["vintage"] == vintage and r["key"]["unit_code"] == code])
+
+
+def report_lines(report: NtmReport, lang: str) -> list[str]:
+    """The plain-text report printed by the command line: problems, or what would change."""
+    if not report.ok:
+        return [f"ERROR {p.describe(lang)}" for p in report.problems] + [
+            tr(lang, f"{len(report.problems)} lỗi: không có gì được ghi.",
+               f"{len(report.problems)} problem(s): nothing was written.")]
+    parsed = report.parsed
+    lines = [tr(lang, f"{parsed.file}: bộ {parsed.set_id}, ranh giới {parsed.vintage}; {report.new_count} kết quả mới, "
+                      f"{report.changed_count} thay đổi, {report.unchanged} không đổi",
+                f"{parsed.file}: set {parsed.set_id}, {parsed.vintage} boundaries; {report.new_count} new, "
+                f"{report.changed_count} changed, {report.unchanged} unchanged")]
+    for change in report.changes:
+        fields = dict(zip(_TABLES[change.record][1], change.key, strict=True))
+        if change.record == "assessment":
+            what, shown = f"{fields['year']} {fields['assessor']} criterion {fields['criterion']}", "status"
+        else:
+            what, shown = f"{fields['year']} recognition", "decision"
+        new = (change.new or {}).get(shown, "")
+        lines.append(f"  {fields['vintage']}:{fields['unit_code']} {what}: "
+                     + (f"+ {new}" if change.old is None else f"{change.old[shown]} → {new}"))
+    return lines
 
 
 def _allowed(user: User | None, action: str) -> User:
