@@ -107,6 +107,12 @@ def tracker(atlas: Atlas, assessments: pd.DataFrame, criteria_set: CriteriaSet, 
     return Tracker(criteria_set, year, grid, rows)
 
 
+def newest_tracker(atlas: Atlas, assessments: pd.DataFrame, criteria_set: CriteriaSet) -> Tracker | None:
+    """The grid of the newest year with assessments of ``criteria_set``; None when nothing was assessed."""
+    held = years(assessments, criteria_set)
+    return tracker(atlas, assessments, criteria_set, held[0]) if held else None
+
+
 def gap_text(tracker: Tracker, code: str, lang: str) -> str:
     """'còn thiếu: 10 Thu nhập, 11 Nghèo đa chiều, 17 Môi trường và an toàn thực phẩm'."""
     missing = tracker.missing(code)

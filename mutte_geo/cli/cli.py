@@ -39,10 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             from mutte_geo.cli.export import run_export
             from mutte_geo.model.atlas import Atlas
+            from mutte_geo.storage.ntmstore import NtmStore
             from mutte_geo.storage.stewardship import atlas_from_store, open_store
 
             base = Atlas.load()  # the values come from the store, as on every page
-            return run_export(args, atlas_from_store(base, open_store(base.catalogue, base.units)))
+            store = open_store(base.catalogue, base.units)
+            return run_export(args, atlas_from_store(base, store), NtmStore(store).assessments())
         if args.command == "install-data":
             from mutte_geo.model.datasetup import install_data
 

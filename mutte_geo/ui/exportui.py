@@ -24,6 +24,7 @@ from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import LATEST, RESULT_KINDS, kinds_of
 from mutte_geo.ui.authpage import current_user, sensitive_export
 from mutte_geo.ui.mappage import indicator_label
+from mutte_geo.ui.ntmpage import ntm_store
 
 FORMAT_LABELS = {
     "png": ("PNG (ảnh, dán vào Word)", "PNG (image, for Word)"),
@@ -186,9 +187,10 @@ def _word_report(atlas: Atlas, request: MapRequest, *, key: str) -> None:
             indicators = tuple(chosen)
             _made_file(tr(lang, "Tạo báo cáo Word", "Make the Word report"),
                        lambda: report_bytes("docx", atlas, user=user, indicators=indicators, vintage=vintage,
-                                            lang=lang, title=title.strip() or None),
+                                            lang=lang, title=title.strip() or None,
+                                            ntm_assessments=ntm_store().assessments()),
                        name=report_file_name("docx", vintage), mime=REPORT_MIME["docx"], key=f"{key}_docx",
-                       lang=lang, choice=(indicators, vintage, lang, title, user))
+                       lang=lang, choice=(indicators, vintage, lang, title, user, ntm_store().store.version()))
         else:
             st.info(tr(lang, "Chọn ít nhất một chỉ tiêu để tạo báo cáo Word.",
                        "Choose at least one indicator to make the Word report."))
