@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -63,15 +64,30 @@ def test_tracker_shows_maps_grid_and_risks_offline(page, ntm_app_url):  # type: 
     assert page.external_requests == []
 
 
+def staff_env(tmp: Path, login: str, role: str) -> tuple[dict[str, str], str]:
+    """The environment of an app with one TEST account (password ``mat-khau-<login>``) and a store of its own."""
+    users = tmp / "users.json"
+    users.write_text(json.dumps({"users": {login: {"role": role, "name": f"TEST {role}",
+                                                   "password": hash_password(f"mat-khau-{login}")}}}),
+                     encoding="utf-8")
+    url_db = f"sqlite:///{tmp / 'store.sqlite'}"
+    return {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}, url_db
+
+
+def sign_in(page, app: str, login: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(app + "/")
+    page.get_by_text("Đăng nhập (cán bộ)").click()
+    page.get_by_label("Tên đăng nhập").fill(login)
+    page.get_by_label("Mật khẩu").fill(f"mat-khau-{login}")
+    page.get_by_label("Mật khẩu").press("Enter")
+    expect(page.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=60000)
+
+
 @pytest.fixture(scope="module")
 def ntm_staff_app(tmp_path_factory):  # type: ignore[no-untyped-def]
     """The app with an editor account and an empty store of its own."""
     tmp = tmp_path_factory.mktemp("ntm_staff")
-    users = tmp / "users.json"
-    users.write_text(json.dumps({"users": {"lan": {"role": "editor", "name": "TEST editor",
-                                                   "password": hash_password("mat-khau-lan")}}}), encoding="utf-8")
-    url_db = f"sqlite:///{tmp / 'store.sqlite'}"
-    env = {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}
+    env, url_db = staff_env(tmp, "lan", "editor")
     with running_app("streamlit_ntm_staff.log", env=env) as app:
         yield app, url_db, tmp
 
@@ -85,12 +101,7 @@ def test_editor_imports_a_filled_template_on_the_tracker(ntm_staff_app, page):  
     book["Xã Pa Ủ"]["C5"] = "có lẽ"  # criterion 3: not a result word
     bad = tmp / "TEST_ntm_2024_loi.xlsx"
     book.save(bad)
-    page.goto(app + "/")
-    page.get_by_text("Đăng nhập (cán bộ)").click()
-    page.get_by_label("Tên đăng nhập").fill("lan")
-    page.get_by_label("Mật khẩu").fill("mat-khau-lan")
-    page.get_by_label("Mật khẩu").press("Enter")
-    expect(page.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=60000)
+    sign_in(page, app, "lan")
     page.get_by_role("link", name="Nông thôn mới").click()
     page.get_by_text("Tệp kết quả đánh giá").wait_for(timeout=60000)
     store = NtmStore(open_store(atlas.catalogue, atlas.units, url_db))
@@ -113,17 +124,12 @@ def test_editor_imports_a_filled_template_on_the_tracker(ntm_staff_app, page):  
 @pytest.fixture(scope="module")
 def ntm_admin_app(tmp_path_factory):  # type: ignore[no-untyped-def]
     """The app with an admin account and a store holding TEST DATA self-assessments of 2024."""
-    tmp = tmp_path_factory.mktemp("ntm_admin")
-    users = tmp / "users.json"
-    users.write_text(json.dumps({"users": {"hoa": {"role": "admin", "name": "TEST admin",
-                                                   "password": hash_password("mat-khau-hoa")}}}), encoding="utf-8")
-    url_db = f"sqlite:///{tmp / 'store.sqlite'}"
+    env, url_db = staff_env(tmp_path_factory.mktemp("ntm_admin"), "hoa", "admin")
     atlas, sets = Atlas.load(), load_criteria_sets()
     ntm = NtmStore(open_store(atlas.catalogue, atlas.units, url_db))
     data = filled_workbook(sets["qd318_2021_2025"], atlas.units, year=2024, assessor="xã")
     ntm.apply(ntm.check(parse_ntm_file(data, "TEST_2024.xlsx", sets=sets, units=atlas.units)),
               user=User("test-admin", "admin"))
-    env = {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}
     with running_app("streamlit_ntm_admin.log", env=env) as app:
         yield app, ntm
 
@@ -136,12 +142,7 @@ def _thu_lum_criterion_1(ntm: NtmStore) -> str:
 def test_admin_edits_a_result_in_place_then_restores_it(ntm_admin_app, page):  # type: ignore[no-untyped-def]
     app, ntm = ntm_admin_app
     assert _thu_lum_criterion_1(ntm) == "dat"
-    page.goto(app + "/")
-    page.get_by_text("Đăng nhập (cán bộ)").click()
-    page.get_by_label("Tên đăng nhập").fill("hoa")
-    page.get_by_label("Mật khẩu").fill("mat-khau-hoa")
-    page.get_by_label("Mật khẩu").press("Enter")
-    expect(page.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=60000)
+    sign_in(page, app, "hoa")
     page.get_by_role("link", name="Nông thôn mới").click()
     page.get_by_text("Sửa kết quả đánh giá trực tiếp").wait_for(timeout=90000)
     page.get_by_label("Nguồn cho kết quả sửa", exact=False).fill("TEST DATA – biên bản thử")

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("import", help="check a CSV/XLSX file of indicator values and write it to the store, "
                                  "or check a boundary file (GeoJSON, GeoPackage, zipped Shapefile)")
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+    _file_arguments(parser, user_help="the account submitting the values (default: the login name); its units "
+                    "limit what the file may hold")
     parser.add_argument("--vintage", default="",
                         help="boundary vintage of a wide sheet or a boundary file (default 2024)")
     parser.add_argument("--period", default="", help="period of a wide sheet, e.g. 2024 or 2024-H1")
@@ -28,10 +28,39 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("--sheet", default="", help="the worksheet to read when a workbook has several")
     parser.add_argument("--accept-unusual", action="store_true",
                         help="write values flagged as unusual (far beyond every stored value of the indicator)")
-    parser.add_argument("--user", default="", help="the account submitting the values (default: the login name); "
-                        "its units limit what the file may hold")
+
+
+def _file_arguments(parser: argparse.ArgumentParser, *, user_help: str) -> None:
+    """What every import takes: the file, --dry-run, --user, --lang and --database."""
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+    parser.add_argument("--user", default="", help=user_help)
     parser.add_argument("--lang", choices=("vi", "en"), default="en")
     parser.add_argument("--database", default=None, help="store URL (default MUTTE_DATABASE_URL or the SQLite file)")
+
+
+def _read(args: argparse.Namespace) -> bytes | None:
+    """The file's bytes; None after an error line."""
+    try:
+        return bytes(args.file.read_bytes())
+    except OSError as exc:
+        print(f"ERROR {args.file}: {exc.strerror}", file=sys.stderr)
+        return None
+
+
+def _reported(lines: list[str], args: argparse.Namespace, *, ok: bool, changes: bool) -> int | None:
+    """Print the report; the exit code when the run ends here (problems, dry run, nothing to change)."""
+    from mutte_geo.core.i18n import tr
+
+    for line in lines:
+        print(line, file=sys.stderr if line.startswith(("ERROR", "UNUSUAL")) else sys.stdout)
+    if not ok:
+        return 1
+    if args.dry_run or not changes:
+        print(tr(args.lang, "Chạy thử: không ghi gì.", "Dry run: nothing written.") if args.dry_run else
+              tr(args.lang, "Không có gì thay đổi.", "Nothing to change."))
+        return 0
+    return None
 
 
 def _import_boundaries(data: bytes, args: argparse.Namespace, units: UnitsByVintage) -> int:
@@ -86,10 +115,8 @@ def run_import(args: argparse.Namespace) -> int:
     from mutte_geo.storage.stewardship import check_file, open_store, report_lines, submit
     from mutte_geo.storage.store import StoreUnavailable
 
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        print(f"ERROR {args.file}: {exc.strerror}", file=sys.stderr)
+    data = _read(args)
+    if data is None:
         return 1
     from mutte_geo.storage.boundaryimport import is_boundary_file
 
@@ -103,14 +130,9 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     options = Options(vintage=args.vintage, period=args.period, kind=args.kind, source=args.source, sheet=args.sheet)
     report = check_file(store, data, args.file.name, catalogue=catalogue, units=units, options=options, user=user)
-    for line in report_lines(report, args.lang):
-        print(line, file=sys.stderr if line.startswith(("ERROR", "UNUSUAL")) else sys.stdout)
-    if not report.ok:
-        return 1
-    if args.dry_run or not report.changes:
-        print(tr(args.lang, "Chạy thử: không ghi gì.", "Dry run: nothing written.") if args.dry_run else
-              tr(args.lang, "Không có gì thay đổi.", "Nothing to change."))
-        return 0
+    ended = _reported(report_lines(report, args.lang), args, ok=report.ok, changes=bool(report.changes))
+    if ended is not None:
+        return ended
     if report.unusual and not args.accept_unusual:
         print(tr(args.lang, f"{len(report.unusual)} giá trị bất thường: kiểm tra rồi chạy lại với --accept-unusual; "
                             "không có gì được ghi.",
@@ -135,18 +157,14 @@ def run_import(args: argparse.Namespace) -> int:
 def add_ntm_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("ntm-import", help="check a filled NTM assessment workbook (the tracker's template) "
                                  "and write it to the store as the account's revision")
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+    _file_arguments(parser, user_help="the account writing the results (default: the login name); its units limit "
+                    "what the file may hold")
     parser.add_argument("--year", default="", help="assessment year, when the file does not say")
     parser.add_argument("--set", default="", help="criteria set (e.g. 318/QĐ-TTg), when the file does not say")
     parser.add_argument("--vintage", default="", help="boundary vintage of the communes (2024 or 2025)")
     parser.add_argument("--assessor", default="", help="self, district or province, when the file does not say")
     parser.add_argument("--assessed-on", default="", help="assessment date, when the file does not say")
     parser.add_argument("--source", default="", help="source (minutes, report), when the file does not say")
-    parser.add_argument("--user", default="", help="the account writing the results (default: the login name); "
-                        "its units limit what the file may hold")
-    parser.add_argument("--lang", choices=("vi", "en"), default="en")
-    parser.add_argument("--database", default=None, help="store URL (default MUTTE_DATABASE_URL or the SQLite file)")
 
 
 def run_ntm_import(args: argparse.Namespace) -> int:
@@ -161,10 +179,8 @@ def run_ntm_import(args: argparse.Namespace) -> int:
     from mutte_geo.storage.stewardship import open_store
     from mutte_geo.storage.store import ConflictError
 
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        print(f"ERROR {args.file}: {exc.strerror}", file=sys.stderr)
+    data = _read(args)
+    if data is None:
         return 1
     units = {v: load_units(v) for v in VINTAGES}
     store = open_store(load_catalogue(), units, args.database)
@@ -176,14 +192,9 @@ def run_ntm_import(args: argparse.Namespace) -> int:
     ntm = NtmStore(store)
     report = ntm.check(parse_ntm_file(data, args.file.name, sets=load_criteria_sets(), units=units, options=options),
                        user=user)
-    for line in report_lines(report, args.lang):
-        print(line, file=sys.stderr if line.startswith("ERROR") else sys.stdout)
-    if not report.ok:
-        return 1
-    if args.dry_run or not report.changes:
-        print(tr(args.lang, "Chạy thử: không ghi gì.", "Dry run: nothing written.") if args.dry_run else
-              tr(args.lang, "Không có gì thay đổi.", "Nothing to change."))
-        return 0
+    ended = _reported(report_lines(report, args.lang), args, ok=report.ok, changes=bool(report.changes))
+    if ended is not None:
+        return ended
     try:
         revision = ntm.apply(report, user=user)
     except (PermissionError, ConflictError) as exc:

@@ -22,11 +22,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    and_,
-    delete,
     insert,
     select,
-    update,
 )
 
 from mutte_geo.core.errors import Problem
@@ -36,7 +33,16 @@ from mutte_geo.storage import audit
 from mutte_geo.storage.accounts import ScopeError, refuse_out_of_scope, scope_problems
 from mutte_geo.storage.auth import User, can
 from mutte_geo.storage.ntm_import import RECOGNITION_KEY, NtmParsed
-from mutte_geo.storage.store import ConflictError, Revision, Store, _now, current_table, metadata, revisions
+from mutte_geo.storage.store import (
+    ConflictError,
+    Revision,
+    Store,
+    _now,
+    current_table,
+    metadata,
+    revisions,
+    write_record,
+)
 
 RECOGNITION_FIELDS = ("decision", "source", "note")
 _INT_COLUMNS = {"vintage", "criterion", "year"}
@@ -285,23 +291,10 @@ def _allowed(user: User | None, action: str) -> User:
 def _write_one(conn: Connection, change: NtmChange, revision_id: int) -> bool:
     """One record written with its history row; False when it is no longer what the change was based on."""
     table, key, _ = _TABLES[change.record]
-    key_values = dict(zip(key, change.key, strict=True))
-    where = and_(*[table.c[k] == v for k, v in key_values.items()])
-    if change.row_version is None:
-        if conn.execute(select(table.c.id).where(where)).first():
-            return False
-        conn.execute(insert(table).values(**key_values, **(change.new or {}), file=change.file, row=change.row or None,
-                                          row_version=1, revision_id=revision_id))
-    else:
-        expected = and_(where, table.c.row_version == change.row_version)
-        if change.new is None:
-            result = conn.execute(delete(table).where(expected))
-        else:
-            result = conn.execute(update(table).where(expected).values(
-                **change.new, file=change.file, row=change.row or None, row_version=table.c.row_version + 1,
-                revision_id=revision_id))
-        if result.rowcount != 1:
-            return False
+    key_values: dict[str, object] = dict(zip(key, change.key, strict=True))
+    if not write_record(conn, table, key_values, change.new, change.row_version, file=change.file, row=change.row,
+                        revision_id=revision_id):
+        return False
     conn.execute(insert(ntm_history).values(
         revision_id=revision_id, record=change.record, key=json.dumps(key_values, ensure_ascii=False),
         old=None if change.old is None else json.dumps(change.old, ensure_ascii=False),

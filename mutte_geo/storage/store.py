@@ -330,26 +330,11 @@ class Store:
         conflicts = []
         for change in changes:
             key = dict(zip(KEY, change.key, strict=True))
-            where = and_(*[values_table.c[k] == v for k, v in key.items()])
             source_file = change.file or file
-            if change.row_version is None:
-                if conn.execute(select(values_table.c.id).where(where)).first():
-                    conflicts.append(change.key)
-                    continue
-                conn.execute(insert(values_table).values(
-                    **key, **(change.new or {}), file=source_file, row=change.row or None, row_version=1,
-                    revision_id=revision_id))
-            else:
-                expected = and_(where, values_table.c.row_version == change.row_version)
-                if change.new is None:
-                    result = conn.execute(delete(values_table).where(expected))
-                else:
-                    result = conn.execute(update(values_table).where(expected).values(
-                        **change.new, file=source_file, row=change.row or None,
-                        row_version=values_table.c.row_version + 1, revision_id=revision_id))
-                if result.rowcount != 1:
-                    conflicts.append(change.key)
-                    continue
+            if not write_record(conn, values_table, key, change.new, change.row_version, file=source_file,
+                                row=change.row, revision_id=revision_id):
+                conflicts.append(change.key)
+                continue
             conn.execute(insert(history).values(
                 revision_id=revision_id, **key, file=source_file, row=change.row or None,
                 **{f"old_{f}": (change.old or {}).get(f) for f in FIELDS},
@@ -357,6 +342,26 @@ class Store:
         if conflicts:  # the surrounding transaction is rolled back
             raise ConflictError(conflicts, {c.key: c.row for c in changes})
         return revision_id
+
+
+def write_record(conn: Connection, table: Table, key: dict[str, object], new: dict[str, str] | None,
+                 row_version: int | None, *, file: str, row: int | None, revision_id: int) -> bool:
+    """Insert (``row_version`` None), update or, with ``new`` None, delete one record of a :func:`current_table`,
+    only if it is still at ``row_version``; False (nothing done) when it is not."""
+    where = and_(*[table.c[k] == v for k, v in key.items()])
+    if row_version is None:
+        if conn.execute(select(table.c.id).where(where)).first():
+            return False
+        conn.execute(insert(table).values(**key, **(new or {}), file=file, row=row or None, row_version=1,
+                                          revision_id=revision_id))
+        return True
+    expected = and_(where, table.c.row_version == row_version)
+    if new is None:
+        result = conn.execute(delete(table).where(expected))
+    else:
+        result = conn.execute(update(table).where(expected).values(
+            **new, file=file, row=row or None, row_version=table.c.row_version + 1, revision_id=revision_id))
+    return result.rowcount == 1
 
 
 USER_CHARS, FILE_CHARS = 100, 300  # the lengths of revisions.user_name and .file
