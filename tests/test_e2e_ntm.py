@@ -145,17 +145,20 @@ def test_admin_edits_a_result_in_place_then_restores_it(ntm_admin_app, page):  #
     sign_in(page, app, "hoa")
     page.get_by_role("link", name="Nông thôn mới").click()
     page.get_by_text("Sửa kết quả đánh giá trực tiếp").wait_for(timeout=90000)
-    page.get_by_label("Nguồn cho kết quả sửa", exact=False).fill("TEST DATA – biên bản thử")
-    page.get_by_label("Nguồn cho kết quả sửa", exact=False).press("Enter")
     grid = page.get_by_test_id("stDataFrame").filter(has_text="Giá trị đo")  # the edit table
+    grid.wait_for(timeout=60000)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the first row's first cell
     for _ in range(2):
         page.keyboard.press("ArrowRight")  # to the Result column
     page.keyboard.press("Enter")
+    page.locator("#portal input").first.wait_for(timeout=30000)  # the result's drop-down editor
     page.keyboard.type("Chưa đạt")
     page.keyboard.press("Enter")
+    page.get_by_text("Có lỗi, chưa lưu được").wait_for(timeout=60000)  # the edit arrived: no source yet
+    page.get_by_label("Nguồn cho kết quả sửa", exact=False).fill("TEST DATA – biên bản thử")
+    page.get_by_label("Nguồn cho kết quả sửa", exact=False).press("Enter")
     page.get_by_role("button", name="Lưu kết quả").click(timeout=60000)
     page.get_by_text("Đã lưu phiên bản", exact=False).wait_for(timeout=60000)
     assert _thu_lum_criterion_1(ntm) == "chua_dat"

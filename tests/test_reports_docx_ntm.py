@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 
+from mutte_geo.core.paths import PROJECT_ROOT
 from mutte_geo.exports.reports import report_bytes
 from mutte_geo.model.ntm import empty_assessments, load_criteria_sets
 from mutte_geo.model.units import TOWN_TYPE
@@ -81,3 +84,10 @@ def test_without_assessments_the_report_has_no_grid(atlas) -> None:  # type: ign
     doc = report(atlas, empty_assessments())
     assert not any("nông thôn mới" in p.text for p in doc.paragraphs if p.style.name == "Caption")
     assert len(doc.sections) == 1
+
+
+def test_the_export_panel_reads_ntm_assessments_without_declaring_the_map_component() -> None:
+    """The server's warm-up imports the export panel; a map component declared then is never served (404)."""
+    code = "import sys, mutte_geo.ui.exportui; print('streamlit_folium' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+    assert done.stdout.strip() == "False"

@@ -22,9 +22,9 @@ from mutte_geo.maps.printmap import DPIS, ORIENTATIONS, PrintOptions, default_su
 from mutte_geo.maps.view import MapRequest, MapView, map_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import LATEST, RESULT_KINDS, kinds_of
+from mutte_geo.ui.appstate import ntm_store
 from mutte_geo.ui.authpage import current_user, sensitive_export
 from mutte_geo.ui.mappage import indicator_label
-from mutte_geo.ui.ntmpage import ntm_store
 
 FORMAT_LABELS = {
     "png": ("PNG (ảnh, dán vào Word)", "PNG (image, for Word)"),

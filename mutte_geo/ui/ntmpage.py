@@ -46,10 +46,10 @@ from mutte_geo.model.units import TOWN_TYPE
 from mutte_geo.storage.accounts import ScopeError
 from mutte_geo.storage.auth import User, can
 from mutte_geo.storage.ntm_import import NtmOptions, edit_table, parse_edit, parse_ntm_file
-from mutte_geo.storage.ntmstore import EDIT_ACTION, NtmReport, NtmStore
+from mutte_geo.storage.ntmstore import EDIT_ACTION, NtmReport
 from mutte_geo.storage.stewardship import action_label, problems_table
 from mutte_geo.storage.store import ConflictError
-from mutte_geo.ui.appstate import value_store
+from mutte_geo.ui.appstate import ntm_store, value_store
 
 REPORT_KEY = "ntm_import_report"
 EDIT_SAVED_KEY = "ntm_edit_saved"
@@ -64,12 +64,6 @@ def criteria_sets() -> CriteriaSets:
 @st.cache_resource(show_spinner=False)
 def public_record() -> pd.DataFrame:
     return load_public_record()
-
-
-@st.cache_resource(show_spinner=False)
-def ntm_store() -> NtmStore:
-    """The NTM tables, in the value store's database."""
-    return NtmStore(value_store())
 
 
 def current_data() -> tuple[pd.DataFrame, pd.DataFrame]:
