@@ -249,9 +249,7 @@ class _Writer:
                                 "II. RESULTS AGAINST THE 2025 TARGETS"), 1)
             self.targets_table(rows)
         if self.ntm is not None and self.ntm.assessed.sum():
-            self.heading(self.t(f"{'III' if rows else 'II'}. KẾT QUẢ THỰC HIỆN TIÊU CHÍ NÔNG THÔN MỚI",
-                                f"{'III' if rows else 'II'}. NEW-RURAL-AREA CRITERIA"), 1)
-            self.ntm_grid(self.ntm)
+            self.ntm_grid(self.ntm, "III" if rows else "II")
         self.signature()
 
     # --- blocks
@@ -424,7 +422,7 @@ class _Writer:
                     extra._p.getparent().remove(extra._p)
                 merged.paragraphs[0].runs[0].bold = True
 
-    def ntm_grid(self, ntm: Tracker) -> None:
+    def ntm_grid(self, ntm: Tracker, part: str) -> None:
         """The commune × criterion grid as a real table on a landscape page, with the criteria set's legal
         reference, a key, a row of communes meeting each criterion and the assessment sources."""
         criteria_set, lang = ntm.criteria_set, self.lang
@@ -432,6 +430,7 @@ class _Writer:
         signed = format_date(criteria_set.signed_on, lang)
         total = len(ntm.grid)
         self._orientation(WD_ORIENT.LANDSCAPE)
+        self.heading(self.t(f"{part}. KẾT QUẢ THỰC HIỆN TIÊU CHÍ NÔNG THÔN MỚI", f"{part}. NEW-RURAL-AREA CRITERIA"), 1)
         self.body(self.t(
             f"Đánh giá theo {criteria_set.title_vi} ban hành kèm theo Quyết định số {criteria_set.decision} ngày "
             f"{signed} của Thủ tướng Chính phủ ({criteria_set.size} tiêu chí). Năm {ntm.year}: "
@@ -459,14 +458,15 @@ class _Writer:
         shares = ntm.criterion_shares().set_index("criterion")["met"]
         body.append(["", self.t("Số xã đạt", "Communes met"), *[f"{int(shares[n])}" for n in numbers],
                      f"/{total}"])
-        width = (LANDSCAPE_TEXT_MM - 12 - 38 - 18) / len(numbers)
+        width = (LANDSCAPE_TEXT_MM - 15 - 36 - 18) / len(numbers)
         self.table([self.t("STT", "No."), self.t("Xã", "Commune"), *map(str, numbers), self.t("Đạt", "Met")],
-                   body, [12, 38, *[width] * len(numbers), 18])
+                   body, [15, 36, *[width] * len(numbers), 18])
         self.body(self.t("Tiêu chí: ", "Criteria: ") + "; ".join(c.label(lang) for c in criteria_set.criteria) + ".")
         sources = sorted(set(ntm.details["source"]))
         self.body(self.t(f"Nguồn bộ tiêu chí: {criteria_set.source}. Nguồn kết quả đánh giá: ",
                          f"Criteria set source: {criteria_set.source}. Assessment source: ") + "; ".join(sources) + ".")
         self._orientation(WD_ORIENT.PORTRAIT)
+        self.doc.add_paragraph()  # a section starting with a table keeps the previous page's layout in LibreOffice
 
     def _orientation(self, orientation: WD_ORIENT) -> None:
         """A new section from here on, landscape or portrait, with the same margins and page numbers."""
