@@ -91,3 +91,19 @@ def test_the_export_panel_reads_ntm_assessments_without_declaring_the_map_compon
     code = "import sys, mutte_geo.ui.exportui; print('streamlit_folium' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
     assert done.stdout.strip() == "False"
+
+
+def test_the_commune_atlas_page_shows_the_communes_ntm_result_and_gaps(atlas, assessments) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_reports_pdf import pages_text
+
+    ka_lang, town = (" ".join(pages_text(report_bytes("atlas", atlas, user=None, vintage=2024, units=[code],
+                                                       export_date=DAY, ntm_assessments=assessments)))
+                     for code in ("03439", "03433"))
+    statuses = {n: sample_status(1, n, 2024) for n in range(1, 20)}  # Ka Lăng: the template's second commune
+    met = sum(s == "Đạt" for s in statuses.values())
+    missing = ", ".join(QD318.criterion(n).label("vi") for n, s in statuses.items() if s == "Chưa đạt")  # type: ignore[union-attr]
+    unassessed = ", ".join(str(n) for n, s in statuses.items() if not s)
+    assert f"Nông thôn mới Năm 2024: đạt {met}/19 tiêu chí (Quyết định 318/QĐ-TTg)" in ka_lang
+    assert f"Còn thiếu: {missing}" in ka_lang and f"Chưa đánh giá: tiêu chí {unassessed}" in ka_lang
+    assert f"Nguồn đánh giá: {TEST_SOURCE}" in ka_lang
+    assert "Nông thôn mới" not in town  # the programme applies to communes only

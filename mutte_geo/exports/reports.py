@@ -39,15 +39,15 @@ def report_bytes(fmt: str, atlas: Atlas, *, user: User | None, indicators: tuple
     """One report in ``fmt``; a bad choice raises ExportError with one clear sentence and makes no file.
 
     ``ntm_assessments`` (the stored NTM assessments): the Word report adds the grid of the newest year
-    assessed against the vintage's criteria set, when there is one.
+    assessed against the vintage's criteria set, when there is one, and the atlas each commune's result.
     """
     day = export_date or dt.date.today()
+    ntm = None if ntm_assessments is None or vintage not in atlas.units else newest_tracker(
+        atlas, ntm_assessments, set_for_vintage(load_criteria_sets(), vintage))
     if fmt == "docx":
-        ntm = None if ntm_assessments is None else newest_tracker(
-            atlas, ntm_assessments, set_for_vintage(load_criteria_sets(), vintage))
         return word_report(atlas, ReportRequest(indicators, vintage, period, lang, title, day), user=user, ntm=ntm)
     if fmt == "atlas":
-        return commune_atlas_pdf(atlas, vintage, lang, user=user, codes=units, export_date=day)
+        return commune_atlas_pdf(atlas, vintage, lang, user=user, codes=units, export_date=day, ntm=ntm)
     if fmt == "brief":
         return brief_pdf(atlas, lang, user=user, export_date=day)
     raise ExportError(f"unknown report format '{fmt}': choose one of {', '.join(REPORT_FORMATS)}")

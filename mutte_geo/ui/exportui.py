@@ -210,9 +210,10 @@ def atlas_download(atlas: Atlas, vintage: int, lang: str, *, code: str | None = 
     label = tr(lang, "Tạo trang atlas của đơn vị này (PDF)", "Make this unit's atlas page (PDF)") if code else \
         tr(lang, f"Tạo atlas tất cả {len(atlas.units[vintage])} đơn vị (PDF)",
            f"Make the atlas of all {len(atlas.units[vintage])} units (PDF)")
-    _made_file(label, lambda: report_bytes("atlas", atlas, user=user, vintage=vintage, lang=lang, units=units),
+    _made_file(label, lambda: report_bytes("atlas", atlas, user=user, vintage=vintage, lang=lang, units=units,
+                                           ntm_assessments=ntm_store().assessments()),
                name=report_file_name("atlas", vintage, code), mime=REPORT_MIME["atlas"], key=key, lang=lang,
-               choice=(vintage, code, lang, user))
+               choice=(vintage, code, lang, user, ntm_store().store.version()))
 
 
 def brief_download(atlas: Atlas, lang: str, *, key: str = "brief") -> None:
