@@ -122,6 +122,24 @@ def gap_text(tracker: Tracker, code: str, lang: str) -> str:
     return tr(lang, f"còn thiếu: {names}", f"missing: {names}")
 
 
+def card_lines(tracker: Tracker, code: str, lang: str) -> list[str]:
+    """A commune's result of the grid's year: criteria met, what it lacks, what is not assessed, the sources."""
+    criteria_set = tracker.criteria_set
+    lines = [tr(lang, f"Năm {tracker.year}: đạt {int(tracker.met[code])}/{criteria_set.size} tiêu chí (Quyết định "
+                      f"{criteria_set.decision})",
+                f"{tracker.year}: {int(tracker.met[code])}/{criteria_set.size} criteria met (Decision "
+                f"{criteria_set.decision})")]
+    gap = gap_text(tracker, code, lang)
+    if gap:
+        lines.append(gap[0].upper() + gap[1:])
+    unassessed = [str(c.number) for c in criteria_set.criteria if pd.isna(tracker.grid.loc[code, c.number])]
+    if unassessed:
+        lines.append(tr(lang, f"Chưa đánh giá: tiêu chí {', '.join(unassessed)}",
+                        f"Not assessed: criteria {', '.join(unassessed)}"))
+    sources = sorted(set(tracker.details.loc[tracker.details["unit_code"] == code, "source"]))
+    return lines + [tr(lang, "Nguồn đánh giá: ", "Assessment source: ") + source for source in sources]
+
+
 def average_check(tracker: Tracker, lang: str) -> tuple[str, bool]:
     """The grid's average beside the report's 16,54, and whether they contradict each other.
 

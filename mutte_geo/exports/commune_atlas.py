@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib_scalebar.scalebar import ScaleBar
 
-from mutte_geo.analysis.ntm import Tracker, gap_text
+from mutte_geo.analysis.ntm import Tracker, card_lines
 from mutte_geo.analysis.profile import area_text, successor_label, unit_summary
 from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import format_date, format_period, kind_label, tr
@@ -168,20 +168,7 @@ class _Atlas:
         ntm = self.ntm
         if ntm is None or code not in ntm.grid.index or not ntm.assessed[code]:
             return
-        criteria_set = ntm.criteria_set
-        lines = [self.t(f"Năm {ntm.year}: đạt {int(ntm.met[code])}/{criteria_set.size} tiêu chí (Quyết định "
-                        f"{criteria_set.decision})",
-                        f"{ntm.year}: {int(ntm.met[code])}/{criteria_set.size} criteria met (Decision "
-                        f"{criteria_set.decision})")]
-        gap = gap_text(ntm, code, self.lang)
-        if gap:
-            lines.append(gap[0].upper() + gap[1:])
-        unassessed = [str(c.number) for c in criteria_set.criteria if pd.isna(ntm.grid.loc[code, c.number])]
-        if unassessed:
-            lines.append(self.t(f"Chưa đánh giá: tiêu chí {', '.join(unassessed)}",
-                                f"Not assessed: criteria {', '.join(unassessed)}"))
-        sources = sorted(set(ntm.details.loc[ntm.details["unit_code"] == code, "source"]))
-        lines.append(self.t("Nguồn đánh giá: ", "Assessment source: ") + "; ".join(sources))
+        lines = card_lines(ntm, code, self.lang)
         page.text(self.t("Nông thôn mới", "New rural area (NTM)"), 11.5, bold=True, gap=2)
         for line in lines:
             page.text(line, 9, gap=1)

@@ -11,9 +11,9 @@ from streamlit_folium import st_folium
 
 from mutte_geo.analysis.ntm import (
     MET_COUNT_ID,
+    card_lines,
     communes,
     criterion_indicator_id,
-    gap_text,
     predecessor_context,
     recognitions_of,
     tracker,
@@ -151,21 +151,7 @@ def ntm_card(atlas: Atlas, vintage: int, code: str, lang: str) -> None:
         lines.append(tr(lang, "Chưa có kết quả đánh giá tiêu chí nào: mọi tiêu chí “chưa đánh giá”.",
                         "No criterion has been assessed yet: every criterion is “not assessed”."))
     else:
-        latest = current.year
-        met = [c.label(lang) for c in criteria_set.criteria if current.grid.loc[code, c.number] == "dat"]
-        lines.append(tr(lang, f"Năm {latest}: đạt **{len(met)}/{criteria_set.size}** tiêu chí",
-                        f"{latest}: **{len(met)}/{criteria_set.size}** criteria met"))
-        gap = gap_text(current, code, lang)
-        if gap:
-            lines.append(gap[0].upper() + gap[1:])
-        not_assessed = [str(c.number) for c in criteria_set.criteria
-                        if pd.isna(current.grid.loc[code, c.number])]
-        if not_assessed:
-            lines.append(tr(lang, f"Chưa đánh giá: tiêu chí {', '.join(not_assessed)}",
-                            f"Not assessed: criteria {', '.join(not_assessed)}"))
-    if current is not None:
-        sources = sorted(set(current.details.loc[current.details["unit_code"] == code, "source"]))
-        lines += [tr(lang, "Nguồn đánh giá: ", "Assessment source: ") + source for source in sources]
+        lines += card_lines(current, code, lang)
     st.markdown("\n".join(f"- {line}" for line in lines))
     if not history.empty:
         st.dataframe(history.rename(columns={
