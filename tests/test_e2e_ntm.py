@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -176,7 +177,7 @@ def test_admin_edits_a_result_in_place_then_restores_it(ntm_admin_app, page):  #
     page.set_viewport_size({"width": 1280, "height": 800})
     first = ntm.revisions()[-1].id  # the TEST DATA import
     page.get_by_label("Phiên bản nông thôn mới").click()
-    page.get_by_role("option", name=f"{first} ·", exact=False).click()
+    page.get_by_role("option", name=re.compile(rf"^{first} · ")).click()
     page.get_by_text("Tôi muốn đưa kết quả nông thôn mới về trạng thái sau phiên bản", exact=False).click()
     page.get_by_role("button", name="Khôi phục").click()
     page.get_by_text("Đã khôi phục", exact=False).wait_for(timeout=60000)
