@@ -6,7 +6,7 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.storage.approval import DecisionConflict
 from mutte_geo.storage.auth import can
-from mutte_geo.storage.ntmstore import ACTION as NTM_ACTION
+from mutte_geo.storage.ntmstore import ACTIONS as NTM_ACTIONS
 from mutte_geo.storage.stewardship import (
     action_label,
     approval_steps_table,
@@ -43,7 +43,7 @@ if chosen is not None:
     changes_tab, state_tab = st.tabs([tr(lang, "Thay đổi trong phiên bản", "Changes in this revision"),
                                       tr(lang, "Toàn bộ số liệu sau phiên bản", "All values after this revision")])
     with changes_tab:
-        if next(r.action for r in revisions if r.id == chosen) == NTM_ACTION:
+        if next(r.action for r in revisions if r.id == chosen) in NTM_ACTIONS:
             st.dataframe(ntm_changes_table(chosen, atlas, lang), hide_index=True, width="stretch")
         else:
             st.dataframe(revision_changes_table(store.changes_in(chosen), atlas.catalogue, lang), hide_index=True,

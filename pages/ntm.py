@@ -30,6 +30,8 @@ from mutte_geo.ui.ntmpage import (
     criteria_sets,
     criterion_request,
     current_data,
+    edit_box,
+    history_box,
     import_box,
     met_count_request,
     public_record,
@@ -222,3 +224,9 @@ if can(user, "import"):
 else:
     st.caption(tr(lang, "Cán bộ biên tập đăng nhập để nhập kết quả đánh giá.",
                   "Editors sign in to import assessment results."))
+if can(user, "edit"):
+    assert user is not None
+    st.subheader(tr(lang, "Sửa kết quả đánh giá trực tiếp", "Edit assessment results in place"))
+    edit_box(atlas, user, criteria_set, year, lang)
+    st.subheader(tr(lang, "Lịch sử kết quả đánh giá", "History of assessment results"))
+    history_box(atlas, user, vintage, st.session_state.get("ntm_edit_unit"), lang)

@@ -1,10 +1,13 @@
-"""End to end: the NTM tracker with a filled TEST DATA template in the store, offline, desktop and phone."""
+"""End to end: the NTM tracker with a filled TEST DATA template in the store, offline, desktop and phone; an
+editor's import, an admin's edit in place and restore."""
 
 from __future__ import annotations
 
 import io
 import json
 import os
+import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -62,15 +65,30 @@ def test_tracker_shows_maps_grid_and_risks_offline(page, ntm_app_url):  # type: 
     assert page.external_requests == []
 
 
+def staff_env(tmp: Path, login: str, role: str) -> tuple[dict[str, str], str]:
+    """The environment of an app with one TEST account (password ``mat-khau-<login>``) and a store of its own."""
+    users = tmp / "users.json"
+    users.write_text(json.dumps({"users": {login: {"role": role, "name": f"TEST {role}",
+                                                   "password": hash_password(f"mat-khau-{login}")}}}),
+                     encoding="utf-8")
+    url_db = f"sqlite:///{tmp / 'store.sqlite'}"
+    return {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}, url_db
+
+
+def sign_in(page, app: str, login: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(app + "/")
+    page.get_by_text("Đăng nhập (cán bộ)").click()
+    page.get_by_label("Tên đăng nhập").fill(login)
+    page.get_by_label("Mật khẩu").fill(f"mat-khau-{login}")
+    page.get_by_label("Mật khẩu").press("Enter")
+    expect(page.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=60000)
+
+
 @pytest.fixture(scope="module")
 def ntm_staff_app(tmp_path_factory):  # type: ignore[no-untyped-def]
     """The app with an editor account and an empty store of its own."""
     tmp = tmp_path_factory.mktemp("ntm_staff")
-    users = tmp / "users.json"
-    users.write_text(json.dumps({"users": {"lan": {"role": "editor", "name": "TEST editor",
-                                                   "password": hash_password("mat-khau-lan")}}}), encoding="utf-8")
-    url_db = f"sqlite:///{tmp / 'store.sqlite'}"
-    env = {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}
+    env, url_db = staff_env(tmp, "lan", "editor")
     with running_app("streamlit_ntm_staff.log", env=env) as app:
         yield app, url_db, tmp
 
@@ -84,12 +102,7 @@ def test_editor_imports_a_filled_template_on_the_tracker(ntm_staff_app, page):  
     book["Xã Pa Ủ"]["C5"] = "có lẽ"  # criterion 3: not a result word
     bad = tmp / "TEST_ntm_2024_loi.xlsx"
     book.save(bad)
-    page.goto(app + "/")
-    page.get_by_text("Đăng nhập (cán bộ)").click()
-    page.get_by_label("Tên đăng nhập").fill("lan")
-    page.get_by_label("Mật khẩu").fill("mat-khau-lan")
-    page.get_by_label("Mật khẩu").press("Enter")
-    expect(page.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=60000)
+    sign_in(page, app, "lan")
     page.get_by_role("link", name="Nông thôn mới").click()
     page.get_by_text("Tệp kết quả đánh giá").wait_for(timeout=60000)
     store = NtmStore(open_store(atlas.catalogue, atlas.units, url_db))
@@ -106,4 +119,67 @@ def test_editor_imports_a_filled_template_on_the_tracker(ntm_staff_app, page):  
     page.get_by_text("nhập đánh giá nông thôn mới").first.wait_for(state="attached", timeout=60000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ntm_history.png"), full_page=True)
+    assert page.external_requests == []
+
+
+@pytest.fixture(scope="module")
+def ntm_admin_app(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The app with an admin account and a store holding TEST DATA self-assessments of 2024."""
+    env, url_db = staff_env(tmp_path_factory.mktemp("ntm_admin"), "hoa", "admin")
+    atlas, sets = Atlas.load(), load_criteria_sets()
+    ntm = NtmStore(open_store(atlas.catalogue, atlas.units, url_db))
+    data = filled_workbook(sets["qd318_2021_2025"], atlas.units, year=2024, assessor="xã")
+    ntm.apply(ntm.check(parse_ntm_file(data, "TEST_2024.xlsx", sets=sets, units=atlas.units)),
+              user=User("test-admin", "admin"))
+    with running_app("streamlit_ntm_admin.log", env=env) as app:
+        yield app, ntm
+
+
+def _thu_lum_criterion_1(ntm: NtmStore) -> str:
+    rows = ntm.assessments()
+    return str(rows[(rows["unit_code"] == "03436") & (rows["criterion"] == 1)]["status"].iloc[0])
+
+
+def test_admin_edits_a_result_in_place_then_restores_it(ntm_admin_app, page):  # type: ignore[no-untyped-def]
+    app, ntm = ntm_admin_app
+    assert _thu_lum_criterion_1(ntm) == "dat"
+    sign_in(page, app, "hoa")
+    page.get_by_role("link", name="Nông thôn mới").click()
+    page.get_by_text("Sửa kết quả đánh giá trực tiếp").wait_for(timeout=90000)
+    grid = page.get_by_test_id("stDataFrame").filter(has_text="Giá trị đo")  # the edit table
+    grid.wait_for(timeout=60000)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the first row's first cell
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")  # to the Result column
+    page.keyboard.press("Enter")
+    page.locator("#portal input").first.wait_for(timeout=30000)  # the result's drop-down editor
+    page.keyboard.type("Chưa đạt")
+    page.keyboard.press("Enter")
+    page.get_by_text("Có lỗi, chưa lưu được").wait_for(timeout=60000)  # the edit arrived: no source yet
+    page.get_by_label("Nguồn cho kết quả sửa", exact=False).fill("TEST DATA – biên bản thử")
+    page.get_by_label("Nguồn cho kết quả sửa", exact=False).press("Enter")
+    page.get_by_role("button", name="Lưu kết quả").click(timeout=60000)
+    page.get_by_text("Đã lưu phiên bản", exact=False).wait_for(timeout=60000)
+    assert _thu_lum_criterion_1(ntm) == "chua_dat"
+    newest = ntm.revisions()[0]
+    assert (newest.action, newest.user_name) == ("ntm-edit", "hoa")
+    page.get_by_text("Lịch sử của Xã Thu Lũm").wait_for(timeout=30000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_text("Sửa kết quả đánh giá trực tiếp").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "ntm_edit_desktop.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(1000)
+    page.get_by_text("Sửa kết quả đánh giá trực tiếp").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "ntm_edit_phone.png"))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    first = ntm.revisions()[-1].id  # the TEST DATA import
+    page.get_by_label("Phiên bản nông thôn mới").click()
+    page.get_by_role("option", name=re.compile(rf"^{first} · ")).click()
+    page.get_by_text("Tôi muốn đưa kết quả nông thôn mới về trạng thái sau phiên bản", exact=False).click()
+    page.get_by_role("button", name="Khôi phục").click()
+    page.get_by_text("Đã khôi phục", exact=False).wait_for(timeout=60000)
+    assert _thu_lum_criterion_1(ntm) == "dat" and ntm.revisions()[0].action == "ntm-restore"
     assert page.external_requests == []

@@ -107,6 +107,12 @@ def tracker(atlas: Atlas, assessments: pd.DataFrame, criteria_set: CriteriaSet, 
     return Tracker(criteria_set, year, grid, rows)
 
 
+def newest_tracker(atlas: Atlas, assessments: pd.DataFrame, criteria_set: CriteriaSet) -> Tracker | None:
+    """The grid of the newest year with assessments of ``criteria_set``; None when nothing was assessed."""
+    held = years(assessments, criteria_set)
+    return tracker(atlas, assessments, criteria_set, held[0]) if held else None
+
+
 def gap_text(tracker: Tracker, code: str, lang: str) -> str:
     """'còn thiếu: 10 Thu nhập, 11 Nghèo đa chiều, 17 Môi trường và an toàn thực phẩm'."""
     missing = tracker.missing(code)
@@ -114,6 +120,24 @@ def gap_text(tracker: Tracker, code: str, lang: str) -> str:
         return ""
     names = ", ".join(tracker.criteria_set.criterion(n).label(lang) for n in missing)  # type: ignore[union-attr]
     return tr(lang, f"còn thiếu: {names}", f"missing: {names}")
+
+
+def card_lines(tracker: Tracker, code: str, lang: str) -> list[str]:
+    """A commune's result of the grid's year: criteria met, what it lacks, what is not assessed, the sources."""
+    criteria_set = tracker.criteria_set
+    lines = [tr(lang, f"Năm {tracker.year}: đạt {int(tracker.met[code])}/{criteria_set.size} tiêu chí (Quyết định "
+                      f"{criteria_set.decision})",
+                f"{tracker.year}: {int(tracker.met[code])}/{criteria_set.size} criteria met (Decision "
+                f"{criteria_set.decision})")]
+    gap = gap_text(tracker, code, lang)
+    if gap:
+        lines.append(gap[0].upper() + gap[1:])
+    unassessed = [str(c.number) for c in criteria_set.criteria if pd.isna(tracker.grid.loc[code, c.number])]
+    if unassessed:
+        lines.append(tr(lang, f"Chưa đánh giá: tiêu chí {', '.join(unassessed)}",
+                        f"Not assessed: criteria {', '.join(unassessed)}"))
+    sources = sorted(set(tracker.details.loc[tracker.details["unit_code"] == code, "source"]))
+    return lines + [tr(lang, "Nguồn đánh giá: ", "Assessment source: ") + source for source in sources]
 
 
 def average_check(tracker: Tracker, lang: str) -> tuple[str, bool]:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m mutte_geo install-data | check | export | import``."""
+"""Command line: ``python -m mutte_geo install-data | check | export | import | ntm-import``."""
 
 from __future__ import annotations
 
@@ -23,22 +23,29 @@ def main(argv: list[str] | None = None) -> int:
     from mutte_geo.cli.export import add_export_parser
 
     add_export_parser(commands)
-    from mutte_geo.cli.importcli import add_import_parser
+    from mutte_geo.cli.importcli import add_import_parser, add_ntm_import_parser
 
     add_import_parser(commands)
+    add_ntm_import_parser(commands)
     args = parser.parse_args(argv)
     try:
         if args.command == "import":
             from mutte_geo.cli.importcli import run_import
 
             return run_import(args)
+        if args.command == "ntm-import":
+            from mutte_geo.cli.importcli import run_ntm_import
+
+            return run_ntm_import(args)
         if args.command == "export":
             from mutte_geo.cli.export import run_export
             from mutte_geo.model.atlas import Atlas
+            from mutte_geo.storage.ntmstore import NtmStore
             from mutte_geo.storage.stewardship import atlas_from_store, open_store
 
             base = Atlas.load()  # the values come from the store, as on every page
-            return run_export(args, atlas_from_store(base, open_store(base.catalogue, base.units)))
+            store = open_store(base.catalogue, base.units)
+            return run_export(args, atlas_from_store(base, store), NtmStore(store).assessments())
         if args.command == "install-data":
             from mutte_geo.model.datasetup import install_data
             from mutte_geo.model.regions import install_packs

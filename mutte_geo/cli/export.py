@@ -8,6 +8,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from mutte_geo.core.errors import ExportError
 from mutte_geo.exports.formats import FORMATS, PACK_FORMATS, check_request, export_bytes
 from mutte_geo.exports.pack import report_pack_pdf, report_pack_zip
@@ -42,8 +44,9 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
                                                      "(sensitive layers only if it may see them; default: a visitor)")
 
 
-def run_export(args: argparse.Namespace, atlas: Atlas) -> int:
-    """Carry out ``export``; a bad request prints one ``error:`` line and returns 2."""
+def run_export(args: argparse.Namespace, atlas: Atlas, ntm_assessments: pd.DataFrame | None = None) -> int:
+    """Carry out ``export``; a bad request prints one ``error:`` line and returns 2. ``ntm_assessments``:
+    the stored NTM assessments, for the Word report's grid."""
     from mutte_geo.exports.reports import REPORT_FORMATS, cli_user, report_bytes
 
     try:
@@ -52,7 +55,7 @@ def run_export(args: argparse.Namespace, atlas: Atlas) -> int:
             units = [normalise_code(c) for c in args.unit] if args.unit else None
             data = report_bytes(fmt, atlas, user=cli_user(args.user), indicators=tuple(args.indicator),
                                 vintage=int(args.vintage), period=args.period, lang=args.lang, units=units,
-                                title=args.title, export_date=options.export_date)
+                                title=args.title, export_date=options.export_date, ntm_assessments=ntm_assessments)
             return _write(args.out, data, fmt)
         if not requests:
             raise ExportError("choose an indicator with --indicator")

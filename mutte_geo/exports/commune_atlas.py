@@ -1,5 +1,6 @@
 """The commune atlas: one A4 page per commune (locator, its values with periods and sources, its
-targets), all communes of a boundary vintage in one PDF with a cover and a contents page."""
+targets, its NTM result and gaps when assessed), all communes of a boundary vintage in one PDF with a
+cover and a contents page."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib_scalebar.scalebar import ScaleBar
 
+from mutte_geo.analysis.ntm import Tracker, card_lines
 from mutte_geo.analysis.profile import area_text, successor_label, unit_summary
 from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import format_date, format_period, kind_label, tr
@@ -32,8 +34,10 @@ COLUMNS_MM = [52.0, 36.0, 30.0, 62.0]  # indicator, value, period and kind, sour
 
 
 def commune_atlas_pdf(atlas: Atlas, vintage: int, lang: str, *, user: User | None,
-                      codes: list[str] | None = None, export_date: dt.date | None = None) -> bytes:
-    """Every unit of ``vintage`` (cover and contents first), or only ``codes`` (their pages alone)."""
+                      codes: list[str] | None = None, export_date: dt.date | None = None,
+                      ntm: Tracker | None = None) -> bytes:
+    """Every unit of ``vintage`` (cover and contents first), or only ``codes`` (their pages alone).
+    ``ntm``: the NTM grid whose result and gaps each assessed commune's page shows."""
     if vintage not in VINTAGES:
         raise ExportError(f"unknown boundary vintage {vintage}: choose one of {', '.join(map(str, VINTAGES))}")
     units = atlas.units[vintage]
@@ -42,7 +46,7 @@ def commune_atlas_pdf(atlas: Atlas, vintage: int, lang: str, *, user: User | Non
         raise ExportError(f"unknown unit codes in vintage {vintage}: {', '.join(unknown)}")
     atlas = atlas_for(atlas, user)
     day = export_date or dt.date.today()
-    builder = _Atlas(atlas, vintage, lang, day)
+    builder = _Atlas(atlas, vintage, lang, day, ntm)
     chosen = codes or sorted(units)
     unit_pages = {code: builder.unit_pages(code) for code in chosen}
     pages = []
@@ -64,8 +68,9 @@ def commune_atlas_pdf(atlas: Atlas, vintage: int, lang: str, *, user: User | Non
 
 
 class _Atlas:
-    def __init__(self, atlas: Atlas, vintage: int, lang: str, day: dt.date) -> None:
+    def __init__(self, atlas: Atlas, vintage: int, lang: str, day: dt.date, ntm: Tracker | None = None) -> None:
         self.atlas, self.vintage, self.lang, self.day = atlas, vintage, lang, day
+        self.ntm = ntm if ntm is not None and ntm.criteria_set.vintage == vintage else None
         self.units = atlas.units[vintage]
         self.layer = atlas.web_layer(vintage).to_crs(DISTRICT_LAEA)
         values = atlas.values
@@ -146,6 +151,7 @@ class _Atlas:
             page.text(label, 8, x=x, color="#555555", gap=0.3)
             page.text(value, 10, x=x, bold=True, gap=2.5)
         page.y = max(page.y, top + 69)
+        self.ntm_card(page, code)
         actual = rows[rows["kind"] != "target"]
         targets = rows[rows["kind"] == "target"]
         pages = [page]
@@ -156,6 +162,17 @@ class _Atlas:
             pages = self.section(pages, self.t("Chỉ tiêu kế hoạch của đơn vị", "Targets of the unit"),
                                  self.table_rows(targets), "", summary.label)
         return pages
+
+    def ntm_card(self, page: Page, code: str) -> None:
+        """The commune's NTM result of the grid's year, its gaps and what is not assessed (when assessed)."""
+        ntm = self.ntm
+        if ntm is None or code not in ntm.grid.index or not ntm.assessed[code]:
+            return
+        lines = card_lines(ntm, code, self.lang)
+        page.text(self.t("Nông thôn mới", "New rural area (NTM)"), 11.5, bold=True, gap=2)
+        for line in lines:
+            page.text(line, 9, gap=1)
+        page.y += 2
 
     def table_rows(self, rows: pd.DataFrame) -> list[list[str]]:
         ordered = rows.assign(_i=rows["indicator"].map(self.order), _p=rows["period"].map(period_sort_key))

@@ -28,6 +28,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from mutte_geo.analysis.ntm import Tracker
 from mutte_geo.analysis.overview import flags, gap_text, heading_label, result_text, target_text
 from mutte_geo.analysis.targets import atlas_targets, group_by_heading, status_label
 from mutte_geo.core.errors import ExportError
@@ -39,6 +40,7 @@ from mutte_geo.maps.printmap import PrintOptions, default_subtitle, source_label
 from mutte_geo.maps.view import MapRequest, map_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import LATEST, RESULT_KINDS
+from mutte_geo.model.ntm import MET, NOT_MET
 from mutte_geo.model.units import VINTAGES
 from mutte_geo.storage.auth import User
 
@@ -48,6 +50,8 @@ SMALL_PT = 13  # captions and tables: still within the decree's 13–14 pt
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # each at the low end of the decree's range
 FIRST_LINE_INDENT_MM = 12.7
 FIGURE_WIDTH_MM = 135  # the A4 map page (191 mm high) and its caption fit the 165 × 257 mm text area
+LANDSCAPE_TEXT_MM = 297 - MARGINS_MM["left"] - MARGINS_MM["right"]
+NTM_MARKS = {MET: ("Đ", "M"), NOT_MET: ("C", "N")}  # (Vietnamese, English) cell marks; empty: not assessed
 TABLE_STYLE = "Table Text"
 TABLE_STYLE_ID = "TableText"  # python-docx derives the id from the name
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -92,14 +96,17 @@ def check_indicators(atlas: Atlas, indicators: tuple[str, ...], vintage: int, pe
                               "(use --period latest or one of its periods)")
 
 
-def word_report(atlas: Atlas, request: ReportRequest, *, user: User | None) -> bytes:
-    """The report as .docx bytes; only what ``user`` may see."""
+def word_report(atlas: Atlas, request: ReportRequest, *, user: User | None, ntm: Tracker | None = None) -> bytes:
+    """The report as .docx bytes; only what ``user`` may see. ``ntm``: the NTM grid to add as a table."""
     atlas = atlas_for(atlas, user)
     check_indicators(atlas, request.indicators, request.vintage, request.period)
+    if ntm is not None and ntm.criteria_set.vintage != request.vintage:
+        raise ExportError(f"the NTM grid is of the {ntm.criteria_set.vintage} communes, the report of "
+                          f"{request.vintage}")
     doc = Document()
     _page_setup(doc)
     _styles(doc)
-    writer = _Writer(doc, atlas, request)
+    writer = _Writer(doc, atlas, request, ntm)
     writer.write()
     buffer = io.BytesIO()
     doc.core_properties.title = writer.title
@@ -217,8 +224,9 @@ def _no_borders(table: Table) -> None:
 
 
 class _Writer:
-    def __init__(self, doc: DocumentObject, atlas: Atlas, request: ReportRequest) -> None:
+    def __init__(self, doc: DocumentObject, atlas: Atlas, request: ReportRequest, ntm: Tracker | None = None) -> None:
         self.doc, self.atlas, self.request, self.lang = doc, atlas, request, request.lang
+        self.ntm = ntm
         self.figures = 0
         self.tables = 0
         self.noun = units_noun(atlas, request.vintage, self.lang)
@@ -240,6 +248,8 @@ class _Writer:
             self.heading(self.t("II. KẾT QUẢ THỰC HIỆN SO VỚI CHỈ TIÊU NĂM 2025",
                                 "II. RESULTS AGAINST THE 2025 TARGETS"), 1)
             self.targets_table(rows)
+        if self.ntm is not None and self.ntm.assessed.sum():
+            self.ntm_grid(self.ntm, "III" if rows else "II")
         self.signature()
 
     # --- blocks
@@ -411,6 +421,60 @@ class _Writer:
                 for extra in merged.paragraphs[1:]:  # the merged cells' empty paragraphs
                     extra._p.getparent().remove(extra._p)
                 merged.paragraphs[0].runs[0].bold = True
+
+    def ntm_grid(self, ntm: Tracker, part: str) -> None:
+        """The commune × criterion grid as a real table on a landscape page, with the criteria set's legal
+        reference, a key, a row of communes meeting each criterion and the assessment sources."""
+        criteria_set, lang = ntm.criteria_set, self.lang
+        units = self.atlas.units[criteria_set.vintage]
+        signed = format_date(criteria_set.signed_on, lang)
+        total = len(ntm.grid)
+        self._orientation(WD_ORIENT.LANDSCAPE)
+        self.heading(self.t(f"{part}. KẾT QUẢ THỰC HIỆN TIÊU CHÍ NÔNG THÔN MỚI", f"{part}. NEW-RURAL-AREA CRITERIA"), 1)
+        self.body(self.t(
+            f"Đánh giá theo {criteria_set.title_vi} ban hành kèm theo Quyết định số {criteria_set.decision} ngày "
+            f"{signed} của Thủ tướng Chính phủ ({criteria_set.size} tiêu chí). Năm {ntm.year}: "
+            f"{len(ntm.meeting_all())}/{total} xã đạt đủ {criteria_set.size} tiêu chí; "
+            f"{len(ntm.fully_assessed)}/{total} xã đã được đánh giá đủ các tiêu chí.",
+            f"Assessed against the {criteria_set.title_en}, issued with the Prime Minister's Decision No. "
+            f"{criteria_set.decision} of {signed} ({criteria_set.size} criteria). {ntm.year}: "
+            f"{len(ntm.meeting_all())}/{total} communes meet all {criteria_set.size} criteria; "
+            f"{len(ntm.fully_assessed)}/{total} communes are assessed on every criterion."))
+        caption = self.caption("table", self.t(
+            f"Kết quả thực hiện tiêu chí nông thôn mới năm {ntm.year} theo xã (Quyết định {criteria_set.decision})",
+            f"New-rural-area criteria met in {ntm.year} by commune (Decision {criteria_set.decision})"))
+        caption.paragraph_format.keep_with_next = True
+        key = self.body(self.t(f"{NTM_MARKS[MET][0]}: đạt; {NTM_MARKS[NOT_MET][0]}: chưa đạt; ô trống: chưa đánh giá "
+                               "(không phải chưa đạt).",
+                               f"{NTM_MARKS[MET][1]}: met; {NTM_MARKS[NOT_MET][1]}: not met; empty: not assessed "
+                               "(not the same as not met)."))
+        key.paragraph_format.keep_with_next = True
+        index = 0 if lang == "vi" else 1
+        numbers = [c.number for c in criteria_set.criteria]
+        body = [[str(i), units[code].name_vi,
+                 *[NTM_MARKS[s][index] if s in NTM_MARKS else "" for s in ntm.grid.loc[code, numbers]],
+                 f"{int(ntm.met[code])}/{criteria_set.size}"]
+                for i, code in enumerate(ntm.grid.index, start=1)]
+        shares = ntm.criterion_shares().set_index("criterion")["met"]
+        body.append(["", self.t("Số xã đạt", "Communes met"), *[f"{int(shares[n])}" for n in numbers],
+                     f"/{total}"])
+        width = (LANDSCAPE_TEXT_MM - 15 - 36 - 18) / len(numbers)
+        self.table([self.t("STT", "No."), self.t("Xã", "Commune"), *map(str, numbers), self.t("Đạt", "Met")],
+                   body, [15, 36, *[width] * len(numbers), 18])
+        self.body(self.t("Tiêu chí: ", "Criteria: ") + "; ".join(c.label(lang) for c in criteria_set.criteria) + ".")
+        sources = sorted(set(ntm.details["source"]))
+        self.body(self.t(f"Nguồn bộ tiêu chí: {criteria_set.source}. Nguồn kết quả đánh giá: ",
+                         f"Criteria set source: {criteria_set.source}. Assessment source: ") + "; ".join(sources) + ".")
+        self._orientation(WD_ORIENT.PORTRAIT)
+        self.doc.add_paragraph()  # a section starting with a table keeps the previous page's layout in LibreOffice
+
+    def _orientation(self, orientation: WD_ORIENT) -> None:
+        """A new section from here on, landscape or portrait, with the same margins and page numbers."""
+        section = self.doc.add_section()
+        section.orientation = orientation
+        long, short = Mm(297), Mm(210)
+        section.page_width, section.page_height = (long, short) if orientation == WD_ORIENT.LANDSCAPE else (short, long)
+        section.different_first_page_header_footer = False
 
     def signature(self) -> None:
         table = self.doc.add_table(rows=1, cols=2)

@@ -10,8 +10,9 @@ password reset never widens access.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -350,11 +351,11 @@ class AccountStore:
                                "The last active admin cannot be removed, disabled or demoted.")
 
 
-def scope_problems(user: User, keyed_rows: list[tuple[tuple[int, str, str, str, str], int | None]], file: str,
+def scope_problems(user: User, keyed_rows: Sequence[tuple[tuple[Any, ...], int | None]], file: str,
                    label: Callable[[int, str], str] | None = None) -> list[Problem]:
     """One problem per row whose unit the account may not enter (key, file row); empty when all are its own."""
     problems = []
-    for (vintage, code, _indicator, _period, _kind), row in keyed_rows:
+    for (vintage, code, *_), row in keyed_rows:  # a key starts with (vintage, unit code)
         if not user.covers(vintage, code):
             unit = f"{label(vintage, code)} ({vintage}:{code})" if label else f"{vintage}:{code}"
             problems.append(Problem(file, row, "unit_code",
@@ -367,7 +368,7 @@ class ScopeError(AccountError):
     """A write for units the account may not enter, or by an account that may not write."""
 
 
-def refuse_out_of_scope(conn: Connection, login: str, keys: list[tuple[int, str, str, str, str]]) -> None:
+def refuse_out_of_scope(conn: Connection, login: str, keys: Sequence[tuple[Any, ...]]) -> None:
     """Raise ScopeError when ``login`` is an account that may not write every one of ``keys``.
 
     Names that are not accounts (``system``, the bundled data) are not limited here.

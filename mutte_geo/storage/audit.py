@@ -41,6 +41,7 @@ ACTIONS = {
     "returned": ("trả lại số liệu", "values returned"),
     "reopened": ("mở khóa số liệu", "values reopened"),
     "restored": ("khôi phục", "restore"),
+    "ntm_saved": ("ghi đánh giá nông thôn mới", "NTM assessments saved"),
     "export_sensitive": ("xuất dữ liệu nhạy cảm", "export with the sensitive layer"),
     "audit_export": ("xuất nhật ký", "audit log export"),
 }

@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -110,9 +110,11 @@ class Sheet:
     hidden: bool = False
 
 
-def read_sheets(data: bytes, file: str) -> tuple[list[Sheet], dict[str, str], list[Problem]]:
+def read_sheets(data: bytes, file: str, *, meta_keys: Mapping[str, str] | None = None,
+                ) -> tuple[list[Sheet], dict[str, str], list[Problem]]:
     """Every candidate table of ``data`` (one for CSV, one per data worksheet for XLSX), the 'notes'
-    sheet's metadata, and problems; sizes, rows, columns and cell lengths are bounded."""
+    sheet's metadata (its ``key: value`` lines, keys as in ``meta_keys``), and problems; sizes, rows, columns
+    and cell lengths are bounded."""
     if len(data) > MAX_BYTES:
         size = len(data) / 1024 / 1024
         return [], {}, [_problem(file, None, None,
@@ -121,7 +123,7 @@ def read_sheets(data: bytes, file: str) -> tuple[list[Sheet], dict[str, str], li
     if not data.strip():
         return [], {}, [_problem(file, None, None, "tệp rỗng", "the file is empty")]
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, file)
+        return _read_xlsx(data, file, meta_keys or _META_KEYS)
     for magic, kind in _NOT_SPREADSHEETS.items():
         if data.startswith(magic):
             return [], {}, [_problem(file, None, None,
@@ -227,7 +229,8 @@ def _decode_as(data: bytes, codec: str, file: str) -> tuple[str, Problem | None]
                             f"the file cannot be decoded as {codec} (byte {exc.start})")
 
 
-def _read_xlsx(data: bytes, file: str) -> tuple[list[Sheet], dict[str, str], list[Problem]]:
+def _read_xlsx(data: bytes, file: str,
+               meta_keys: Mapping[str, str]) -> tuple[list[Sheet], dict[str, str], list[Problem]]:
     from openpyxl import load_workbook
 
     refused = zip_problems(data, file, what="XLSX", max_uncompressed=MAX_XLSX_UNCOMPRESSED)
@@ -260,7 +263,7 @@ def _read_xlsx(data: bytes, file: str) -> tuple[list[Sheet], dict[str, str], lis
     if "notes" in book.sheetnames and len(book.worksheets) > 1:
         for row in book["notes"].iter_rows(max_row=200, max_col=1, values_only=True):
             if row and isinstance(row[0], str):
-                meta.update(_meta_line(row[0][:MAX_CELL_CHARS]))
+                meta.update(meta_line(row[0][:MAX_CELL_CHARS], meta_keys))
     book.close()
     return ([] if problems else sheets), meta, problems
 
@@ -305,13 +308,13 @@ def _xlsx_cell(cell) -> Cell:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def _meta_line(text: str) -> dict[str, str]:
-    """``key: value`` (optionally after '#') to {field: value}."""
+def meta_line(text: str, keys: Mapping[str, str] = _META_KEYS) -> dict[str, str]:
+    """``key: value`` (optionally after '#') to {field: value}; ``keys`` maps folded keys to fields."""
     line = text.strip().lstrip("#").strip()
     if ":" not in line:
         return {}
     key, _, value = line.partition(":")
-    name = _META_KEYS.get(fold(key))
+    name = keys.get(fold(key))
     return {name: value.strip()} if name else {}
 
 
@@ -498,7 +501,7 @@ def _parse(data: bytes, file: str, catalogue: Catalogue, units: UnitsByVintage, 
         if not cells:
             continue
         line = ", ".join(cells) if ":" in cells[0] else cells[0] + ":" + ", ".join(cells[1:])
-        meta.update(_meta_line(line))
+        meta.update(meta_line(line))
     for name in ("vintage", "period", "kind", "source", "status", "note"):
         given = getattr(options, name)
         if given and meta.get(name) and given != meta[name]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,11 +32,11 @@ from mutte_geo.model.ntm import (
     CriteriaSet,
     CriteriaSets,
     set_for_vintage,
+    status_label,
 )
 from mutte_geo.model.units import TOWN_TYPE
 from mutte_geo.storage import importer
-from mutte_geo.storage.filelimits import MAX_COLUMNS, MAX_ROWS, MAX_XLSX_UNCOMPRESSED, zip_problems
-from mutte_geo.storage.importer import HEADER_SEARCH_ROWS, Cell, _xlsx_cell
+from mutte_geo.storage.importer import HEADER_SEARCH_ROWS, Cell, Sheet, meta_line
 
 RECOGNITION_COLUMNS = ("vintage", "unit_code", "year", "decision", "source", "note")
 RECOGNITION_KEY = ("vintage", "unit_code", "year")
@@ -95,52 +94,23 @@ class NtmParsed:
         return not self.problems
 
 
-@dataclass
-class _Sheet:
-    name: str
-    grid: list[list[Cell]]
-
-
 def _text(cell: Cell) -> str:
     if isinstance(cell, float):
         return str(int(cell)) if cell.is_integer() else repr(cell)
     return unicodedata.normalize("NFC", str(cell)).strip()
 
 
-def read_sheets(data: bytes, file: str) -> tuple[list[_Sheet], dict[str, str], list[Problem]]:
-    """Every sheet of an XLSX workbook (or the one sheet of a CSV), and the 'notes' metadata; the
-    importer's size, zip, type and encoding limits apply before anything is unpacked."""
-    if len(data) > importer.MAX_BYTES or not data.startswith(b"PK\x03\x04"):
-        tables, meta, problems = importer.read_sheets(data, file)
-        return ([_Sheet("", tables[0].grid)] if tables and not problems else []), meta, problems
-    refused = zip_problems(data, file, what="XLSX", max_uncompressed=MAX_XLSX_UNCOMPRESSED)
-    if refused:
-        return [], {}, refused
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        return [], {}, [Problem(file, None, None, f"không đọc được tệp XLSX ({type(exc).__name__})",
-                                f"cannot read the XLSX workbook ({type(exc).__name__}: {exc})")]
-    sheets: list[_Sheet] = []
-    meta = {}
-    for sheet in book.worksheets:
-        grid = [[_xlsx_cell(c) for c in row] for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS)]
-        if sheet.title == "notes":
-            for row in grid:
-                meta.update(_meta_line(_text(row[0])) if row else {})
-        else:
-            sheets.append(_Sheet(sheet.title, grid))
-    book.close()
-    return sheets, meta, []
+def read_sheets(data: bytes, file: str) -> tuple[list[Sheet], dict[str, str], list[Problem]]:
+    """Every sheet of an XLSX workbook (or the one sheet of a CSV) and the 'notes' metadata, read by the
+    value importer (its size, zip, type, encoding, row, column and cell limits)."""
+    sheets, meta, problems = importer.read_sheets(data, file, meta_keys=_META_KEYS)
+    if sheets and not sheets[0].name:  # a CSV: one reading per separator, the likeliest first
+        sheets = sheets[:1]
+    return sheets, meta, problems
 
 
 def _meta_line(text: str) -> dict[str, str]:
-    line = text.strip().lstrip("#").strip()
-    key, sep, value = line.partition(":")
-    name = _META_KEYS.get(fold(key)) if sep else None
-    return {name: value.strip()} if name else {}
+    return meta_line(text, _META_KEYS)
 
 
 def _criterion_number(text: str) -> int | None:
@@ -194,7 +164,7 @@ def _header_index(grid: list[list[Cell]]) -> int | None:
     return None
 
 
-def _parse_sheet(sheet: _Sheet, book_meta: dict[str, str], options: NtmOptions, sets: CriteriaSets,
+def _parse_sheet(sheet: Sheet, book_meta: dict[str, str], options: NtmOptions, sets: CriteriaSets,
                  units: UnitsByVintage, parsed: NtmParsed) -> list[dict[str, object]]:
     file = parsed.file if not sheet.name else f"{parsed.file} [{sheet.name}]"
 
@@ -381,7 +351,7 @@ def _status(text: str, numeric_markers: list[str], row: int, column: str, bad) -
     return None
 
 
-def _parse_recognitions(sheet: _Sheet, parsed: NtmParsed, units: UnitsByVintage, book_meta: dict[str, str],
+def _parse_recognitions(sheet: Sheet, parsed: NtmParsed, units: UnitsByVintage, book_meta: dict[str, str],
                         options: NtmOptions) -> None:
     file = f"{parsed.file} [{sheet.name}]"
     rows = [[_text(c) for c in row] for row in sheet.grid]
@@ -417,6 +387,95 @@ def _parse_recognitions(sheet: _Sheet, parsed: NtmParsed, units: UnitsByVintage,
                         "decision": get["so quyet dinh"], "source": source, "note": get.get("ghi chu", ""),
                         "file": parsed.file, "row": row_no})
     parsed.recognitions = pd.DataFrame(out, columns=[*RECOGNITION_COLUMNS, "file", "row"])
+
+
+# --- editing in place ---------------------------------------------------------------------------------
+
+EDIT_COLUMNS = ("criterion", "name", "status", "measured", "evidence", "note")
+_EDITABLE = ("status", "measured", "evidence", "note")
+
+
+def edit_table(assessments: pd.DataFrame, criteria_set: CriteriaSet, *, code: str, year: int, assessor: str,
+               lang: str) -> pd.DataFrame:
+    """One commune's results of one year by one assessor, a row per criterion, to edit in place; a
+    criterion nobody assessed has no result (None), never "not met"."""
+    rows = assessments[(assessments["set_id"] == criteria_set.set_id)
+                       & (assessments["vintage"].astype(int) == criteria_set.vintage)
+                       & (assessments["unit_code"] == code) & (assessments["year"].astype(int) == year)
+                       & (assessments["assessor"] == assessor)]
+    held = {int(r["criterion"]): r for r in rows.to_dict("records")}
+    return pd.DataFrame([{
+        "criterion": c.number, "name": c.name(lang),
+        "status": status_label(str(held[c.number]["status"]), lang) if c.number in held else None,
+        **{f: str(held[c.number][f]) if c.number in held else "" for f in ("measured", "evidence", "note")},
+    } for c in criteria_set.criteria], columns=list(EDIT_COLUMNS))
+
+
+def _edit_cells(row: dict) -> dict[str, str]:
+    return {f: "" if row.get(f) is None or pd.isna(row.get(f)) else str(row[f]).strip() for f in _EDITABLE}
+
+
+def parse_edit(original: pd.DataFrame, edited: pd.DataFrame, latest: pd.DataFrame, *, criteria_set: CriteriaSet,
+               units: UnitsByVintage, code: str, year: int, assessor: str, source: str, assessed_on: str = "",
+               file: str = "bảng sửa") -> NtmParsed:
+    """The rows a user changed in an :func:`edit_table`, checked like an imported file.
+
+    ``original`` is the table as first shown, ``latest`` as stored now: a row someone else saved meanwhile
+    is a problem (nothing is overwritten), and so is clearing a stored result (restore an earlier revision
+    instead: nothing saved is removed by an edit).
+    """
+    parsed = NtmParsed(file, layout="edit", set_id=criteria_set.set_id, vintage=criteria_set.vintage)
+
+    def bad(row: int | None, column: str | None, vi: str, en: str) -> None:
+        parsed.problems.append(Problem(file, row, column, vi, en))
+
+    vintage = criteria_set.vintage
+    if code not in units.get(vintage, {}):
+        bad(None, "unit_code", f"không có đơn vị {vintage}:{code}", f"there is no unit {vintage}:{code}")
+    else:
+        _is_commune(units, vintage, code, bad, None, "unit_code")
+    if assessor not in ASSESSORS:
+        bad(None, "assessor", f"cấp đánh giá '{assessor}' không hợp lệ", f"unknown assessor '{assessor}'")
+    if not criteria_set.covers(year):
+        bad(None, "year", f"năm {year} ngoài giai đoạn của bộ {criteria_set.short('vi')}",
+            f"year {year} is outside the years of {criteria_set.short('en')}")
+    before = {int(r["criterion"]): _edit_cells(r) for r in original.to_dict("records")}
+    now = {int(r["criterion"]): _edit_cells(r) for r in latest.to_dict("records")}
+    records = []
+    for row_no, r in enumerate(edited.to_dict("records"), start=1):
+        number, cells = int(r["criterion"]), _edit_cells(r)
+        if criteria_set.criterion(number) is None:
+            bad(row_no, "criterion", f"tiêu chí {number} không có trong bộ {criteria_set.short('vi')}",
+                f"criterion {number} is not in {criteria_set.short('en')}")
+            continue
+        if cells == before.get(number):
+            continue
+        if now.get(number) != before.get(number):
+            bad(row_no, "status", f"tiêu chí {number}: người khác đã lưu kết quả này sau khi bạn mở bảng; hãy tải lại",
+                f"criterion {number}: someone else saved this result after you opened the table; reload it")
+            continue
+        if not cells["status"]:
+            if (before.get(number) or {}).get("status"):
+                bad(row_no, "status", f"tiêu chí {number}: không xóa kết quả đã lưu ở đây (khôi phục một phiên bản "
+                    "trước nếu cần)", f"criterion {number}: a stored result is not removed here (restore an earlier "
+                    "revision if needed)")
+            else:
+                bad(row_no, "status", f"tiêu chí {number}: ghi kết quả (Đạt / Chưa đạt) trước",
+                    f"criterion {number}: give the result (met / not met) first")
+            continue
+        status = _status(cells["status"], [], row_no, "status", bad)
+        if status is None:
+            continue
+        records.append({"vintage": vintage, "unit_code": code, "set_id": criteria_set.set_id, "criterion": number,
+                        "year": year, "assessor": assessor, "status": status, "assessed_on": assessed_on.strip(),
+                        "measured": cells["measured"], "evidence": cells["evidence"], "source": source.strip(),
+                        "note": cells["note"], "file": file, "row": row_no})
+    if records and not source.strip():
+        bad(None, "source", "thiếu nguồn (biên bản, báo cáo đánh giá)",
+            "the source (minutes, assessment report) is missing")
+    if not parsed.problems:
+        parsed.rows = pd.DataFrame(records, columns=[*ASSESSMENT_COLUMNS, "file", "row"])
+    return parsed
 
 
 # --- the template --------------------------------------------------------------------------------------

@@ -333,7 +333,9 @@ ACTION_LABELS = {"seed": ("dữ liệu ban đầu", "initial data"),
                  "import": ("nhập tệp", "file import"), "edit": ("sửa trực tiếp", "edit in place"),
                  "restore": ("khôi phục", "restore"),
                  "approve": ("duyệt số liệu gửi lên", "approval of submitted values"),
-                 "ntm-import": ("nhập đánh giá nông thôn mới", "NTM assessment import")}
+                 "ntm-import": ("nhập đánh giá nông thôn mới", "NTM assessment import"),
+                 "ntm-edit": ("sửa đánh giá nông thôn mới", "NTM assessment edit"),
+                 "ntm-restore": ("khôi phục đánh giá nông thôn mới", "NTM assessment restore")}
 SYSTEM_USER = "system"
 _SUMMARIES: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
     (re.compile(r"^(\d+) new, (\d+) changed$"), ("{0} giá trị mới, {1} giá trị thay đổi", "{0} new, {1} changed")),

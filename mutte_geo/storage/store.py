@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -68,17 +69,23 @@ def _key_columns() -> list[Column]:
             Column("kind", String(20), nullable=False)]
 
 
-values_table = Table(
-    "indicator_values", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    *_key_columns(),
-    *[Column(f, Text, nullable=False, default="") for f in FIELDS],
-    Column("file", String(300), nullable=False, default=""),
-    Column("row", Integer),
-    Column("row_version", Integer, nullable=False),
-    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
-    UniqueConstraint(*KEY, name="one_value_per_key"),
-)
+def current_table(name: str, key_columns: list[Column], fields: Sequence[str], *, unique: str) -> Table:
+    """A table of current records (in ``metadata``): id, the key, text fields, where they came from (file,
+    row), the row version and the revision that last wrote them; one row per key."""
+    return Table(
+        name, metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        *key_columns,
+        *[Column(f, Text, nullable=False, default="") for f in fields],
+        Column("file", String(300), nullable=False, default=""),
+        Column("row", Integer),
+        Column("row_version", Integer, nullable=False),
+        Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
+        UniqueConstraint(*[c.name for c in key_columns], name=unique),
+    )
+
+
+values_table = current_table("indicator_values", _key_columns(), FIELDS, unique="one_value_per_key")
 history = Table(
     "value_history", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -95,12 +102,11 @@ store_meta = Table("store_meta", metadata, Column("key", String(50), primary_key
 class ConflictError(AtlasError):
     """Someone else changed the same values meanwhile; nothing was written."""
 
-    def __init__(self, keys: list[tuple[int, str, str, str, str]], rows: dict | None = None):
-        self.keys = keys
-        self.rows: dict[tuple[int, str, str, str, str], int] = rows or {}  # key -> file row, when known
-        shown = "; ".join(f"{v}:{c} {i} {p} {k}" + (f" (row {self.rows[(v, c, i, p, k)]})"
-                                                    if self.rows.get((v, c, i, p, k)) else "")
-                          for v, c, i, p, k in keys[:10])
+    def __init__(self, keys: Sequence[tuple[Any, ...]], rows: dict | None = None):
+        self.keys = list(keys)  # (vintage, unit code, …): a value's key, or an NTM record's
+        self.rows: dict[tuple[Any, ...], int] = rows or {}  # key -> file row, when known
+        shown = "; ".join(f"{key[0]}:{key[1]} " + " ".join(map(str, key[2:]))
+                          + (f" (row {self.rows[key]})" if self.rows.get(key) else "") for key in keys[:10])
         more = f" and {len(keys) - 10} more" if len(keys) > 10 else ""
         super().__init__(f"{len(keys)} value(s) were changed by someone else meanwhile: {shown}{more}")
 
@@ -324,26 +330,11 @@ class Store:
         conflicts = []
         for change in changes:
             key = dict(zip(KEY, change.key, strict=True))
-            where = and_(*[values_table.c[k] == v for k, v in key.items()])
             source_file = change.file or file
-            if change.row_version is None:
-                if conn.execute(select(values_table.c.id).where(where)).first():
-                    conflicts.append(change.key)
-                    continue
-                conn.execute(insert(values_table).values(
-                    **key, **(change.new or {}), file=source_file, row=change.row or None, row_version=1,
-                    revision_id=revision_id))
-            else:
-                expected = and_(where, values_table.c.row_version == change.row_version)
-                if change.new is None:
-                    result = conn.execute(delete(values_table).where(expected))
-                else:
-                    result = conn.execute(update(values_table).where(expected).values(
-                        **change.new, file=source_file, row=change.row or None,
-                        row_version=values_table.c.row_version + 1, revision_id=revision_id))
-                if result.rowcount != 1:
-                    conflicts.append(change.key)
-                    continue
+            if not write_record(conn, values_table, key, change.new, change.row_version, file=source_file,
+                                row=change.row, revision_id=revision_id):
+                conflicts.append(change.key)
+                continue
             conn.execute(insert(history).values(
                 revision_id=revision_id, **key, file=source_file, row=change.row or None,
                 **{f"old_{f}": (change.old or {}).get(f) for f in FIELDS},
@@ -351,6 +342,26 @@ class Store:
         if conflicts:  # the surrounding transaction is rolled back
             raise ConflictError(conflicts, {c.key: c.row for c in changes})
         return revision_id
+
+
+def write_record(conn: Connection, table: Table, key: dict[str, object], new: dict[str, str] | None,
+                 row_version: int | None, *, file: str, row: int | None, revision_id: int) -> bool:
+    """Insert (``row_version`` None), update or, with ``new`` None, delete one record of a :func:`current_table`,
+    only if it is still at ``row_version``; False (nothing done) when it is not."""
+    where = and_(*[table.c[k] == v for k, v in key.items()])
+    if row_version is None:
+        if conn.execute(select(table.c.id).where(where)).first():
+            return False
+        conn.execute(insert(table).values(**key, **(new or {}), file=file, row=row or None, row_version=1,
+                                          revision_id=revision_id))
+        return True
+    expected = and_(where, table.c.row_version == row_version)
+    if new is None:
+        result = conn.execute(delete(table).where(expected))
+    else:
+        result = conn.execute(update(table).where(expected).values(
+            **new, file=file, row=row or None, row_version=table.c.row_version + 1, revision_id=revision_id))
+    return result.rowcount == 1
 
 
 USER_CHARS, FILE_CHARS = 100, 300  # the lengths of revisions.user_name and .file

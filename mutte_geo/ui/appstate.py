@@ -16,6 +16,7 @@ from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.regions import DEFAULT_REGION, load_pack, region_ids
 from mutte_geo.storage.approval import Approvals
 from mutte_geo.storage.auth import User, visible_catalogue, visible_values
+from mutte_geo.storage.ntmstore import NtmStore
 from mutte_geo.storage.stewardship import atlas_from_store, atlas_with_submitted, open_store
 from mutte_geo.storage.store import Store, StoreUnavailable
 from mutte_geo.ui.authpage import current_user, include_submitted
@@ -65,6 +66,12 @@ def value_store() -> Store:
     """The indicator value store (SQLite, or PostgreSQL with MUTTE_DATABASE_URL), seeded on first use."""
     base = _load_atlas()
     return open_store(base.catalogue, base.units)
+
+
+@st.cache_resource(show_spinner=False)
+def ntm_store() -> NtmStore:
+    """The NTM assessments, in the value store's database."""
+    return NtmStore(value_store())
 
 
 # version -> (base atlas, atlas with the store's values); checked against store.version() on every rerun,

@@ -23,6 +23,7 @@ from mutte_geo.maps.view import MapRequest, MapView, map_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import LATEST, RESULT_KINDS, kinds_of
 from mutte_geo.model.regions import DEFAULT_REGION, default_pack
+from mutte_geo.ui.appstate import ntm_store
 from mutte_geo.ui.authpage import current_user, sensitive_export
 from mutte_geo.ui.mappage import indicator_label
 
@@ -193,9 +194,10 @@ def _word_report(atlas: Atlas, request: MapRequest, *, key: str) -> None:
             indicators = tuple(chosen)
             _made_file(tr(lang, "Tạo báo cáo Word", "Make the Word report"),
                        lambda: report_bytes("docx", atlas, user=user, indicators=indicators, vintage=vintage,
-                                            lang=lang, title=title.strip() or None),
+                                            lang=lang, title=title.strip() or None,
+                                            ntm_assessments=ntm_store().assessments()),
                        name=report_file_name("docx", vintage), mime=REPORT_MIME["docx"], key=f"{key}_docx",
-                       lang=lang, choice=(indicators, vintage, lang, title, user))
+                       lang=lang, choice=(indicators, vintage, lang, title, user, ntm_store().store.version()))
         else:
             st.info(tr(lang, "Chọn ít nhất một chỉ tiêu để tạo báo cáo Word.",
                        "Choose at least one indicator to make the Word report."))
@@ -215,9 +217,10 @@ def atlas_download(atlas: Atlas, vintage: int, lang: str, *, code: str | None = 
     label = tr(lang, "Tạo trang atlas của đơn vị này (PDF)", "Make this unit's atlas page (PDF)") if code else \
         tr(lang, f"Tạo atlas tất cả {len(atlas.units[vintage])} đơn vị (PDF)",
            f"Make the atlas of all {len(atlas.units[vintage])} units (PDF)")
-    _made_file(label, lambda: report_bytes("atlas", atlas, user=user, vintage=vintage, lang=lang, units=units),
+    _made_file(label, lambda: report_bytes("atlas", atlas, user=user, vintage=vintage, lang=lang, units=units,
+                                           ntm_assessments=ntm_store().assessments()),
                name=report_file_name("atlas", vintage, code), mime=REPORT_MIME["atlas"], key=key, lang=lang,
-               choice=(vintage, code, lang, user))
+               choice=(vintage, code, lang, user, ntm_store().store.version()))
 
 
 def brief_download(atlas: Atlas, lang: str, *, key: str = "brief") -> None:

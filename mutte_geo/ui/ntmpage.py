@@ -11,8 +11,9 @@ from streamlit_folium import st_folium
 
 from mutte_geo.analysis.ntm import (
     MET_COUNT_ID,
+    card_lines,
+    communes,
     criterion_indicator_id,
-    gap_text,
     predecessor_context,
     recognitions_of,
     tracker,
@@ -21,6 +22,7 @@ from mutte_geo.analysis.ntm import (
     years,
 )
 from mutte_geo.core.i18n import tr
+from mutte_geo.core.localtime import local_time_text
 from mutte_geo.maps.classify import ClassBin, Classification
 from mutte_geo.maps.legend import legend_entries, legend_title
 from mutte_geo.maps.view import MapRequest, MapView, legend_note, map_view
@@ -28,6 +30,7 @@ from mutte_geo.maps.webmap import legend_html, map_parts
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.crosswalk import mark_reaching_outside
 from mutte_geo.model.ntm import (
+    ASSESSORS,
     MET,
     NOT_ASSESSED,
     NOT_MET,
@@ -40,14 +43,16 @@ from mutte_geo.model.ntm import (
     status_label,
 )
 from mutte_geo.model.units import TOWN_TYPE
-from mutte_geo.storage.auth import User
-from mutte_geo.storage.ntm_import import NtmOptions, parse_ntm_file
-from mutte_geo.storage.ntmstore import NtmReport, NtmStore
-from mutte_geo.storage.stewardship import problems_table
+from mutte_geo.storage.accounts import ScopeError
+from mutte_geo.storage.auth import User, can
+from mutte_geo.storage.ntm_import import NtmOptions, edit_table, parse_edit, parse_ntm_file
+from mutte_geo.storage.ntmstore import EDIT_ACTION, NtmReport
+from mutte_geo.storage.stewardship import action_label, problems_table
 from mutte_geo.storage.store import ConflictError
-from mutte_geo.ui.appstate import value_store
+from mutte_geo.ui.appstate import ntm_store, value_store
 
 REPORT_KEY = "ntm_import_report"
+EDIT_SAVED_KEY = "ntm_edit_saved"
 STATUS_COLOURS = {MET: "#1b7837", NOT_MET: "#f1a340"}  # green / orange: apart in lightness for colour-blind readers
 
 
@@ -59,12 +64,6 @@ def criteria_sets() -> CriteriaSets:
 @st.cache_resource(show_spinner=False)
 def public_record() -> pd.DataFrame:
     return load_public_record()
-
-
-@st.cache_resource(show_spinner=False)
-def ntm_store() -> NtmStore:
-    """The NTM tables, in the value store's database."""
-    return NtmStore(value_store())
 
 
 def current_data() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -152,21 +151,7 @@ def ntm_card(atlas: Atlas, vintage: int, code: str, lang: str) -> None:
         lines.append(tr(lang, "Chưa có kết quả đánh giá tiêu chí nào: mọi tiêu chí “chưa đánh giá”.",
                         "No criterion has been assessed yet: every criterion is “not assessed”."))
     else:
-        latest = current.year
-        met = [c.label(lang) for c in criteria_set.criteria if current.grid.loc[code, c.number] == "dat"]
-        lines.append(tr(lang, f"Năm {latest}: đạt **{len(met)}/{criteria_set.size}** tiêu chí",
-                        f"{latest}: **{len(met)}/{criteria_set.size}** criteria met"))
-        gap = gap_text(current, code, lang)
-        if gap:
-            lines.append(gap[0].upper() + gap[1:])
-        not_assessed = [str(c.number) for c in criteria_set.criteria
-                        if pd.isna(current.grid.loc[code, c.number])]
-        if not_assessed:
-            lines.append(tr(lang, f"Chưa đánh giá: tiêu chí {', '.join(not_assessed)}",
-                            f"Not assessed: criteria {', '.join(not_assessed)}"))
-    if current is not None:
-        sources = sorted(set(current.details.loc[current.details["unit_code"] == code, "source"]))
-        lines += [tr(lang, "Nguồn đánh giá: ", "Assessment source: ") + source for source in sources]
+        lines += card_lines(current, code, lang)
     st.markdown("\n".join(f"- {line}" for line in lines))
     if not history.empty:
         st.dataframe(history.rename(columns={
@@ -219,14 +204,14 @@ def import_box(atlas: Atlas, user: User, criteria_set: CriteriaSet, lang: str) -
     held = st.session_state.get(REPORT_KEY)
     if held is None or held[0] != key:
         parsed = parse_ntm_file(data, uploaded.name, sets=criteria_sets(), units=atlas.units, options=options)
-        held = (key, store.check(parsed))
+        held = (key, store.check(parsed, user=user))
         st.session_state[REPORT_KEY] = held
     report: NtmReport = held[1]
     if not report.ok:
-        st.error(tr(lang, f"Tệp có {len(report.parsed.problems)} lỗi: chưa có gì được ghi. Hãy sửa tệp rồi tải lại.",
-                    f"The file has {len(report.parsed.problems)} problem(s): nothing was written. Fix it and upload "
+        st.error(tr(lang, f"Tệp có {len(report.problems)} lỗi: chưa có gì được ghi. Hãy sửa tệp rồi tải lại.",
+                    f"The file has {len(report.problems)} problem(s): nothing was written. Fix it and upload "
                     "again."))
-        st.dataframe(problems_table(report.parsed.problems, lang), hide_index=True, width="stretch")
+        st.dataframe(problems_table(report.problems, lang), hide_index=True, width="stretch")
         return
     a, b, c = st.columns(3)
     a.metric(tr(lang, "Kết quả mới", "New results"), report.new_count)
@@ -241,6 +226,8 @@ def import_box(atlas: Atlas, user: User, criteria_set: CriteriaSet, lang: str) -
         except ConflictError as exc:
             st.error(tr(lang, "Có người khác vừa sửa cùng kết quả; không có gì được ghi: ",
                         "Someone else changed the same results meanwhile; nothing was written: ") + str(exc))
+        except ScopeError as exc:
+            st.error(exc.text(lang))
         else:
             st.session_state.pop(REPORT_KEY, None)
             st.success(tr(lang, f"Đã ghi phiên bản {revision}.", f"Saved as revision {revision}."))
@@ -248,27 +235,146 @@ def import_box(atlas: Atlas, user: User, criteria_set: CriteriaSet, lang: str) -
 
 
 def ntm_changes_table(revision_id: int, atlas: Atlas, lang: str) -> pd.DataFrame:
-    """What one NTM import changed, in words: commune, criterion, year, assessor, old → new."""
-    changes = ntm_store().changes_in(revision_id)
+    """What one NTM revision changed, in words: commune, criterion, year, assessor, old → new."""
+    return _history_words(ntm_store().changes_in(revision_id), atlas, lang)
+
+
+def _history_words(changes: pd.DataFrame, atlas: Atlas, lang: str, *, when: bool = False) -> pd.DataFrame:
+    """NTM history rows for people (``when``: with time, who and the kind of change first)."""
     sets = criteria_sets()
+    removed = tr(lang, "(gỡ khi khôi phục)", "(removed by a restore)")
     records = []
     for r in changes.to_dict("records"):
         unit = atlas.units[int(r["vintage"])].get(str(r["unit_code"]))
         name = unit.label(lang) if unit else str(r["unit_code"])
         if r["record"] == "assessment":
-            criterion = sets[r["set_id"]].criterion(int(r["criterion"]))
+            criterion = sets[r["set_id"]].criterion(int(r["criterion"])) if r["set_id"] in sets else None
             what = criterion.label(lang) if criterion else str(r["criterion"])
-            old = status_label(r.get("old_status"), lang) if isinstance(r.get("old_status"), str) else ""
-            new = status_label(r["new_status"], lang)
+            old = status_label(r["old_status"], lang) if isinstance(r.get("old_status"), str) else ""
+            new = removed if r["removed"] else status_label(r["new_status"], lang)
             who = assessor_label(r["assessor"], lang)
         else:
             what, who = tr(lang, "Quyết định công nhận", "Recognition decision"), ""
-            old, new = str(r.get("old_decision") or ""), str(r["new_decision"])
-        records.append({tr(lang, "Xã", "Commune"): name, tr(lang, "Nội dung", "What"): what,
-                        tr(lang, "Năm", "Year"): r["year"], tr(lang, "Cấp đánh giá", "Assessed by"): who,
-                        tr(lang, "Cũ", "Old"): old, tr(lang, "Mới", "New"): new,
-                        tr(lang, "Dòng", "Row"): r["row"] or ""})
+            old = str(r["old_decision"]) if isinstance(r.get("old_decision"), str) else ""
+            new = removed if r["removed"] else str(r["new_decision"])
+        record = {tr(lang, "Xã", "Commune"): name, tr(lang, "Nội dung", "What"): what,
+                  tr(lang, "Năm", "Year"): r["year"], tr(lang, "Cấp đánh giá", "Assessed by"): who,
+                  tr(lang, "Cũ", "Old"): old, tr(lang, "Mới", "New"): new, tr(lang, "Dòng", "Row"): r["row"] or ""}
+        if when:
+            record = {tr(lang, "Thời điểm", "When"): local_time_text(r["at"], lang),
+                      tr(lang, "Người", "Who"): r["user_name"],
+                      tr(lang, "Việc", "Action"): action_label(r["action"], lang),
+                      tr(lang, "Phiên bản", "Revision"): r["revision_id"], **record}
+        records.append(record)
     return pd.DataFrame.from_records(records)
+
+
+def edit_box(atlas: Atlas, user: User, criteria_set: CriteriaSet, year: int, lang: str) -> None:
+    """Edit one commune's results of one year in place; saved as a revision under the account's rules."""
+    store = ntm_store()
+    own = [c for c in communes(atlas, criteria_set.vintage) if user.covers(criteria_set.vintage, c)]
+    if not own:
+        st.info(tr(lang, f"Tài khoản của bạn không nhập kết quả cho xã nào theo ranh giới {criteria_set.vintage}.",
+                   f"Your account enters results for no commune of the {criteria_set.vintage} boundaries."))
+        return
+    units = atlas.units[criteria_set.vintage]
+    left, middle, right = st.columns(3)
+    code = left.selectbox(tr(lang, "Xã", "Commune"), own, key="ntm_edit_unit",
+                          format_func=lambda c: units[c].label(lang))
+    set_years = list(range(criteria_set.year_to, criteria_set.year_from - 1, -1))
+    edit_year = middle.selectbox(tr(lang, "Năm đánh giá", "Assessment year"), set_years, key="ntm_edit_year",
+                                 index=set_years.index(year) if year in set_years else 0)
+    assessor = right.selectbox(tr(lang, "Cấp đánh giá", "Assessed by"), list(ASSESSORS), key="ntm_edit_assessor",
+                               format_func=lambda a: assessor_label(a, lang))
+    source_col, date_col = st.columns([3, 1])
+    source = source_col.text_input(tr(lang, "Nguồn cho kết quả sửa (bắt buộc: biên bản, báo cáo)",
+                                      "Source of the changed results (required: minutes, report)"),
+                                   key="ntm_edit_source")
+    assessed_on = date_col.text_input(tr(lang, "Ngày đánh giá", "Assessment date"), key="ntm_edit_date",
+                                      placeholder="2024-12-31")
+    editor_key = f"ntm_edit_table_{criteria_set.set_id}_{code}_{edit_year}_{assessor}_{lang}"
+    snapshot_key = f"{editor_key}_shown"
+    if snapshot_key not in st.session_state:  # the table as first shown: saving checks nobody changed it since
+        st.session_state[snapshot_key] = edit_table(store.assessments(), criteria_set, code=code, year=edit_year,
+                                                    assessor=assessor, lang=lang)
+    original = st.session_state[snapshot_key]
+    if EDIT_SAVED_KEY in st.session_state:
+        st.success(st.session_state.pop(EDIT_SAVED_KEY))
+    st.caption(tr(lang, "Chọn kết quả trong cột Kết quả; ô trống là chưa đánh giá. Kết quả đã lưu không xóa ở đây "
+                        "(khôi phục một phiên bản trước nếu cần).",
+                  "Choose the result in the Result column; an empty cell is not assessed. A stored result is not "
+                  "removed here (restore an earlier revision if needed)."))
+    edited = st.data_editor(original, hide_index=True, width="stretch", key=editor_key,
+                            disabled=["criterion", "name"], column_config={
+                                "criterion": tr(lang, "TT", "No."), "name": tr(lang, "Tiêu chí", "Criterion"),
+                                "status": st.column_config.SelectboxColumn(
+                                    tr(lang, "Kết quả", "Result"),
+                                    options=[status_label(MET, lang), status_label(NOT_MET, lang)]),
+                                "measured": tr(lang, "Giá trị đo", "Measured"),
+                                "evidence": tr(lang, "Minh chứng", "Evidence"), "note": tr(lang, "Ghi chú", "Note")})
+    latest = edit_table(store.assessments(), criteria_set, code=code, year=edit_year, assessor=assessor, lang=lang)
+    parsed = parse_edit(original, edited, latest, criteria_set=criteria_set, units=atlas.units, code=code,
+                        year=edit_year, assessor=assessor, source=source, assessed_on=assessed_on,
+                        file=tr(lang, "bảng sửa", "edit table"))
+    if parsed.ok and parsed.rows.empty:
+        st.caption(tr(lang, "Chưa có thay đổi.", "No changes yet."))
+        return
+    report = store.check(parsed, user=user)
+    if not report.ok:
+        st.error(tr(lang, "Có lỗi, chưa lưu được:", "There are problems; nothing can be saved yet:"))
+        st.dataframe(problems_table(report.problems, lang), hide_index=True, width="stretch")
+        return
+    st.caption(tr(lang, f"{report.new_count} kết quả mới, {report.changed_count} thay đổi.",
+                  f"{report.new_count} new, {report.changed_count} changed."))
+    if st.button(tr(lang, "Lưu kết quả", "Save the results"), type="primary", key="ntm_edit_save"):
+        try:
+            revision = store.apply(report, user=user, action=EDIT_ACTION)
+        except ConflictError:
+            st.error(tr(lang, "Có người khác vừa lưu cùng kết quả; chưa lưu gì. Hãy tải lại trang.",
+                        "Someone else has just saved the same results; nothing was saved. Reload the page."))
+        except (ScopeError, PermissionError) as exc:
+            st.error(exc.text(lang) if isinstance(exc, ScopeError) else str(exc))
+        else:
+            st.session_state[EDIT_SAVED_KEY] = tr(lang, f"Đã lưu phiên bản {revision}.",
+                                                  f"Saved as revision {revision}.")
+            del st.session_state[snapshot_key]
+            st.session_state.pop(editor_key, None)
+            st.rerun()
+
+
+def history_box(atlas: Atlas, user: User, vintage: int, code: str | None, lang: str) -> None:
+    """One commune's NTM history, every NTM revision and what it changed; restore (admins) as a new revision."""
+    store = ntm_store()
+    if code is not None and code in atlas.units[vintage]:
+        history = store.unit_history(vintage, code)
+        name = atlas.units[vintage][code].label(lang)
+        st.markdown(tr(lang, f"**Lịch sử của {name}**", f"**History of {name}**"))
+        if history.empty:
+            st.caption(tr(lang, "Chưa có kết quả nào được lưu.", "Nothing has been saved yet."))
+        else:
+            st.dataframe(_history_words(history.iloc[::-1], atlas, lang, when=True), hide_index=True, width="stretch")
+    revisions = store.revisions()
+    if not revisions:
+        return
+    chosen = st.selectbox(tr(lang, "Phiên bản nông thôn mới", "NTM revision"), [r.id for r in revisions],
+                          key="ntm_history_revision", format_func=lambda i: next(
+                              f"{r.id} · {local_time_text(r.at, lang)} · {r.user_name} · {action_label(r.action, lang)}"
+                              f"{' · ' + r.file if r.file else ''}" for r in revisions if r.id == i))
+    st.dataframe(ntm_changes_table(chosen, atlas, lang), hide_index=True, width="stretch")
+    if can(user, "restore") and chosen != revisions[0].id:
+        sure = st.checkbox(tr(lang, f"Tôi muốn đưa kết quả nông thôn mới về trạng thái sau phiên bản {chosen} (thành "
+                                    "một phiên bản mới, lịch sử vẫn giữ nguyên)",
+                              f"I want the NTM results as they were after revision {chosen} (saved as a new "
+                              "revision; the history is kept)"), key="ntm_history_sure")
+        if st.button(tr(lang, "Khôi phục", "Restore"), disabled=not sure, key="ntm_history_restore"):
+            try:
+                restored = store.restore(chosen, user=user)
+            except ConflictError:
+                st.error(tr(lang, "Có người khác vừa sửa kết quả; hãy thử lại.",
+                            "Someone else changed results meanwhile; try again."))
+            else:
+                st.success(tr(lang, f"Đã khôi phục (phiên bản {restored}).", f"Restored (revision {restored}).")
+                           if restored else tr(lang, "Kết quả đã ở trạng thái đó.", "The results are already so."))
 
 
 def with_ntm(atlas: Atlas, vintage: int, lang: str) -> Atlas:
