@@ -7,7 +7,7 @@ The criteria builder keeps one set of widget keys per condition (``fc{i}_ind``, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 import pandas as pd
@@ -19,7 +19,9 @@ from mutte_geo.analysis.filters import (
     UNKNOWN,
     Condition,
     Criteria,
+    CriteriaError,
     FilterResult,
+    check_criteria,
     choices_for,
     describe_criteria,
     ops_for,
@@ -31,6 +33,7 @@ from mutte_geo.model.indicators import LATEST, period_sort_key
 from mutte_geo.model.units import DISTRICT_CODE
 
 WIDGET_PREFIX = "fc"
+DRAFT = "_filter_draft"  # (criteria in the URL when the draft was made, criteria being edited)
 JOIN_KEY, PERIOD_KEY, KIND_KEY = "f_join", "f_period", "f_kind"
 OUTCOME_ORDER = {MATCH: 0, UNKNOWN: 1, NO_MATCH: 2}
 
@@ -67,11 +70,44 @@ def load_widgets(state: MutableMapping[str, Any], criteria: Criteria) -> None:
     state.update(widget_values(criteria))
 
 
-def fill_missing_widgets(state: MutableMapping[str, Any], criteria: Criteria) -> None:
-    """Give every builder widget without a value (e.g. after a visit to another page) that of ``criteria``."""
-    for k, v in widget_values(criteria).items():
-        if k not in state:
-            state[k] = v
+def current_draft(state: MutableMapping[str, Any], linked: Criteria) -> Criteria:
+    """The criteria being edited: those of the link, unless the user is part-way through an edit of them
+    that is not complete yet (e.g. "one of" with no value chosen). A new link (back/forward, another
+    link) replaces the draft."""
+    stored = state.get(DRAFT)
+    if stored is None or stored[0] != linked:
+        state[DRAFT] = (linked, linked)
+    draft: Criteria = state[DRAFT][1]
+    return draft
+
+
+def commit_draft(state: MutableMapping[str, Any], criteria: Criteria, catalogue: Catalogue,
+                 write: Callable[[Criteria], None]) -> None:
+    """Keep ``criteria`` as the draft, and ``write`` them into the link once they are complete."""
+    try:
+        check_criteria(criteria, catalogue)
+    except CriteriaError:
+        linked = state[DRAFT][0] if DRAFT in state else Criteria()
+        state[DRAFT] = (linked, criteria)
+        return
+    state[DRAFT] = (criteria, criteria)
+    write(criteria)
+
+
+def builder_criteria(state: MutableMapping[str, Any], count: int, catalogue: Catalogue) -> Criteria:
+    """The criteria the builder widgets show, after resetting what no longer fits a changed indicator."""
+    for i in range(count):
+        repair_condition(state, i, catalogue[state[key(i, "ind")]])
+    return criteria_from_widgets(state, count, catalogue)
+
+
+def with_condition(criteria: Criteria, condition: Condition) -> Criteria:
+    return Criteria((*criteria.conditions, condition), criteria.combine, criteria.period, criteria.kind)
+
+
+def without_condition(criteria: Criteria, i: int) -> Criteria:
+    kept = tuple(c for n, c in enumerate(criteria.conditions) if n != i)
+    return Criteria(kept, criteria.combine, criteria.period, criteria.kind)
 
 
 def repair_condition(state: MutableMapping[str, Any], i: int, indicator: Indicator) -> None:

@@ -41,5 +41,3 @@ def district_values(atlas: Atlas, indicator_id: str, lang: str) -> list[str]:
         lines.append(line)
     return lines
 
-
-DEFAULT_INDICATOR = "population"
