@@ -9,6 +9,7 @@ from mutte_geo.storage.stewardship import history_table, revision_changes_table,
 from mutte_geo.storage.store import ConflictError
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, value_store
 from mutte_geo.ui.authpage import require
+from mutte_geo.ui.flash import rerun_with, show_flash
 
 lang = current_lang()
 user = require("edit", lang)
@@ -16,6 +17,7 @@ atlas = atlas_or_stop(lang)
 store = value_store()
 
 st.title(tr(lang, "Lịch sử thay đổi số liệu", "History of value changes"))
+show_flash()
 revisions = store.revisions()
 st.dataframe(history_table(revisions, lang), hide_index=True, width="stretch")
 
@@ -46,5 +48,6 @@ if chosen is not None:
                 st.error(tr(lang, "Có người khác vừa sửa số liệu; hãy thử lại. ", "Someone else changed values "
                             "meanwhile; try again. ") + str(exc))
             else:
-                st.success(tr(lang, f"Đã khôi phục (phiên bản {restored}).", f"Restored (revision {restored}).")
+                st.session_state.pop("history_sure", None)
+                rerun_with(tr(lang, f"Đã khôi phục (phiên bản {restored}).", f"Restored (revision {restored}).")
                            if restored else tr(lang, "Số liệu đã ở trạng thái đó.", "The values are already so."))

@@ -11,10 +11,13 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.storage.auth import ROLES, USERS_FILE_ENV, load_accounts, save_account
 from mutte_geo.ui.appstate import current_lang
 from mutte_geo.ui.authpage import ROLE_LABELS, require
+from mutte_geo.ui.flash import rerun_with, show_flash
+from mutte_geo.ui.sessionroutes import sessions
 
 lang = current_lang()
 require("users", lang)
 st.title(tr(lang, "Tài khoản người dùng", "User accounts"))
+show_flash()
 accounts = load_accounts()
 st.dataframe(pd.DataFrame.from_records([{
     tr(lang, "Tên đăng nhập", "User name"): a.user.login, tr(lang, "Họ tên", "Name"): a.user.name,
@@ -43,4 +46,5 @@ with st.form("user_form", clear_on_submit=True):
             except AtlasError as exc:
                 st.error(str(exc))
             else:
-                st.success(tr(lang, f"Đã lưu tài khoản {login}.", f"Account {login} saved."))
+                sessions().revoke_all(login)  # a new password signs the account out everywhere
+                rerun_with(tr(lang, f"Đã lưu tài khoản {login}.", f"Account {login} saved."))

@@ -13,11 +13,10 @@ import socket
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
-
-from mutte_geo.core.paths import PROJECT_ROOT
 
 
 def free_port() -> int:
@@ -42,7 +41,7 @@ def wait_until_healthy(url: str, *, timeout: float = 60) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["streamlit", "run", str(Path(__file__).with_name("asgi.py")), *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 
 
