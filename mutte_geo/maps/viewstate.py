@@ -15,7 +15,7 @@ classes     number of classes, 2 to 7                            ``classes=4``
 breaks      manual breaks as typed (only with ``scheme=manual``) ``breaks=10;20``
 unit        selected unit code of ``vintage``                    ``unit=03448``
 c, join     filter conditions (:mod:`mutte_geo.analysis.filterurl`)  ``c=borders_china:is:yes``
-layers      attention layers shown, comma separated              ``layers=poverty_rate``
+layers      attention layers shown, comma separated (or ``none``)  ``layers=borders_china``
 ==========  ===================================================  ===================
 
 Decoding never guesses: an unknown or broken value gives a problem (Vietnamese, English) and the
@@ -44,6 +44,7 @@ SCHEME, CLASSES, BREAKS, UNIT, CONDITIONS, JOIN, LAYERS = (
     "scheme", "classes", "breaks", "unit", "c", "join", "layers")
 VIEW_KEYS = (LANG, VINTAGE, INDICATOR, KIND, PERIOD, SCHEME, CLASSES, BREAKS, UNIT, CONDITIONS, JOIN, LAYERS)
 DEFAULT_INDICATOR = "population"
+NO_LAYERS = "none"
 CLASS_RANGE = range(2, 8)
 
 _VINTAGE_IDS = tuple(str(v) for v in VINTAGES)
@@ -92,7 +93,7 @@ def encode_view(view: ViewState) -> dict[str, str]:
     filter_params = encode_query(view.criteria, view.vintage)
     params.update({k: filter_params[k] for k in (CONDITIONS, JOIN) if k in filter_params})
     if view.layers != tuple(ATTENTION_LAYERS):
-        params[LAYERS] = ",".join(view.layers)
+        params[LAYERS] = ",".join(view.layers) or NO_LAYERS
     return params
 
 
@@ -140,7 +141,7 @@ def decode_view(params: Mapping[str, str], catalogue: Catalogue, units: UnitsByV
             problems.extend(exc.problems)
     layers = default.layers
     if LAYERS in params:
-        listed = [name for name in params[LAYERS].split(",") if name]
+        listed = [name for name in params[LAYERS].split(",") if name and name != NO_LAYERS]
         unknown = [name for name in listed if name not in ATTENTION_LAYERS]
         if unknown:
             problems.append((f"lớp bản đồ không có: {', '.join(unknown)}",
