@@ -19,14 +19,20 @@ lang = view.lang
 show_switch_notes(lang)
 VINTAGE_LABELS = {2024: ("2024 (14 xã, thị trấn)", "2024 (14 units)"),
                   2025: ("2025 (xã mới từ 01/07/2025)", "2025 (new communes from 1 Jul 2025)")}
+
+
+def switch_to_chosen_vintage() -> None:
+    chosen = st.session_state["vintage_switch"]
+    if chosen in VINTAGES:  # else a label left from another language (see mutte_geo.ui.viewstate)
+        change_view(lambda v: switch_vintage(v, chosen, atlas.units))
+
+
 with st.sidebar:
     st.radio("Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True,
-             **bound("lang_switch", lang, "lang"))
+             **bound("lang_switch", lang, "lang", options=LANGUAGES))
     st.session_state["vintage_switch"] = view.vintage
     st.radio(tr(lang, "Ranh giới", "Boundaries"), list(VINTAGES), key="vintage_switch",
-             format_func=lambda v: tr(lang, *VINTAGE_LABELS[v]),
-             on_change=lambda: change_view(lambda v: switch_vintage(v, st.session_state["vintage_switch"],
-                                                                    atlas.units)))
+             format_func=lambda v: tr(lang, *VINTAGE_LABELS[v]), on_change=switch_to_chosen_vintage)
     nav = st.container()
     with st.expander(tr(lang, "Liên kết tới màn hình này", "Link to this view"), icon=":material/link:"):
         st.caption(tr(lang, "Sao chép liên kết (nút bên phải) để gửi hoặc đánh dấu đúng bản đồ này.",

@@ -48,11 +48,12 @@ if view.indicator not in choices:
                   f"“{atlas.catalogue[view.indicator].name(lang)}” has no commune values to compare."))
 indicator_id = c1.selectbox(
     tr(lang, "Chỉ tiêu", "Indicator"), choices if view.indicator in choices else [*choices, view.indicator],
-    format_func=lambda i: atlas.catalogue[i].name(lang), **bound("compare_indicator", view.indicator, "indicator"),
+    format_func=lambda i: atlas.catalogue[i].name(lang),
+    **bound("compare_indicator", view.indicator, "indicator", options=choices),
 )
 kind_choice = c2.radio(
     tr(lang, "Loại số liệu", "Kind of value"), ["actual", "target"], horizontal=True,
-    **bound("compare_kind", view.kind, "kind"),
+    **bound("compare_kind", view.kind, "kind", options=KINDS),
     format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
     else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
 )
@@ -60,16 +61,24 @@ kinds = KINDS[kind_choice]
 periods = compare_periods(atlas, indicator_id, kinds)
 period = c3.selectbox(
     tr(lang, "Kỳ", "Period"), periods if view.period in periods else [*periods, view.period],
-    **bound("compare_period", view.period, "period"),
+    **bound("compare_period", view.period, "period", options=periods),
     format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST
     else format_period(p, lang),
 )
+
+
+def highlight_commune(chosen: str | None) -> None:
+    if chosen is None:
+        change_view(lambda v: replace(v, unit=None))
+    elif chosen in communes:  # else a label left from another language (see mutte_geo.ui.viewstate)
+        change_view(lambda v: replace(v, vintage=2025, unit=chosen))
+
+
 st.session_state["compare_commune"] = url_commune
 commune = c4.selectbox(
     tr(lang, "Làm nổi xã 2025", "Highlight a 2025 commune"), [None, *communes], key="compare_commune",
     format_func=lambda c: tr(lang, "(không)", "(none)") if c is None else atlas.units[2025][c].label(lang),
-    on_change=lambda: change_view(lambda v: replace(v, unit=None) if st.session_state["compare_commune"] is None
-                                  else replace(v, vintage=2025, unit=st.session_state["compare_commune"])),
+    on_change=lambda: highlight_commune(st.session_state["compare_commune"]),
 )
 
 indicator = atlas.catalogue[indicator_id]

@@ -34,6 +34,7 @@ from mutte_geo.ui.filterpage import (
     current_draft,
     default_condition,
     export_notes,
+    has_stale_values,
     key,
     load_widgets,
     period_options,
@@ -64,7 +65,8 @@ def set_criteria(criteria: Criteria) -> None:
 
 
 def on_builder_change() -> None:
-    set_criteria(builder_criteria(state, count, catalogue))
+    if not has_stale_values(state, count, catalogue):
+        set_criteria(builder_criteria(state, count, catalogue))
 
 
 def add_condition() -> None:

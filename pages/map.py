@@ -31,23 +31,23 @@ else:  # the selected unit's profile beside the map
     controls, map_col, side = st.columns([1, 2.4, 1.3])
 with controls:
     unit_search(atlas.units[vintage], lang)
-with controls:
     choices = indicator_choices(atlas, vintage)
     indicator_id = st.selectbox(
         tr(lang, "Chỉ tiêu", "Indicator"), choices, format_func=lambda i: indicator_label(atlas, i, vintage, lang),
-        **bound("indicator", choice.indicator),
+        **bound("indicator", choice.indicator, options=choices),
     )
     indicator = atlas.catalogue[indicator_id]
     kind_choice = st.radio(
-        tr(lang, "Loại số liệu", "Kind of value"), ["actual", "target"], horizontal=True, **bound("kind", choice.kind),
+        tr(lang, "Loại số liệu", "Kind of value"), ["actual", "target"], horizontal=True,
+        **bound("kind", choice.kind, options=KINDS),
         format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
         else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
     )
     kinds = KINDS[kind_choice]
     periods = period_choices(atlas, indicator_id, vintage, kinds)
+    periods += [] if choice.period in periods else [choice.period]  # a period named by the link stays chosen
     period = st.selectbox(
-        tr(lang, "Kỳ", "Period"), periods if choice.period in periods else [*periods, choice.period],
-        **bound("period", choice.period),
+        tr(lang, "Kỳ", "Period"), periods, **bound("period", choice.period, options=periods),
         format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST
         else format_period(p, lang),
     )
@@ -55,7 +55,8 @@ with controls:
         st.warning(notice)
     scheme, k, manual = choice.scheme, choice.classes, None
     if indicator.is_numeric:
-        scheme = st.selectbox(tr(lang, "Cách phân lớp", "Classification"), SCHEMES, **bound("scheme", choice.scheme),
+        scheme = st.selectbox(tr(lang, "Cách phân lớp", "Classification"), SCHEMES,
+                              **bound("scheme", choice.scheme, options=SCHEMES),
                               format_func=lambda s: tr(lang, *SCHEME_LABELS[s]))
         if scheme == "manual":
             text = st.text_input(tr(lang, "Ngưỡng (cách nhau bởi dấu ;)", "Breaks (separated by ;)"),
@@ -84,8 +85,10 @@ with map_col:
         attribution=atlas.attribution(vintage), lang=lang, basemap=basemap, serve_geometry=True,
         focus=choice.unit,
     )
+    # One map per vintage: after quick back/forward steps the component could otherwise keep the other
+    # vintage's geometry under the new colours.
     clicked = st_folium(parts.base, height=600, use_container_width=True, feature_group_to_add=parts.styles,
-                        returned_objects=["last_active_drawing"], key="atlas_map")
+                        returned_objects=["last_active_drawing"], key=f"atlas_map_{vintage}")
     st.caption(" · ".join(atlas.attribution(vintage)))
 
 with controls:

@@ -41,7 +41,7 @@ with map_col:
     layers = st.pills(tr(lang, "Danh sách hiển thị", "Lists shown"), allowed, selection_mode="multi",
                       format_func=lambda i: ATTENTION_LAYERS[i].short(lang),
                       **bound("overview_layers", [i for i in allowed if i in view.layers], "layers",
-                              convert=lambda chosen: tuple(i for i in ATTENTION_LAYERS if i in chosen)))
+                              convert=lambda chosen: tuple(i for i in ATTENTION_LAYERS if i in (chosen or ()))))
     st_folium(attention_map(atlas, lang, layers), height=480, use_container_width=True, returned_objects=[],
               key="attention_map")
     st.caption(tr(lang, "Bật/tắt từng lớp ở góc trên bên phải bản đồ. Báo cáo (6/2024) nêu tên theo đơn vị "

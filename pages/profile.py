@@ -16,7 +16,7 @@ units = atlas.units[vintage]
 codes = sorted(units)
 chosen = st.selectbox(tr(lang, "Đơn vị hành chính", "Unit"), codes,
                       format_func=lambda c: f"{units[c].label(lang)} ({c})",
-                      **bound("profile_unit", view.unit or codes[0], "unit"))
+                      **bound("profile_unit", view.unit or codes[0], "unit", options=codes))
 
 summary = unit_summary(atlas, vintage, chosen, lang)
 st.title(summary.label)

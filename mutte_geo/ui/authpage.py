@@ -27,7 +27,8 @@ def current_user() -> User | None:
     (reload, new tab); None once the session was signed out, revoked or idle for 8 hours."""
     state = st.session_state
     cookie = st.context.cookies.get(COOKIE)
-    if SESSION_KEY not in state and USER_KEY not in state and cookie and cookie != state.get(ENDED_KEY):
+    if (SESSION_KEY not in state and USER_KEY not in state and isinstance(cookie, str) and cookie
+            and cookie != state.get(ENDED_KEY)):
         state[SESSION_KEY] = ("token", cookie)
         state[CHECKED_KEY] = float("-inf")
     ref = state.get(SESSION_KEY)

@@ -13,8 +13,13 @@ from typing import Any
 import pandas as pd
 
 from mutte_geo.analysis.filters import (
+    CHOICE_OPS,
+    COMBINES,
+    DATA_OPS,
+    KIND_CHOICES,
     MATCH,
     NO_MATCH,
+    NUMBER_OPS,
     OUTCOME_LABELS,
     UNKNOWN,
     Condition,
@@ -29,7 +34,7 @@ from mutte_geo.analysis.filters import (
 )
 from mutte_geo.core.i18n import format_period, kind_label, tr
 from mutte_geo.model.catalogue import Catalogue, Indicator
-from mutte_geo.model.indicators import LATEST, period_sort_key
+from mutte_geo.model.indicators import LATEST, is_valid_period, period_sort_key
 from mutte_geo.model.units import DISTRICT_CODE
 
 WIDGET_PREFIX = "fc"
@@ -92,6 +97,24 @@ def commit_draft(state: MutableMapping[str, Any], criteria: Criteria, catalogue:
         return
     state[DRAFT] = (criteria, criteria)
     write(criteria)
+
+
+def has_stale_values(state: Mapping[str, Any], count: int, catalogue: Catalogue) -> bool:
+    """Whether a builder widget holds something that is not one of its options: a label the browser kept
+    from before a language switch or a back/forward step (Streamlit hands it back as the value)."""
+    if state.get(JOIN_KEY) not in COMBINES or state.get(KIND_KEY) not in KIND_CHOICES:
+        return True
+    if state.get(PERIOD_KEY) != LATEST and not is_valid_period(str(state.get(PERIOD_KEY))):
+        return True
+    for i in range(count):
+        indicator = catalogue.get(str(state.get(key(i, "ind"))))
+        if indicator is None or state.get(key(i, "op")) not in (*NUMBER_OPS, *CHOICE_OPS, *DATA_OPS):
+            return True
+        choices = choices_for(indicator)
+        if choices and (state.get(key(i, "code")) not in (None, *choices)
+                        or any(c not in choices for c in state.get(key(i, "codes")) or [])):
+            return True
+    return False
 
 
 def builder_criteria(state: MutableMapping[str, Any], count: int, catalogue: Catalogue) -> Criteria:

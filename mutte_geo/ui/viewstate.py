@@ -5,20 +5,24 @@ value is set from the view, and its ``on_change`` writes the new choice into the
 switch (new labels), a new boundary vintage, browser back/forward or a reload can never leave a
 widget empty or showing a value the map does not use.
 
-Why this matters in Streamlit 1.67: a radio or selectbox stores its value as the *formatted* label
-(``format_func(option)``). After a language switch the browser still holds the Vietnamese label,
-which matches no English option, so an uncontrolled widget shows nothing (radio) or its old label
-(selectbox), and a widget whose label changed gets a new identity and falls back to ``index``.
+Why this matters in Streamlit 1.67: a radio or selectbox sends its value as the *formatted* label
+(``format_func(option)``) and reads it back through the current labels. After a language switch,
+or a back/forward step across one, the browser still holds the other language's label, which
+matches no option: an uncontrolled widget then shows nothing (radio) or its old label (selectbox),
+and its session value (and ``on_change``) gets the label itself — which is how labels such as
+``2025 (xã mới từ 01/07/2025)`` ended up in links. So widgets are seeded from the view on every run
+and a callback value outside the widget's options is ignored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from mutte_geo.core.i18n import tr
 from mutte_geo.maps.viewstate import VIEW_KEYS, Problem, ViewState, decode_view, encode_view
@@ -65,9 +69,14 @@ def write_view(view: ViewState) -> None:
 
 
 def change_view(change: Callable[[ViewState], ViewState | tuple[ViewState, list[Problem]]]) -> None:
-    """Apply ``change`` to the current view and write it (for widget callbacks)."""
+    """Apply ``change`` to the current view and write it (for widget callbacks).
+
+    Not on a browser back/forward step: the widget values that come with it are the ones the page
+    showed before the step, while the URL being restored is the view asked for.
+    """
     cached = st.session_state.get(_VIEW)
-    if cached is None:
+    ctx = get_script_run_ctx()
+    if cached is None or (ctx is not None and ctx.is_history_navigation):
         return
     result = change(cached[1])
     view, notes = result if isinstance(result, tuple) else (result, [])
@@ -82,17 +91,22 @@ def show_switch_notes(lang: str) -> None:
         st.info(note[0] if lang == "vi" else note[1])
 
 
-def bound(name: str, value: Any, field: str | None = None,
+def bound(name: str, value: Any, field: str | None = None, *, options: Collection[Any] | None = None,
           convert: Callable[[Any], Any] = lambda v: v) -> dict[str, Any]:
     """Keyword arguments that make a widget show ``value`` and write its changes to view field ``field``.
 
-    ``name`` is the widget key; ``field`` defaults to it. Use as ``st.radio(..., **bound("kind", view.kind))``.
+    ``name`` is the widget key; ``field`` defaults to it. Use as ``st.radio(..., **bound("kind", view.kind,
+    options=...))``. A value outside ``options`` is ignored: it is a label the browser still held from
+    before a language switch or a back/forward step (Streamlit hands such a label back as the value).
     """
     st.session_state[name] = value
     target = field or name
 
     def on_change() -> None:
-        new = convert(st.session_state[name])
+        chosen = st.session_state[name]
+        if options is not None and chosen not in options:
+            return
+        new = convert(chosen)
         change_view(lambda view: replace(view, **{target: new}))
 
     return {"key": name, "on_change": on_change}
