@@ -8,13 +8,12 @@ from mutte_geo.model.units import VINTAGES
 from mutte_geo.storage.auth import can
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.authpage import current_user, sign_in_sidebar
-from mutte_geo.ui.viewstate import bound, change_view, read_view, show_switch_notes, view_link, write_view
+from mutte_geo.ui.viewstate import bound, change_view, read_view, show_switch_notes, view_link
 
 st.set_page_config(page_title="Atlas xã Mường Tè", page_icon="🗺️", layout="wide")
 
 atlas = atlas_or_stop(current_lang())
-view = read_view(atlas)
-write_view(view)  # a link without some keys gets them written out, so it can be bookmarked as shown
+view = read_view(atlas, show=True)
 lang = view.lang
 show_switch_notes(lang)
 VINTAGE_LABELS = {2024: ("2024 (14 xã, thị trấn)", "2024 (14 units)"),

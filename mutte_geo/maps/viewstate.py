@@ -103,12 +103,13 @@ def decode_view(params: Mapping[str, str], catalogue: Catalogue, units: UnitsByV
     problems: list[Problem] = []
     default = ViewState()
 
-    def pick(key: str, allowed: Mapping[str, object] | tuple[str, ...], fallback: str, what: Problem) -> str:
+    def pick(key: str, allowed: Mapping[str, object] | tuple[str, ...], fallback: str, what: Problem,
+             why: Problem = ("", "")) -> str:
         text = params.get(key)
         if text is None or text in allowed:
             return fallback if text is None else text
-        problems.append((f"{what[0]} “{text}” không hợp lệ; dùng “{fallback}”.",
-                         f"{what[1]} “{text}” is not valid; using “{fallback}”."))
+        problems.append((f"{what[0]} “{text}” không hợp lệ{why[0]}; dùng “{fallback}”.",
+                         f"{what[1]} “{text}” is not valid{why[1]}; using “{fallback}”."))
         return fallback
 
     lang = pick(LANG, tuple(LANGUAGES), default.lang, ("ngôn ngữ", "language"))
@@ -116,9 +117,8 @@ def decode_view(params: Mapping[str, str], catalogue: Catalogue, units: UnitsByV
     named = params.get(UNIT, "").split(":")[0]
     if VINTAGE not in params and named in _VINTAGE_IDS:  # an older link: the unit's vintage decides
         vintage = int(named)
-    indicator = pick(INDICATOR, tuple(catalogue), default.indicator,
-                     ("chỉ tiêu (không có trong danh mục hoặc cần đăng nhập)",
-                      "indicator (not in the catalogue, or sign-in needed)"))
+    indicator = pick(INDICATOR, tuple(catalogue), default.indicator, ("chỉ tiêu", "indicator"),
+                     (" (không có trong danh mục, hoặc cần đăng nhập)", " (not in the catalogue, or sign-in needed)"))
     kind = pick(KIND, tuple(KINDS), default.kind, ("loại số liệu", "kind of value"))
     period = params.get(PERIOD, LATEST)
     if period != LATEST and not is_valid_period(period):

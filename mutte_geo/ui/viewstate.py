@@ -40,17 +40,17 @@ def _params() -> dict[str, str]:
     return st.query_params.to_dict()
 
 
-def read_view(atlas: Atlas) -> ViewState:
-    """The view the URL names. Problems in the link are shown (once per link) above the page."""
+def read_view(atlas: Atlas, *, show: bool = False) -> ViewState:
+    """The view the URL names; what in the link could not be used is shown above the page (by
+    app.py, with ``show``). The URL itself is only written when the user changes something."""
     params = _params()
     stamp = (tuple(sorted(params.items())), tuple(atlas.catalogue))
     cached = st.session_state.get(_VIEW)
-    if cached is not None and cached[0] == stamp:
-        view: ViewState = cached[1]
-        return view
-    view, problems = decode_view(params, atlas.catalogue, atlas.units)
-    st.session_state[_VIEW] = (stamp, view)
-    if problems:
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, *decode_view(params, atlas.catalogue, atlas.units))
+        st.session_state[_VIEW] = cached
+    _, view, problems = cached
+    if problems and show:
         show_problems(problems, view.lang)
     return view
 
