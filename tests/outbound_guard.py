@@ -12,7 +12,6 @@ import os
 import sys
 from typing import Any
 
-LOG = os.environ["OUTBOUND_LOG"]
 LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "::", ""}
 
 
@@ -38,12 +37,13 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
     else:
         return
     if not _is_local(host):
-        with open(LOG, "a", encoding="utf-8") as out:
+        with open(os.environ["OUTBOUND_LOG"], "a", encoding="utf-8") as out:
             out.write(f"{event} {host!r}\n")
         raise OSError(f"outbound network access refused in the test: {host!r}")
 
 
-sys.addaudithook(_hook)
-from mutte_geo.ui.serve import main  # noqa: E402  (after the hook, so every import is watched)
+if __name__ == "__main__":
+    sys.addaudithook(_hook)
+    from mutte_geo.ui.serve import main  # after the hook, so every import is watched
 
-main(sys.argv[1:])
+    main(sys.argv[1:])

@@ -34,7 +34,7 @@ def test_the_app_shows_the_problem_instead_of_a_traceback(monkeypatch, tmp_path:
     bad.write_text('{"type": "FeatureCollection", "features": []}')
     monkeypatch.setenv("MUTTE_BOUNDARIES_2024", str(bad))
     at = AppTest.from_file(str(PROJECT_ROOT / "pages/map.py"), default_timeout=60)
-    at.session_state["lang"] = "vi"
+    at.query_params["lang"] = "vi"
     at.run()
     assert not at.exception
     [error] = at.error
@@ -47,7 +47,7 @@ def test_a_user_geopackage_replaces_the_default_layer(monkeypatch, tmp_path: Pat
     atlas.boundaries(2024)[["code", "geometry"]].rename(columns={"code": "gso_code"}).to_file(path)
     monkeypatch.setenv("MUTTE_BOUNDARIES_2024", str(path))
     at = AppTest.from_file(str(PROJECT_ROOT / "pages/map.py"), default_timeout=60)
-    at.session_state["lang"] = "vi"
+    at.query_params["lang"] = "vi"
     at.run()
     assert not at.exception and not at.error
 

@@ -99,7 +99,7 @@ def temp_store(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
 
 def page(name: str, user: User | None) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / name), default_timeout=90)
-    at.session_state["lang"] = "vi"
+    at.query_params["lang"] = "vi"
     if user is not None:
         at.session_state["user"] = user
     return at.run()
@@ -109,7 +109,7 @@ def page(name: str, user: User | None) -> AppTest:
 def test_staff_pages_are_closed_to_visitors_and_viewers(name: str, temp_store) -> None:  # type: ignore[no-untyped-def]
     at = page(name, None)
     assert not at.exception
-    assert [i.value for i in at.info] == ["Trang này dành cho cán bộ: hãy đăng nhập ở thanh bên."]
+    assert [i.value for i in at.info] == ["Trang này dành cho cán bộ: hãy đăng nhập để mở trang."]
     assert not at.title
     at = page(name, VIEWER)
     assert [w.value for w in at.warning] == ["Vai trò của bạn không được phép làm việc này."]

@@ -33,8 +33,10 @@ from mutte_geo.maps.legend import LegendEntry
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
 # Leaflet guesses its marker images from leaflet.css; in streamlit-folium's frame the guess can run
-# before the CSS applies and then drops the "/" (…/leafletmarker-icon.png). Name the folder instead.
-LEAFLET_IMAGES = "/app/static/vendor/leaflet/images/"
+# before the CSS applies and then drops the "/" (…/leafletmarker-icon.png). Name the folder instead:
+# images/ beside the linked leaflet.css (a standalone export inlines the CSS and has no such link).
+ICON_PATH_JS = ("var lc = document.querySelector('link[href$=\"leaflet.css\"]');"
+                " if (lc) { L.Icon.Default.imagePath = lc.href.replace(/leaflet\\.css$/, 'images/'); }")
 GEOMETRY_DIR = STATIC_DIR / "cache"
 GEOMETRY_URL = "/app/static/cache"
 PLAIN_BACKGROUND = "#eef1f4"
@@ -111,7 +113,7 @@ def offline_map(bounds: np.ndarray, *, attribution: list[str], css: str = MAP_CS
     fit = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
     fmap.fit_bounds(fit)
     fmap.add_child(MapScript(
-        f"L.Icon.Default.imagePath = {js_string(LEAFLET_IMAGES)};"
+        ICON_PATH_JS +
         f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
         f"var s = document.createElement('style'); s.textContent = {js_string(css)};"
         "document.head.appendChild(s);"
