@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from mutte_geo.maps.classify import NO_DATA_FILL
 from mutte_geo.maps.view import map_view
-from mutte_geo.maps.viewstate import ViewState, decode_view
+from mutte_geo.maps.viewstate import ViewState, decode_view, encode_view
 from mutte_geo.model.atlas import Atlas
 
 from .conftest import ARTIFACTS, map_frame, running_app
@@ -62,9 +62,16 @@ def sidebar(page):  # type: ignore[no-untyped-def]
     return page.get_by_test_id("stSidebar")
 
 
+DEFAULTS = encode_view(ViewState())
+
+
 def wait_url(page, **wanted: str) -> None:  # type: ignore[no-untyped-def]
-    pattern = "".join(f"(?=.*[?&]{re.escape(k)}={re.escape(v)}(&|$))" for k, v in wanted.items())
-    page.wait_for_url(re.compile(pattern), timeout=WAIT)
+    """Wait until the URL names these values (a key left out of the link stands for its default)."""
+    def names_them(url: str) -> bool:
+        params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        return all(params.get(k, DEFAULTS.get(k)) == v for k, v in wanted.items())
+
+    page.wait_for_url(names_them, timeout=WAIT, wait_until="commit")
 
 
 def expect_choice(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
