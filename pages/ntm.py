@@ -4,7 +4,6 @@ from functools import partial
 
 import pandas as pd
 import streamlit as st
-from mutte_geo.exports.formats import MIME
 
 from mutte_geo.analysis.ntm import (
     average_check,
@@ -19,6 +18,7 @@ from mutte_geo.analysis.ntm import (
     years,
 )
 from mutte_geo.core.i18n import format_date, tr
+from mutte_geo.exports.formats import MIME
 from mutte_geo.exports.ntmexport import grid_bytes
 from mutte_geo.model.ntm import MET, NOT_MET, set_for_vintage, status_label
 from mutte_geo.storage.auth import can

@@ -15,13 +15,15 @@ from mutte_geo.analysis.targets import (
 from mutte_geo.analysis.trends import trend_caption, trend_chart, trend_frame
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
-from mutte_geo.maps.attentionmap import ATTENTION_VINTAGE, attention_layer_ids, attention_map
+from mutte_geo.maps.attentionmap import ATTENTION_LAYERS, ATTENTION_VINTAGE, attention_layer_ids, attention_map
 from mutte_geo.model.remarks import not_comparable_reasons, remarks_for
 from mutte_geo.model.units import DISTRICT_CODE
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
+from mutte_geo.ui.viewstate import bound, read_view
 
-lang = current_lang()
-atlas = atlas_or_stop(lang)
+atlas = atlas_or_stop(current_lang())
+view = read_view(atlas)
+lang = view.lang
 
 years = plan_years(atlas.values) or [TARGET_YEAR]
 year = years[-1]
@@ -54,7 +56,11 @@ with summary_col:
                   "it). Gap = result minus target; a gap between two rates is in percentage points."))
 with map_col:
     st.markdown(tr(lang, "**Xã cần quan tâm theo báo cáo**", "**Communes the report names for attention**"))
-    layers = attention_layer_ids(atlas.catalogue, include_sensitive=True)
+    allowed = attention_layer_ids(atlas.catalogue, include_sensitive=True)
+    layers = st.pills(tr(lang, "Danh sách hiển thị", "Lists shown"), allowed, selection_mode="multi",
+                      format_func=lambda i: ATTENTION_LAYERS[i].short(lang),
+                      **bound("overview_layers", [i for i in allowed if i in view.layers], "layers",
+                              convert=lambda chosen: tuple(i for i in ATTENTION_LAYERS if i in (chosen or ()))))
     st_folium(attention_map(atlas, lang, layers), height=480, use_container_width=True, returned_objects=[],
               key="attention_map")
     st.caption(tr(lang, "Bật/tắt từng lớp ở góc trên bên phải bản đồ. Báo cáo (6/2024) nêu tên theo đơn vị "

@@ -81,7 +81,8 @@ def _strings(at: AppTest) -> list[str]:
 
 def _clean(text: str, names: tuple[str, ...]) -> str:
     text = QUOTED.sub(" ", text)
-    text = re.sub(r"\S+/\S+|\S+\.(csv|xlsx|json|geojson|gpkg|png|pdf|svg|zip|html|docx)\b", " ", text)  # file names, paths
+    # file names, paths
+    text = re.sub(r"\S+/\S+|\S+\.(csv|xlsx|json|geojson|gpkg|png|pdf|svg|zip|html|docx)\b", " ", text)
     for name in names:
         text = text.replace(name, " ")
     return text

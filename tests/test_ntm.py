@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from mutte_geo.exports.formats import export_bytes
 from openpyxl import Workbook, load_workbook
 
 from mutte_geo.analysis.filters import MATCH, NO_MATCH, UNKNOWN, Condition, Criteria, evaluate
@@ -30,6 +29,7 @@ from mutte_geo.analysis.ntm import (
     year_by_year,
 )
 from mutte_geo.core.errors import ValidationError
+from mutte_geo.exports.formats import export_bytes
 from mutte_geo.exports.ntmexport import grid_bytes
 from mutte_geo.maps.view import MapRequest, map_view
 from mutte_geo.model.ntm import NTM_DIR, load_criteria_sets, load_public_record, set_for_vintage

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from mutte_geo.analysis.consistency import atlas_inconsistencies
 from mutte_geo.core.errors import AtlasError, ValidationError
 from mutte_geo.core.i18n import tr
+from mutte_geo.maps.viewstate import decode_lang, decode_vintage
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.storage.approval import Approvals
 from mutte_geo.storage.auth import User, visible_catalogue, visible_values
@@ -20,8 +21,6 @@ from mutte_geo.storage.store import Store
 from mutte_geo.ui.authpage import current_user, include_submitted
 
 logger = logging.getLogger(__name__)
-LANG_KEY = "lang"
-VINTAGE_KEY = "vintage"
 
 
 @st.cache_resource(show_spinner=False)
@@ -146,11 +145,10 @@ def atlas_or_stop(lang: str) -> Atlas:
 
 
 def current_lang() -> str:
-    lang = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY, "vi")
-    return lang if lang in ("vi", "en") else "vi"
+    """The language of the view in the URL (mutte_geo.ui.viewstate)."""
+    return decode_lang(st.query_params.to_dict())
 
 
 def current_vintage() -> int:
-    """Boundary vintage chosen in the sidebar (2024: 14 units; 2025: the new communes)."""
-    value = st.session_state.get(VINTAGE_KEY) or st.query_params.get(VINTAGE_KEY, "2024")
-    return int(value) if str(value) in ("2024", "2025") else 2024
+    """Boundary vintage of the view in the URL (2024: 14 units; 2025: the new communes)."""
+    return decode_vintage(st.query_params.to_dict())

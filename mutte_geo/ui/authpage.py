@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -11,12 +13,19 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.storage import audit
 from mutte_geo.storage.accounts import AccountError, AccountStore
 from mutte_geo.storage.auth import ROLES, User, can, load_accounts
+from mutte_geo.ui.sessionroutes import COOKIE, SESSION_PATH, sessions
 
 USER_KEY = "user"
 SIGN_IN_PROBLEM_KEY = "sign_in_problem"
 PENDING_KEY = "password_change_due"  # login that signed in with a password it must change first
 INCLUDE_SUBMITTED_KEY = "include_submitted"
 CHANGED_NOTE_KEY = "password_changed"
+SESSION_KEY = "_sign_in"  # ("grant", code) for the tab that signed in, ("token", token) from the cookie
+CHECKED_KEY = "_sign_in_checked"  # when the session was last confirmed with the server
+ENDED_KEY = "_sign_in_ended"  # the cookie token of a session that ended (not adopted again)
+SENT_KEY = "_sign_in_cookie_sent"  # the one-time code went to the browser
+CLEAR_COOKIE_KEY = "_sign_in_clear_cookie"
+CHECK_EVERY = 20.0  # seconds: a revoked or expired session ends in every tab within this time
 ROLE_LABELS = {"viewer": ("xem", "viewer"), "editor": ("biên tập", "editor"), "approver": ("duyệt", "approver"),
                "admin": ("quản trị", "admin")}
 _held: list[AccountStore] = []
@@ -31,6 +40,7 @@ def account_store() -> AccountStore:
         accounts = AccountStore(engine)
         accounts.bootstrap(load_accounts())
         _held[:] = [accounts]
+        sessions()  # subscribes the sessions to credential changes before any can happen
     return _held[0]
 
 
@@ -42,19 +52,66 @@ def client_address() -> str:
 
 
 def current_user() -> User | None:
-    """The signed-in user as the accounts table now says (None once disabled, deleted or changed)."""
-    user = st.session_state.get(USER_KEY)
+    """The signed-in user as the accounts table now says: from this tab's sign-in, or the session cookie
+    of an earlier one (reload, new tab); None once the session was signed out, revoked or idle for 8 hours,
+    or the account was disabled, deleted or changed."""
+    state = st.session_state
+    cookie = st.context.cookies.get(COOKIE)
+    if (SESSION_KEY not in state and USER_KEY not in state and isinstance(cookie, str) and cookie
+            and cookie != state.get(ENDED_KEY)):
+        state[SESSION_KEY] = ("token", cookie)
+        state[CHECKED_KEY] = float("-inf")
+    ref = state.get(SESSION_KEY)
+    if ref is not None and time.monotonic() - state.get(CHECKED_KEY, float("-inf")) > CHECK_EVERY:
+        _confirm(ref)
+    user = state.get(USER_KEY)
     if not isinstance(user, User) or user.role not in ROLES:
         return None
     fresh = account_store().session_user(user)
     if fresh is None:
-        st.session_state.pop(USER_KEY, None)
+        _forget(state.get(SESSION_KEY))
     return fresh
+
+
+def _confirm(ref: tuple[str, str]) -> None:
+    """Ask the server whether the session is alive and who it belongs to (the account as stored now)."""
+    state = st.session_state
+    kind, secret = ref
+    login = sessions().login_for_grant(secret) if kind == "grant" else sessions().login_for_token(secret)
+    record = account_store().get(login) if login else None
+    if record is None or record.disabled or record.must_change_password:
+        _forget(ref)
+        return
+    state[USER_KEY] = record.user
+    state[CHECKED_KEY] = time.monotonic()
+
+
+def _forget(ref: tuple[str, str] | None) -> None:
+    """Sign this tab out; the cookie (if it held ``ref``) is cleared by a page script on the next run."""
+    state = st.session_state
+    for key in (USER_KEY, SESSION_KEY, SENT_KEY):
+        state.pop(key, None)
+    state[ENDED_KEY] = ref[1] if ref is not None and ref[0] == "token" else st.context.cookies.get(COOKIE, "")
+    state[CLEAR_COOKIE_KEY] = True
+
+
+def _start_session(user: User) -> None:
+    """Sign this tab in as ``user`` with a new server-side session; the browser gets its cookie next run."""
+    state = st.session_state
+    state[USER_KEY] = user
+    state[SESSION_KEY] = ("grant", sessions().grant(user.login))
+    state[CHECKED_KEY] = time.monotonic()
+    state.pop(SENT_KEY, None)
+
+
+def _page_script(code: str) -> None:
+    st.html(f"<script>{code}</script>", unsafe_allow_javascript=True)
 
 
 def include_submitted() -> bool:
     """Whether the signed-in user chose to see values still waiting for approval (marked)."""
     return bool(st.session_state.get(INCLUDE_SUBMITTED_KEY)) and current_user() is not None
+
 
 
 def sign_in_sidebar(lang: str) -> None:
@@ -71,44 +128,67 @@ def sign_in_sidebar(lang: str) -> None:
                           "By default only approved values are shown; waiting ones are marked “NOT APPROVED”."))
         with st.expander(tr(lang, "Đổi mật khẩu", "Change password")):
             _password_form(user.login, lang, key="own_password")
+        ref = st.session_state.get(SESSION_KEY)
+        if ref is not None and ref[0] == "grant" and not st.session_state.get(SENT_KEY):
+            # this tab signed in: the browser trades the one-time code for its HttpOnly cookie
+            st.session_state[SENT_KEY] = True
+            body = json.dumps(json.dumps({"code": ref[1]}))
+            _page_script(f"fetch({json.dumps(SESSION_PATH)}, {{method: 'POST', credentials: 'same-origin',"
+                         f" headers: {{'Content-Type': 'application/json'}}, body: {body}}});")
         if st.button(tr(lang, "Đăng xuất", "Sign out"), key="sign_out"):
-            del st.session_state[USER_KEY]
+            sign_out()
             st.rerun()
         return
+    if st.session_state.pop(CLEAR_COOKIE_KEY, False):
+        _page_script(f"fetch({json.dumps(SESSION_PATH + '/end')}, {{method: 'POST', credentials: 'same-origin'}});")
     if st.session_state.get(PENDING_KEY):
         st.warning(tr(lang, "Mật khẩu của bạn vừa được đặt lại: hãy đặt mật khẩu mới trước khi làm việc.",
                       "Your password was set by an admin: choose a new one before you continue."))
         _password_form(st.session_state[PENDING_KEY], lang, key="forced_password")
         return
     with st.expander(tr(lang, "Đăng nhập (cán bộ)", "Sign in (staff)")):
-        with st.form("sign_in", clear_on_submit=True):
-            st.text_input(tr(lang, "Tên đăng nhập", "User name"), key="sign_in_login")
-            st.text_input(tr(lang, "Mật khẩu", "Password"), type="password", key="sign_in_password")
-            # A callback, not `if submitted:` in the body: Streamlit resets a submit button after the run
-            # that received it, so a run interrupted before that line (by any other rerun request) lost
-            # the sign-in. Callbacks run while the click is applied, before the body starts.
-            st.form_submit_button(tr(lang, "Đăng nhập", "Sign in"), on_click=_sign_in)
-        problem = st.session_state.pop(SIGN_IN_PROBLEM_KEY, None)
-        if problem:
-            st.error(tr(lang, *problem))
+        sign_in_form(lang, "sign_in")
 
 
-def _sign_in() -> None:
-    """Check the submitted name and password; remember the user, or the reason (vi, en) it failed."""
-    result = account_store().sign_in(st.session_state.get("sign_in_login", ""),
-                                     st.session_state.get("sign_in_password", ""), client=client_address())
+def sign_out() -> None:
+    """End the session on the server (every tab) and, on the next run, clear the browser's cookie."""
+    ref = st.session_state.get(SESSION_KEY)
+    if ref is not None:
+        sessions().revoke(**{"code" if ref[0] == "grant" else "token": ref[1]})
+    _forget(ref)
+
+
+def sign_in_form(lang: str, form_key: str) -> None:
+    """User name and password; on success the user is signed in (with a session cookie) and the page runs again."""
+    with st.form(form_key, clear_on_submit=True):
+        st.text_input(tr(lang, "Tên đăng nhập", "User name"), key=f"{form_key}_login")
+        st.text_input(tr(lang, "Mật khẩu", "Password"), type="password", key=f"{form_key}_password")
+        # A callback, not `if submitted:` in the body: Streamlit resets a submit button after the run
+        # that received it, so a run interrupted before that line (by any other rerun request) lost
+        # the sign-in. Callbacks run while the click is applied, before the body starts.
+        st.form_submit_button(tr(lang, "Đăng nhập", "Sign in"), on_click=_sign_in, args=(form_key,))
+    problem = st.session_state.pop(f"{form_key}_{SIGN_IN_PROBLEM_KEY}", None)
+    if problem:
+        st.error(tr(lang, *problem))
+
+
+def _sign_in(form_key: str) -> None:
+    """Check the submitted name and password; sign in, or remember the reason (vi, en) it failed."""
+    result = account_store().sign_in(st.session_state.get(f"{form_key}_login", ""),
+                                     st.session_state.get(f"{form_key}_password", ""), client=client_address())
     seconds = math.ceil(result.wait_seconds)
+    problem_key = f"{form_key}_{SIGN_IN_PROBLEM_KEY}"
     if not result.checked:
-        st.session_state[SIGN_IN_PROBLEM_KEY] = (f"Đã thử sai nhiều lần: hãy đợi {seconds} giây rồi thử lại.",
+        st.session_state[problem_key] = (f"Đã thử sai nhiều lần: hãy đợi {seconds} giây rồi thử lại.",
                                                  f"Too many failed attempts: wait {seconds} s and try again.")
     elif result.user is None:
         later = (f" Lần thử tiếp theo sau {seconds} giây.", f" Next attempt in {seconds} s.") if seconds else ("", "")
-        st.session_state[SIGN_IN_PROBLEM_KEY] = ("Sai tên đăng nhập hoặc mật khẩu." + later[0],
+        st.session_state[problem_key] = ("Sai tên đăng nhập hoặc mật khẩu." + later[0],
                                                  "Wrong user name or password." + later[1])
     elif result.must_change_password:
         st.session_state[PENDING_KEY] = result.user.login
     else:
-        st.session_state[USER_KEY] = result.user
+        _start_session(result.user)
 
 
 def _password_form(login: str, lang: str, *, key: str) -> None:
@@ -131,7 +211,7 @@ def _password_form(login: str, lang: str, *, key: str) -> None:
         st.error(exc.text(lang))
         return
     st.session_state.pop(PENDING_KEY, None)
-    st.session_state[USER_KEY] = user
+    _start_session(user)  # the change ended every session of the user (storage.auth's hook)
     st.session_state[CHANGED_NOTE_KEY] = True
     st.rerun()
 
@@ -165,8 +245,10 @@ def require(action: str, lang: str) -> User:
         assert user is not None
         return user
     if user is None:
-        st.info(tr(lang, "Trang này dành cho cán bộ: hãy đăng nhập ở thanh bên.",
-                   "This page is for staff: sign in in the sidebar."))
+        st.info(tr(lang, "Trang này dành cho cán bộ: hãy đăng nhập để mở trang.",
+                   "This page is for staff: sign in to open it."))
+        if not st.session_state.get(PENDING_KEY):  # else the sidebar asks for the new password
+            sign_in_form(lang, "sign_in_page")
     else:
         st.warning(tr(lang, "Vai trò của bạn không được phép làm việc này.", "Your role does not allow this."))
     st.stop()
