@@ -70,7 +70,7 @@ def set_criteria(criteria: Criteria) -> None:
 
 
 def on_builder_change() -> None:
-    if not has_stale_values(state, count, catalogue):
+    if not has_stale_values(state, count, catalogue, state[DRAFT][1]):
         set_criteria(builder_criteria(state, count, catalogue))
 
 

@@ -102,9 +102,10 @@ def commit_draft(state: WidgetState, criteria: Criteria, catalogue: Catalogue,
     write(criteria)
 
 
-def has_stale_values(state: WidgetState, count: int, catalogue: Catalogue) -> bool:
+def has_stale_values(state: WidgetState, count: int, catalogue: Catalogue, draft: Criteria) -> bool:
     """Whether a builder widget holds something that is not one of its options: a label the browser kept
-    from before a language switch or a back/forward step (Streamlit hands it back as the value)."""
+    from before a language switch or a back/forward step (Streamlit hands it back as the value).
+    ``draft``: the criteria the widgets showed before this change."""
     if state.get(JOIN_KEY) not in COMBINES or state.get(KIND_KEY) not in KIND_CHOICES:
         return True
     if state.get(PERIOD_KEY) != LATEST and not is_valid_period(str(state.get(PERIOD_KEY))):
@@ -113,8 +114,10 @@ def has_stale_values(state: WidgetState, count: int, catalogue: Catalogue) -> bo
         indicator = catalogue.get(str(state.get(key(i, "ind"))))
         if indicator is None or state.get(key(i, "op")) not in (*NUMBER_OPS, *CHOICE_OPS, *DATA_OPS):
             return True
+        # a value of the condition's previous indicator is reset by builder_criteria, not stale
+        changed = i >= len(draft.conditions) or draft.conditions[i].indicator != indicator.id
         choices = choices_for(indicator)
-        if choices and (state.get(key(i, "code")) not in (None, *choices)
+        if choices and not changed and (state.get(key(i, "code")) not in (None, *choices)
                         or any(c not in choices for c in state.get(key(i, "codes")) or [])):
             return True
     return False
