@@ -20,11 +20,12 @@ from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of
 from mutte_geo.model.units import qualified_code
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.authpage import sensitive_export
+from mutte_geo.ui.mappage import DEFAULT_INDICATOR
 from mutte_geo.ui.splitpage import classification_controls, show_split
 from mutte_geo.ui.viewstate import bound, change_view, read_view
 
 atlas = atlas_or_stop(current_lang())
-view = read_view(atlas)
+view = read_view(atlas, default_indicator=DEFAULT_INDICATOR)
 lang = view.lang
 
 st.title(tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"))

@@ -44,6 +44,7 @@ def test_switching_vintage_maps_the_2025_communes(app: AppTest) -> None:
 
 def test_compare_page_renders_both_vintages_and_the_merge(app: AppTest) -> None:
     app.query_params["lang"] = "en"
+    app.query_params["indicator"] = "population"  # the shared app's link holds the previous test's view
     app.switch_page("pages/compare.py").run()
     assert not app.exception, [e.message for e in app.exception]
     assert [h.value for h in app.subheader] == ["2024 – 14 units", "2025 – new communes", "How the 14 units merged"]

@@ -25,7 +25,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from mutte_geo.core.i18n import tr
-from mutte_geo.maps.view import default_indicator
+from mutte_geo.maps.view import default_indicator as trusted_indicator
 from mutte_geo.maps.viewstate import VIEW_KEYS, Problem, ViewState, decode_view, encode_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.names import search_units
@@ -41,15 +41,20 @@ def _params() -> dict[str, str]:
     return st.query_params.to_dict()
 
 
-def read_view(atlas: Atlas, *, show: bool = False) -> ViewState:
+def read_view(atlas: Atlas, *, show: bool = False, default_indicator: str | None = None) -> ViewState:
     """The view the URL names; what in the link could not be used is shown above the page (by
-    app.py, with ``show``). The URL itself is only written when the user changes something."""
+    app.py, with ``show``). The URL itself is only written when the user changes something.
+
+    A link that names no indicator shows ``default_indicator`` (a page's own), else the trusted default map.
+    """
     params = _params()
-    stamp = (tuple(sorted(params.items())), tuple(atlas.catalogue))
+    stamp = (tuple(sorted(params.items())), tuple(atlas.catalogue), default_indicator)
     cached = st.session_state.get(_VIEW)
     if cached is None or cached[0] != stamp:
-        cached = (stamp, *decode_view(params, atlas.catalogue, atlas.units,
-                                      default_indicator=lambda vintage: default_indicator(atlas, vintage)))
+        def fallback(vintage: int) -> str:
+            return default_indicator or trusted_indicator(atlas, vintage)
+
+        cached = (stamp, *decode_view(params, atlas.catalogue, atlas.units, default_indicator=fallback))
         st.session_state[_VIEW] = cached
     _, view, problems = cached
     if problems and show:
