@@ -67,3 +67,4 @@ lint: $(VENV)/.installed-dev
 
 bench: setup-dev browser
 	$(PY) bench/run.py
+	$(PY) bench/reports.py

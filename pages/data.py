@@ -6,6 +6,7 @@ from mutte_geo.analysis.consistency import atlas_inconsistencies
 from mutte_geo.core.i18n import tr
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.datapage import catalogue_table, values_table
+from mutte_geo.ui.markdown import md_escape
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -17,7 +18,7 @@ issues = atlas_inconsistencies(atlas)
 if issues:
     for issue in issues:
         name = atlas.catalogue[issue.indicator].name(lang)
-        st.warning(f"**{name}** ({issue.period}): {issue.describe(lang)}")
+        st.warning(f"**{md_escape(name)}** ({md_escape(issue.period)}): {md_escape(issue.describe(lang))}")
 else:
     st.success(tr(lang, "Không phát hiện số liệu mâu thuẫn.", "No contradictions found."))
 

@@ -6,18 +6,12 @@ from mutte_geo.core.errors import ValidationError
 from mutte_geo.core.i18n import kind_label, tr
 from mutte_geo.model.indicators import KINDS
 from mutte_geo.storage.auth import own_units
-from mutte_geo.storage.stewardship import (
-    changes_table,
-    check_file,
-    edit_table,
-    edited_file,
-    problems_table,
-    stale_edits,
-    submit,
-)
-from mutte_geo.storage.store import ConflictError
+from mutte_geo.storage.editmerge import conflicts_table, edited_file, merge_edits
+from mutte_geo.storage.stewardship import changes_table, check_file, edit_table, problems_table, submit
+from mutte_geo.storage.store import ConflictError, StoreUnavailable
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
 from mutte_geo.ui.authpage import require
+from mutte_geo.ui.markdown import md_escape
 
 SAVED_KEY = "edit_saved"
 
@@ -74,7 +68,21 @@ edited = st.data_editor(
                    "label": tr(lang, "Tên", "Name"), "value": tr(lang, "Giá trị", "Value"),
                    "source": tr(lang, "Nguồn", "Source"), "note": tr(lang, "Ghi chú", "Note")},
 )
-data = edited_file(original, edited, vintage=vintage, period=period, kind=kind, source=source.strip())
+latest = edit_table(store.current(), atlas.catalogue, own, vintage=vintage, period=period, kind=kind,
+                    lang=lang, indicator=indicator, unit=unit)
+merged = merge_edits(original, edited, latest)
+if merged.conflicts:
+    st.error(tr(lang, "Người khác đã lưu các ô này sau khi bạn mở bảng; chưa lưu gì. Hãy tải lại bảng và nhập lại "
+                "thay đổi của bạn nếu vẫn cần:", "Someone else saved these cells after you opened the table; nothing "
+                "was saved. Reload the table and enter your change again if it is still needed:"))
+    labels = {(r["unit_code"], r["indicator"]): r["label"] for r in original.to_dict("records")}
+    st.dataframe(conflicts_table(merged.conflicts, labels, lang), hide_index=True, width="stretch")
+    if st.button(tr(lang, "Tải lại bảng", "Reload the table"), key="edit_reload"):
+        del st.session_state[snapshot_key]
+        st.session_state.pop(editor_key, None)
+        st.rerun()
+    st.stop()
+data = edited_file(merged, vintage=vintage, period=period, kind=kind, source=source.strip())
 if not data:
     st.caption(tr(lang, "Chưa có thay đổi.", "No changes yet."))
     st.stop()
@@ -86,19 +94,17 @@ if not report.ok:
 elif report.changes:
     st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.units, lang), hide_index=True, width="stretch")
     if st.button(tr(lang, "Gửi để duyệt", "Submit for approval"), type="primary", key="edit_save"):
-        stale = stale_edits(report, original)
         try:
-            if stale:
-                raise ConflictError(stale)
             sent = submit(store, report, user=user, units=atlas.units)
         except ValidationError as exc:
             st.error(tr(lang, "Chưa gửi được:", "Nothing was submitted:"))
             st.dataframe(problems_table(exc.problems, lang), hide_index=True, width="stretch")
         except ConflictError as exc:
-            st.error(tr(lang, "Có người khác vừa sửa cùng số liệu; chưa lưu gì. Bảng đã được tải lại với số liệu "
-                        "mới nhất. ", "Someone else changed the same values; nothing was saved. The table now "
-                        "shows the latest values. ") + str(exc))
-            del st.session_state[snapshot_key]
+            st.error(tr(lang, "Có người khác vừa lưu cùng số liệu; chưa lưu gì. Bấm Lưu lần nữa để xem ô nào bị "
+                        "trùng. ", "Someone else has just saved the same values; nothing was saved. Press Save "
+                        "again to see which cells collide. ") + md_escape(str(exc)))
+        except StoreUnavailable as exc:
+            st.error(exc.describe(lang))
         else:
             st.session_state[SAVED_KEY] = tr(lang, f"Đã gửi {len(sent)} giá trị, đang chờ duyệt.",
                                              f"Submitted {len(sent)} value(s); waiting for approval.")

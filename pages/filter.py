@@ -46,6 +46,7 @@ from mutte_geo.ui.filterpage import (
     without_condition,
 )
 from mutte_geo.ui.mappage import indicator_choices, indicator_label
+from mutte_geo.ui.markdown import md_escape
 from mutte_geo.ui.ntmpage import with_ntm
 from mutte_geo.ui.viewstate import change_view, read_view
 
@@ -153,7 +154,7 @@ try:
                       vintage=vintage, lang=lang)
 except CriteriaError as exc:
     st.warning(tr(lang, "Điều kiện chưa đầy đủ:", "The conditions are incomplete:"))
-    st.markdown("\n".join(f"- {p}" for p in exc.describe(lang)))
+    st.markdown("\n".join(f"- {md_escape(p)}" for p in exc.describe(lang)))
     st.stop()
 
 if criteria.is_empty:

@@ -15,10 +15,11 @@ from mutte_geo.storage.stewardship import (
     revision_changes_table,
     state_table,
 )
-from mutte_geo.storage.store import ConflictError
+from mutte_geo.storage.store import ConflictError, StoreUnavailable
 from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, value_store
 from mutte_geo.ui.authpage import display_names, require, sensitive_export
 from mutte_geo.ui.flash import rerun_with, show_flash
+from mutte_geo.ui.markdown import md_escape
 from mutte_geo.ui.ntmpage import ntm_changes_table
 
 lang = current_lang()
@@ -73,7 +74,9 @@ if chosen is not None:
                 st.error(exc.text(lang))
             except ConflictError as exc:
                 st.error(tr(lang, "Có người khác vừa sửa số liệu; hãy thử lại. ", "Someone else changed values "
-                            "meanwhile; try again. ") + str(exc))
+                            "meanwhile; try again. ") + md_escape(exc))
+            except StoreUnavailable as exc:
+                st.error(exc.describe(lang))
             else:
                 st.session_state.pop("history_sure", None)
                 rerun_with(tr(lang, f"Đã khôi phục (phiên bản {restored}).", f"Restored (revision {restored}).")

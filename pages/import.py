@@ -5,15 +5,17 @@ import hashlib
 import streamlit as st
 
 from mutte_geo.core.errors import ValidationError
-from mutte_geo.core.i18n import kind_label, tr
+from mutte_geo.core.i18n import format_number, kind_label, tr
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.model.indicators import KINDS
 from mutte_geo.storage.auth import own_units
 from mutte_geo.storage.importer import Options, template
 from mutte_geo.storage.stewardship import changes_table, check_file, problems_table, submit
+from mutte_geo.storage.store import StoreUnavailable
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
 from mutte_geo.ui.authpage import require
 from mutte_geo.ui.flash import rerun_with, show_flash
+from mutte_geo.ui.markdown import md_escape
 
 REPORT_KEY = "import_report"
 
@@ -54,20 +56,33 @@ with st.expander(tr(lang, "Thông tin cho bảng dạng ngang (nếu tệp khôn
     kind = st.selectbox(tr(lang, "Loại", "Kind"), ["", *KINDS], key="import_kind",
                         format_func=lambda k: kind_label(k, lang) if k else "—")
     source = st.text_input(tr(lang, "Nguồn số liệu", "Source"), key="import_source")
-options = Options(vintage=str(vintage), period=period.strip(), kind=kind, source=source.strip())
 
 if uploaded is not None:
     data = uploaded.getvalue()
-    key = (hashlib.sha256(data).hexdigest(), uploaded.name, options, store.version(), user)
+    digest = hashlib.sha256(data).hexdigest()
+    sheet_key = f"import_sheet_{digest[:16]}"  # a sheet chosen for this file only
+    options = Options(vintage=str(vintage), period=period.strip(), kind=kind, source=source.strip(),
+                      sheet=st.session_state.get(sheet_key) or "")
+    # The preview is kept until the file or the choices change: confirming writes exactly what was shown.
+    key = (digest, uploaded.name, options, user)
     held = st.session_state.get(REPORT_KEY)
     if held is None or held[0] != key:
-        held = (key, check_file(store, data, uploaded.name, catalogue=atlas.catalogue, units=atlas.units,
-                                options=options, user=user))
+        with st.spinner(tr(lang, "Đang kiểm tra tệp…", "Checking the file…")):
+            held = (key, check_file(store, data, uploaded.name, catalogue=atlas.catalogue, units=atlas.units,
+                                    options=options, user=user, isolated=True))
         st.session_state[REPORT_KEY] = held
     report = held[1]
+    if len(report.sheets) > 1 or options.sheet:
+        st.selectbox(tr(lang, "Trang tính cần nhập", "Sheet to import"), ["", *report.sheets], key=sheet_key,
+                     format_func=lambda name: name or tr(lang, "— chọn —", "— choose —"))
+    for vi, en in report.notices:
+        st.caption(md_escape(tr(lang, vi, en)))  # sheet names come from the file
     if not report.ok:
-        st.error(tr(lang, f"Tệp có {len(report.problems)} lỗi: chưa có gì được ghi. Hãy sửa tệp rồi tải lại.",
-                    f"The file has {len(report.problems)} problem(s): nothing was written. Fix it and upload again."))
+        total = format_number(report.problem_total, lang)
+        listed = tr(lang, f" (liệt kê {len(report.problems) - 1} lỗi đầu)", f" (the first {len(report.problems) - 1} "
+                    "are listed)") if report.problem_total > len(report.problems) else ""
+        st.error(tr(lang, f"Tệp có {total} lỗi{listed}: chưa có gì được ghi. Hãy sửa tệp rồi tải lại.",
+                    f"The file has {total} problem(s){listed}: nothing was written. Fix it and upload again."))
         st.dataframe(problems_table(report.problems, lang), hide_index=True, width="stretch")
     else:
         a, b, c = st.columns(3)
@@ -77,13 +92,23 @@ if uploaded is not None:
         if report.changes:
             st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.units, lang), hide_index=True,
                          width="stretch")
-            if st.button(tr(lang, "Gửi để duyệt", "Submit for approval"), type="primary", key="import_confirm"):
+            accepted = True
+            if report.unusual:
+                st.warning(tr(lang, f"{len(report.unusual)} giá trị bất thường: hãy kiểm tra trước khi ghi.",
+                              f"{len(report.unusual)} unusual value(s): check them before saving."))
+                st.dataframe(problems_table(report.unusual, lang), hide_index=True, width="stretch")
+                accepted = st.checkbox(tr(lang, "Tôi đã kiểm tra, các giá trị này đúng",
+                                          "I have checked these values and they are right"), key="import_unusual_ok")
+            if st.button(tr(lang, "Gửi để duyệt", "Submit for approval"), type="primary", key="import_confirm",
+                         disabled=not accepted):
                 try:
                     sent = submit(store, report, user=user, units=atlas.units)
                 except ValidationError as exc:
                     st.error(tr(lang, "Tệp không được gửi, không có gì được ghi:", "The file was not submitted; "
                                 "nothing was written:"))
                     st.dataframe(problems_table(exc.problems, lang), hide_index=True, width="stretch")
+                except StoreUnavailable as exc:
+                    st.error(exc.describe(lang))
                 else:
                     st.session_state.pop(REPORT_KEY, None)
                     st.session_state["import_uploads"] = uploads + 1

@@ -190,8 +190,8 @@ with grid_tab:
 with sets_tab:
     st.markdown(f"**{criteria_set.title(lang)}** — {criteria_set.decision}")
     st.caption(tr(lang, "Nguồn: ", "Source: ") + criteria_set.source)
-    if criteria_set.note:
-        st.caption(criteria_set.note)
+    if criteria_set.note:  # written in Vietnamese in data/ntm/criteria_sets.csv: quoted as it stands in English
+        st.caption(tr(lang, f"Ghi chú: {criteria_set.note}", f"Note in the data file: “{criteria_set.note}”"))
     st.dataframe(pd.DataFrame([{
         tr(lang, "Số", "No."): c.number, tr(lang, "Tiêu chí", "Criterion"): c.name(lang),
         tr(lang, "Nhóm nội dung", "Group"): c.group_vi if lang == "vi" else c.group_en,

@@ -19,6 +19,7 @@ from mutte_geo.maps.attentionmap import ATTENTION_LAYERS, ATTENTION_VINTAGE, att
 from mutte_geo.model.remarks import not_comparable_reasons, remarks_for
 from mutte_geo.model.units import DISTRICT_CODE
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
+from mutte_geo.ui.exportui import brief_download
 from mutte_geo.ui.viewstate import bound, read_view
 
 atlas = atlas_or_stop(current_lang())
@@ -37,6 +38,7 @@ source = tr(lang, "Nguồn: Báo cáo định hướng xây dựng kế hoạch 
             "results from the first section I.2.1 ('Results of the main indicators', mostly estimates for the "
             "whole of 2024), targets from section II.3.")
 st.caption(source)
+brief_download(atlas, lang)
 
 rows = district_targets(atlas.values, atlas.catalogue, target_year=year,
                         not_comparable=not_comparable_reasons(atlas.remarks))

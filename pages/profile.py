@@ -10,6 +10,7 @@ from mutte_geo.analysis.trends import trend_caption, trend_chart, trend_frame, u
 from mutte_geo.core.i18n import tr
 from mutte_geo.maps.attentionmap import locator_map
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
+from mutte_geo.ui.exportui import atlas_download
 from mutte_geo.ui.ntmpage import ntm_card
 from mutte_geo.ui.viewstate import bound, read_view
 
@@ -72,3 +73,10 @@ for year in plan_years(atlas.values, vintage=vintage, unit_code=chosen):
 st.subheader(tr(lang, f"Chỉ tiêu còn thiếu số liệu ({n_missing})", f"Indicators with no data ({n_missing})"))
 st.caption(tr(lang, "Không có dữ liệu – cần thu thập:", "No data – to be collected:"))
 st.markdown("\n".join(f"- **{group}** ({len(names)}): {'; '.join(names)}" for group, names in missing.items()))
+
+st.subheader(tr(lang, "Atlas xã (PDF)", "Commune atlas (PDF)"))
+unit_col, all_col = st.columns(2)
+with unit_col:
+    atlas_download(atlas, vintage, lang, code=chosen, key=f"profile_atlas_{vintage}_{chosen}")
+with all_col:
+    atlas_download(atlas, vintage, lang, key=f"profile_atlas_{vintage}")

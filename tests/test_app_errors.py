@@ -14,6 +14,7 @@ from mutte_geo.core.paths import PROJECT_ROOT
 from mutte_geo.model.boundaries import DISTRICT_LAEA, boundary_path
 from mutte_geo.storage.importer import MAX_BYTES
 from mutte_geo.ui.appstate import _load_atlas
+from mutte_geo.ui.markdown import md_escape
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_the_app_shows_the_problem_instead_of_a_traceback(monkeypatch, tmp_path:
     assert not at.exception
     [error] = at.error
     assert "Không tải được dữ liệu ranh giới" in error.value
-    assert str(bad) in error.value
+    assert md_escape(str(bad)) in error.value  # shown as written, never as Markdown
 
 
 def test_a_user_geopackage_replaces_the_default_layer(monkeypatch, tmp_path: Path, atlas, fresh_cache) -> None:  # type: ignore[no-untyped-def]

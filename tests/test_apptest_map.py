@@ -86,6 +86,7 @@ def test_manual_breaks_with_bad_text_give_a_clear_message() -> None:
 
 def test_manual_breaks_in_vietnamese_thousands_make_the_classes() -> None:
     at = _map_page()
+    at.selectbox(key="indicator").set_value("population").run()  # numeric (the default map is a yes/no one)
     at.selectbox(key="scheme").set_value("manual").run()
     at.text_input(key="breaks").set_value("2.500; 4.000").run()
     assert not at.exception and not at.error

@@ -21,6 +21,7 @@ def _page(name: str, lang: str = "vi") -> AppTest:
 
 def test_the_period_stepper_walks_through_the_periods() -> None:
     at = _page("map.py")
+    at.selectbox(key="indicator").set_value("population").run()
     assert at.selectbox(key="period").value == "latest"
     assert at.button(key="period_step_1").disabled  # nothing after "latest"
     at.button(key="period_step_-1").click().run()

@@ -106,6 +106,9 @@ def test_overlaps_and_gaps_are_reported(official, units, tmp_path: Path) -> None
     clean = check_boundaries(file_bytes(official[["code", "geometry"]], tmp_path, "c.geojson"), "c.geojson",
                              vintage=2024, units=units).lines("en")[-1]
     assert overlap > 1 and gaps > 0.5
+    assert not report.ok and report.layer is None
+    assert [p.reason_en.split(" overlap by")[0].count("(") for p in report.problems] == [2] * len(report.problems)
+    assert report.problems and all("tolerance 0.5 km²" in p.reason_en for p in report.problems)
     assert float(clean.split("overlaps ")[1].split(" km²")[0]) < 0.1
 
 
@@ -119,7 +122,7 @@ def test_wrong_place_and_not_a_boundary_file(official, units, tmp_path: Path) ->
     assert check_boundaries(b"%PDF-1.4", "ranh_gioi.pdf", vintage=2024, units=units).problems[0].reason_en == \
         "only GeoJSON, GeoPackage or a zipped Shapefile can be read"
     assert check_boundaries(b"PK\x03\x04junk", "xa.zip", vintage=2024, units=units).problems[0].reason_en == \
-        "the .zip file is damaged"
+        "the .zip file is damaged (the zip container cannot be opened)"
 
 
 def test_command_line_checks_a_boundary_file(official, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

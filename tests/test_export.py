@@ -168,6 +168,10 @@ def test_svg_export_is_vector(atlas, pop_view):  # type: ignore[no-untyped-def]
     data = export_bytes("svg", atlas, pop_view, request=POP, options=PrintOptions(export_date=DAY))
     assert data.lstrip().startswith(b"<?xml") and b"<svg" in data[:2000]
     assert b'width="595' in data[:2000]  # A4 width in points
+    text = unicodedata.normalize("NFC", data.decode("utf-8"))
+    # Text stays text (svg.fonttype 'none'), so it can be edited in a vector editor.
+    assert "<text" in text and "Dân số" in text and "Mường Tè" in text
+    assert 'id="DejaVuSans-' not in text  # no glyph outlines (svg.fonttype 'path' writes them so)
 
 
 def test_standalone_html_inlines_leaflet_and_loads_nothing_from_outside(atlas, pop_view):  # type: ignore[no-untyped-def]
@@ -231,7 +235,7 @@ def test_report_pack_pdf_and_zip(atlas):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("args, message", [
     (["--indicator", "no_such_indicator"], "unknown indicator 'no_such_indicator'"),
     (["--indicator", "population", "--period", "2023"], "no commune values of 'population' for period '2023'"),
-    (["--indicator", "population", "--format", "docx"], "unknown format 'docx'"),
+    (["--indicator", "population", "--format", "odt"], "unknown format 'odt'"),
     (["--indicator", "population", "--paper", "letter"], "unknown paper 'letter'"),
     (["--indicator", "population", "--highlight", "99999"], "unknown unit codes to highlight"),
 ])

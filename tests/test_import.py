@@ -213,8 +213,8 @@ def test_not_a_spreadsheet(store, catalogue, units) -> None:
     assert reasons(run(store, binary, "data.bin", catalogue, units)) == \
         [(None, None, "the file is not a CSV or XLSX spreadsheet (binary content)")]
     broken_zip = b"PK\x03\x04" + b"\x00" * 100
-    assert run(store, broken_zip, "broken.xlsx", catalogue, units).problems[0].reason_en.startswith(
-        "cannot read the XLSX workbook")
+    assert run(store, broken_zip, "broken.xlsx", catalogue, units).problems[0].reason_en == \
+        "the XLSX file is damaged (the zip container cannot be opened)"
 
 
 def test_fifty_megabyte_file_is_refused(store, catalogue, units, tmp_path: Path) -> None:
@@ -290,29 +290,35 @@ def test_every_problem_is_listed_at_once(store, catalogue, units) -> None:
 
 
 def test_edit_in_place_goes_through_the_same_checks(store, catalogue, units) -> None:
-    from mutte_geo.storage.stewardship import edit_table, edited_file, stale_edits
+    from mutte_geo.storage.editmerge import edited_file, merge_edits
+    from mutte_geo.storage.stewardship import edit_table
 
-    original = edit_table(store.current(), catalogue, units, vintage=2024, period="2024", kind="actual",
+    def table():  # type: ignore[no-untyped-def]
+        return edit_table(store.current(), catalogue, units, vintage=2024, period="2024", kind="actual",
                           lang="vi", indicator="poverty_rate")
+
+    def file(edited):  # type: ignore[no-untyped-def]
+        return edited_file(merge_edits(original, edited, table()), vintage=2024, period="2024", kind="actual",
+                           source="Phòng LĐTBXH")
+
+    original = table()
     assert len(original) == 14 and set(original["value"]) == {""}
     edited = original.copy()
     edited.loc[edited["unit_code"] == "03442", "value"] = "41,5"
     edited.loc[edited["unit_code"] == "03445", "value"] = "140"
-    data = edited_file(original, edited, vintage=2024, period="2024", kind="actual", source="Phòng LĐTBXH")
-    report = run(store, data, "edit", catalogue, units)
+    report = run(store, file(edited), "edit", catalogue, units)
     assert reasons(report) == [(3, "value", "percentage 140 is outside 0–100")]
     edited.loc[edited["unit_code"] == "03445", "value"] = "38"
-    data = edited_file(original, edited, vintage=2024, period="2024", kind="actual", source="Phòng LĐTBXH")
-    report = check_file(store, data, "edit", catalogue=catalogue, units=units)
+    report = check_file(store, file(edited), "edit", catalogue=catalogue, units=units)
     assert [(c.key[1], c.new["value"]) for c in report.changes] == [("03442", "41.5"), ("03445", "38")]
-    assert stale_edits(report, original) == []
-    assert edited_file(original, original, vintage=2024, period="2024", kind="actual", source="x") == b""
-    # someone else saves 03442 after the table was opened: the edit is stale
+    assert file(original) == b""
+    # someone else saves 03442 after the table was opened: the same field changed twice is a conflict
     other = check_file(store, b"unit_code,poverty_rate\n03442,40\n", "other.csv", catalogue=catalogue, units=units,
                        options=Options(period="2024", kind="actual", source="x"))
     confirm(store, other, user="minh")
-    again = check_file(store, data, "edit", catalogue=catalogue, units=units)
-    assert stale_edits(again, original) == [(2024, "03442", "poverty_rate", "2024", "actual")]
+    merged = merge_edits(original, edited, table())
+    assert [(c.unit_code, c.field, c.shown, c.theirs, c.mine) for c in merged.conflicts] == [
+        ("03442", "value", "", "40", "41,5")]
 
 
 def test_office_sheet_with_row_numbers_notes_and_a_total_row(store, catalogue, units) -> None:

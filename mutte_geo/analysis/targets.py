@@ -31,10 +31,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import CATEGORIES, Catalogue, Indicator
 from mutte_geo.model.indicators import RESULT_KINDS, UNDATED, latest_per_unit, period_sort_key
 from mutte_geo.model.reform import DERIVED_COLUMN
-from mutte_geo.model.remarks import Remark
+from mutte_geo.model.remarks import Remark, not_comparable_reasons
 from mutte_geo.model.units import DISTRICT_CODE
 
 ON_TRACK = "on_track"
@@ -239,6 +240,13 @@ def district_targets(values: pd.DataFrame, catalogue: Catalogue, *, vintage: int
     """Every district target of ``target_year``, in report order, with its paired result and status."""
     return evaluate_targets(values, catalogue, vintage=vintage, unit_code=DISTRICT_CODE, target_year=target_year,
                             not_comparable=not_comparable)
+
+
+def atlas_targets(atlas: Atlas, *, target_year: str = TARGET_YEAR) -> list[TargetRow]:
+    """The district's targets of ``target_year`` as the overview shows them: a result defined differently
+    from its target (``remarks.csv``) is not judged."""
+    return district_targets(atlas.values, atlas.catalogue, target_year=target_year,
+                            not_comparable=not_comparable_reasons(atlas.remarks))
 
 
 def group_by_heading(rows: list[TargetRow]) -> list[tuple[str, list[TargetRow]]]:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from mutte_geo.core.errors import AtlasError, ValidationError
 from mutte_geo.core.paths import DEFAULT_SHARED_DIR
 
@@ -31,8 +33,11 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(args)
         if args.command == "export":
             from mutte_geo.cli.export import run_export
+            from mutte_geo.model.atlas import Atlas
+            from mutte_geo.storage.stewardship import atlas_from_store, open_store
 
-            return run_export(args)
+            base = Atlas.load()  # the values come from the store, as on every page
+            return run_export(args, atlas_from_store(base, open_store(base.catalogue, base.units)))
         if args.command == "install-data":
             from mutte_geo.model.datasetup import install_data
 
@@ -46,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except AtlasError as exc:
         print(f"ERROR {exc}", file=sys.stderr)
+        return 1
+    except DBAPIError as exc:  # a read outside the store's own handling: a message, not SQL
+        from mutte_geo.storage.store import plain_store_error
+
+        print(f"ERROR {plain_store_error(exc)}", file=sys.stderr)
         return 1
 
 

@@ -1,4 +1,5 @@
-"""``python -m mutte_geo export``: a map (png/pdf/svg/html), its data or a report pack, from the command line."""
+"""``python -m mutte_geo export``: a map (png/pdf/svg/html), its data, a report pack, a Word report (docx), the
+commune atlas or the leaders' brief, from the command line."""
 
 from __future__ import annotations
 
@@ -19,12 +20,13 @@ from mutte_geo.model.units import VINTAGES, normalise_code
 
 def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``export`` subcommand's arguments (format and values checked by ``run_export``)."""
-    export = commands.add_parser("export", help="export a map (png/pdf/svg/html), its data or a report pack")
-    export.add_argument("--indicator", action="append", required=True,
-                        help="indicator id; repeat it for a report pack (pack-pdf, pack-zip)")
+    export = commands.add_parser("export", help="export a map (png/pdf/svg/html), its data, a report pack, "
+                                 "a Word report (docx), the commune atlas or the leaders' brief")
+    export.add_argument("--indicator", action="append", default=[],
+                        help="indicator id; repeat it for a report pack (pack-pdf, pack-zip) or a Word report (docx)")
     export.add_argument("--period", default=LATEST, help="period, e.g. 2024 or 2024-H1 (default: latest)")
-    export.add_argument("--format", dest="fmt", default=None, help=f"one of {', '.join(FORMATS)} "
-                                                                    "(default: from the --out suffix)")
+    export.add_argument("--format", dest="fmt", default=None, help=f"one of {', '.join(FORMATS)}, docx, atlas, "
+                                                                    "brief (default: from the --out suffix)")
     export.add_argument("--out", type=Path, required=True, help="output file")
     export.add_argument("--vintage", default="2024", help="boundary vintage: 2024 or 2025")
     export.add_argument("--kind", default="actual", help="actual (actual/estimate) or target")
@@ -35,13 +37,25 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     export.add_argument("--title", default=None)
     export.add_argument("--subtitle", default=None)
     export.add_argument("--highlight", default=None, help="unit codes to outline, comma-separated")
+    export.add_argument("--unit", action="append", default=None, help="atlas: only this unit's page (repeatable)")
+    export.add_argument("--user", default=None, help="docx/atlas/brief: the account whose view the report shows "
+                                                     "(sensitive layers only if it may see them; default: a visitor)")
 
 
-def run_export(args: argparse.Namespace) -> int:
+def run_export(args: argparse.Namespace, atlas: Atlas) -> int:
     """Carry out ``export``; a bad request prints one ``error:`` line and returns 2."""
+    from mutte_geo.exports.reports import REPORT_FORMATS, cli_user, report_bytes
+
     try:
         fmt, requests, options = _parse_export(args)
-        atlas = Atlas.load()
+        if fmt in REPORT_FORMATS:
+            units = [normalise_code(c) for c in args.unit] if args.unit else None
+            data = report_bytes(fmt, atlas, user=cli_user(args.user), indicators=tuple(args.indicator),
+                                vintage=int(args.vintage), period=args.period, lang=args.lang, units=units,
+                                title=args.title, export_date=options.export_date)
+            return _write(args.out, data, fmt)
+        if not requests:
+            raise ExportError("choose an indicator with --indicator")
         for request in requests:
             check_request(atlas, request)
         unknown = sorted((options.highlight or frozenset()) - set(atlas.units[requests[0].vintage]))
@@ -56,16 +70,22 @@ def run_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
-    print(f"{args.out} ({fmt}, {len(data):,} bytes)")
+    return _write(args.out, data, fmt)
+
+
+def _write(out: Path, data: bytes, fmt: str) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"{out} ({fmt}, {len(data):,} bytes)")
     return 0
 
 
 def _parse_export(args: argparse.Namespace) -> tuple[str, list[MapRequest], PrintOptions]:
+    from mutte_geo.exports.reports import REPORT_FORMATS
+
     fmt = (args.fmt or args.out.suffix.lstrip(".")).lower()
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format '{fmt}': choose one of {', '.join(FORMATS)}")
+    if fmt not in (*FORMATS, *REPORT_FORMATS):
+        raise ExportError(f"unknown format '{fmt}': choose one of {', '.join((*FORMATS, *REPORT_FORMATS))}")
 
     def choose(name: str, value: str, allowed: tuple[str, ...]) -> str:
         if value not in allowed:

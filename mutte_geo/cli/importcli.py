@@ -22,6 +22,9 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("--period", default="", help="period of a wide sheet, e.g. 2024 or 2024-H1")
     parser.add_argument("--kind", default="", help="actual, estimate or target (wide sheet)")
     parser.add_argument("--source", default="", help="source of a wide sheet's values")
+    parser.add_argument("--sheet", default="", help="the worksheet to read when a workbook has several")
+    parser.add_argument("--accept-unusual", action="store_true",
+                        help="write values flagged as unusual (far beyond every stored value of the indicator)")
     parser.add_argument("--user", default="", help="the account submitting the values (default: the login name); "
                         "its units limit what the file may hold")
     parser.add_argument("--lang", choices=("vi", "en"), default="en")
@@ -59,6 +62,7 @@ def run_import(args: argparse.Namespace) -> int:
     from mutte_geo.storage.auth import load_accounts
     from mutte_geo.storage.importer import Options
     from mutte_geo.storage.stewardship import check_file, open_store, report_lines, submit
+    from mutte_geo.storage.store import StoreUnavailable
 
     try:
         data = args.file.read_bytes()
@@ -82,22 +86,31 @@ def run_import(args: argparse.Namespace) -> int:
                                       "values are submitted by an account (--user LOGIN)"), file=sys.stderr)
         return 1
     user = None if account is None or account.disabled else account.user
-    options = Options(vintage=args.vintage, period=args.period, kind=args.kind, source=args.source)
+    options = Options(vintage=args.vintage, period=args.period, kind=args.kind, source=args.source, sheet=args.sheet)
     report = check_file(store, data, args.file.name, catalogue=catalogue, units=units, options=options, user=user)
     for line in report_lines(report, args.lang):
-        print(line, file=sys.stderr if line.startswith("ERROR") else sys.stdout)
+        print(line, file=sys.stderr if line.startswith(("ERROR", "UNUSUAL")) else sys.stdout)
     if not report.ok:
         return 1
     if args.dry_run or not report.changes:
         print(tr(args.lang, "Chạy thử: không ghi gì.", "Dry run: nothing written.") if args.dry_run else
               tr(args.lang, "Không có gì thay đổi.", "Nothing to change."))
         return 0
+    if report.unusual and not args.accept_unusual:
+        print(tr(args.lang, f"{len(report.unusual)} giá trị bất thường: kiểm tra rồi chạy lại với --accept-unusual; "
+                            "không có gì được ghi.",
+                 f"{len(report.unusual)} unusual value(s): check them, then run again with --accept-unusual; "
+                 "nothing was written."), file=sys.stderr)
+        return 1
     assert user is not None
     try:
         sent = submit(store, report, user=user, units=units)
     except ValidationError as exc:
         for problem in exc.problems:
             print(f"ERROR {problem.describe(args.lang)}", file=sys.stderr)
+        return 1
+    except StoreUnavailable as exc:
+        print(f"ERROR {exc.describe(args.lang)}", file=sys.stderr)
         return 1
     print(tr(args.lang, f"Đã gửi {len(sent)} giá trị, đang chờ duyệt.",
              f"Submitted {len(sent)} value(s); waiting for approval."))

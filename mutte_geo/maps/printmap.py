@@ -50,7 +50,7 @@ FONT = "DejaVu Sans"  # ships with matplotlib; covers Vietnamese (ệ, ủ, ở,
 RC: Any = {  # rc_context wants literal keys; this dict is fixed
     "font.family": FONT,
     "pdf.fonttype": 42,  # embed TrueType: text stays selectable and extractable
-    "svg.fonttype": "path",  # glyphs as outlines: identical in any viewer, no font needed
+    "svg.fonttype": "none",  # text stays text: editable in a vector editor (needs a font with Vietnamese glyphs)
     "hatch.linewidth": 0.5,
     "hatch.color": NO_DATA_EDGE,
 }

@@ -50,6 +50,7 @@ class Indicator:
     name_vi: str
     name_en: str
     category_labels: dict[str, tuple[str, str]]
+    minimum: float | None = None  # value_limits.csv: no value may be lower (percentages and counts: 0 by type)
 
     @property
     def is_numeric(self) -> bool:
@@ -85,6 +86,7 @@ def load_catalogue(directory: Path = INDICATOR_DIR) -> Catalogue:
     if missing:
         raise ValidationError([Problem(path.name, None, c, "thiếu cột", "column is missing") for c in missing])
     labels = _category_labels(directory / "categories.csv")
+    minimums = _minimums(directory / "value_limits.csv")
     catalogue: Catalogue = {}
     for row_no, row in enumerate(table.to_dict("records"), start=2):
         def bad(column: str, vi: str, en: str, row_no: int = row_no) -> None:
@@ -122,6 +124,7 @@ def load_catalogue(directory: Path = INDICATOR_DIR) -> Catalogue:
             name_vi=row["name_vi"],
             name_en=row["name_en"],
             category_labels=labels.get(ident, {}),
+            minimum=minimums.get(ident),
         )
     for ind in catalogue.values():
         for ref in ind.ratio_of or ():
@@ -131,6 +134,13 @@ def load_catalogue(directory: Path = INDICATOR_DIR) -> Catalogue:
     if problems:
         raise ValidationError(problems)
     return catalogue
+
+
+def _minimums(path: Path) -> dict[str, float]:
+    if not path.is_file():
+        return {}
+    table = pd.read_csv(path, dtype={"id": str, "minimum": float}, keep_default_na=False)
+    return dict(zip(table["id"], table["minimum"], strict=True))
 
 
 def _category_labels(path: Path) -> dict[str, dict[str, tuple[str, str]]]:

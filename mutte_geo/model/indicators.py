@@ -24,7 +24,7 @@ STATUSES = ("VERIFIED", "UNCERTAIN", "")
 UNDATED = "n.d."
 LATEST = "latest"
 YES_NO = ("yes", "no")
-NOT_VALUE_FILES = ("catalogue.csv", "categories.csv", "remarks.csv")
+NOT_VALUE_FILES = ("catalogue.csv", "categories.csv", "remarks.csv", "value_limits.csv")
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$")
 
 UnitsByVintage = dict[int, dict[str, Unit]]

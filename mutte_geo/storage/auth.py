@@ -19,6 +19,7 @@ import functools
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import tomllib
@@ -190,6 +191,12 @@ def subscribe_credentials_changed(listener: Callable[[str], None]) -> None:
         _credentials_listeners.append(listener)
 
 
+# Shown to whoever tries to sign in (possibly anyone): no path, no parser message; those go to the server log.
+_BROKEN_USERS = ("Đăng nhập tạm thời không dùng được: tệp tài khoản bị lỗi (chi tiết trong nhật ký máy chủ). / "
+                 "Signing in is unavailable: the users file is broken (details in the server log).")
+log = logging.getLogger(__name__)
+
+
 def load_accounts(path: Path | None = None) -> dict[str, Account]:
     """Accounts from ``path``, ``MUTTE_USERS_FILE`` or ``MUTTE_USERS``; none when nothing is configured."""
     if path is None and os.environ.get(USERS_FILE_ENV):
@@ -199,16 +206,22 @@ def load_accounts(path: Path | None = None) -> dict[str, Account]:
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
         except (OSError, ValueError) as exc:
-            raise AtlasError(f"Cannot read the users file {path}: {exc}") from exc
+            log.error("cannot read the users file %s", path, exc_info=exc)
+            raise AtlasError(_BROKEN_USERS) from exc
     elif os.environ.get(USERS_ENV):
         try:
             data = json.loads(os.environ[USERS_ENV])
         except ValueError as exc:
-            raise AtlasError(f"{USERS_ENV} is not valid JSON: {exc}") from exc
+            log.error("%s is not valid JSON", USERS_ENV, exc_info=exc)
+            raise AtlasError(_BROKEN_USERS) from exc
     else:
         return {}
+    users = data.get("users", {}) if isinstance(data, dict) else None
+    if not isinstance(users, dict) or not all(isinstance(e, dict) for e in users.values()):
+        log.error("the users file has no [users.<login>] tables")
+        raise AtlasError(_BROKEN_USERS)
     accounts = {}
-    for login, entry in (data.get("users") or {}).items():
+    for login, entry in users.items():
         role = entry.get("role", "viewer")
         stored = entry.get("password", "")
         if role not in ROLES:

@@ -20,12 +20,15 @@ from mutte_geo.core.errors import Problem
 from mutte_geo.model.boundaries import CODE_FIELDS, DISTRICT_LAEA, coverage_gaps_and_overlaps
 from mutte_geo.model.names import fold, match_unit
 from mutte_geo.model.units import Unit
+from mutte_geo.storage.filelimits import MAX_BOUNDARY_UNCOMPRESSED, zip_problems
 
 # VN-2000 projections used for Lai Châu: UTM zone 48N and the provincial TM-3 zone (central meridian 103°).
 VN2000_CANDIDATES = ("EPSG:3405", "EPSG:9205")
 NAME_FIELDS = ("name_vi", "ten_xa", "ten", "tenxa", "ten_dvhc", "name", "xa", "name_3")
 DISTRICT_BOUNDS = (101.9, 21.9, 103.4, 23.0)  # lon/lat box around Mường Tè with margin
 SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
+# Neighbours digitised separately overlap by slivers; more than this between two units is an error.
+OVERLAP_TOLERANCE_KM2 = 0.5
 
 
 @dataclass
@@ -77,11 +80,14 @@ def check_boundaries(data: bytes, file: str, *, vintage: int, units: dict[str, U
     geometry = shapely.make_valid(layer.geometry.values, method="structure", keep_collapsed=False)
     frame = gpd.GeoDataFrame({"gso_code": codes}, geometry=geometry, crs=layer.crs)
     frame = frame[frame["gso_code"] != ""]
-    if frame["gso_code"].duplicated().any():
-        parts = sorted(set(frame.loc[frame["gso_code"].duplicated(), "gso_code"]))
-        report.notes.append((f"gộp các mảnh của cùng một đơn vị: {', '.join(parts)}",
-                             f"merged the parts of one unit: {', '.join(parts)}"))
-        frame = frame.dissolve("gso_code", as_index=False)
+    for code, rows in frame.groupby("gso_code").groups.items():
+        if len(rows) > 1:
+            listed = ", ".join(str(i + 1) for i in rows)
+            name = units[str(code)]
+            bad(f"các đối tượng {listed} cùng mang mã {code} ({name.label('vi')}): mỗi đơn vị một đối tượng (gộp "
+                "các mảnh thành một multipolygon)",
+                f"features {listed} all carry the code {code} ({name.label('en')}): one feature per unit (merge "
+                "the parts into one multipolygon)")
     missing = sorted(set(units) - set(frame["gso_code"]))
     for code in missing:
         bad(f"thiếu ranh giới của {units[code].label('vi')} ({code})",
@@ -89,13 +95,33 @@ def check_boundaries(data: bytes, file: str, *, vintage: int, units: dict[str, U
     if report.problems:
         return report
     overlap, gaps = coverage_gaps_and_overlaps(frame)
+    for a, b, km2 in overlapping_pairs(frame):
+        bad(f"{units[a].label('vi')} ({a}) và {units[b].label('vi')} ({b}) chồng lấn {km2:,.2f} km² "
+            f"(cho phép {OVERLAP_TOLERANCE_KM2} km²)",
+            f"{units[a].label('en')} ({a}) and {units[b].label('en')} ({b}) overlap by {km2:,.2f} km² "
+            f"(tolerance {OVERLAP_TOLERANCE_KM2} km²)")
     area = frame.geometry.to_crs(DISTRICT_LAEA).area.sum() / 1e6
     report.notes.append((f"{len(frame)} đơn vị, tổng diện tích {area:,.1f} km², chồng lấn {overlap:.3f} km², "
                          f"khe hở {gaps:.3f} km²",
                          f"{len(frame)} units, total area {area:,.1f} km², overlaps {overlap:.3f} km², "
                          f"gaps {gaps:.3f} km²"))
-    report.layer = frame.sort_values("gso_code").reset_index(drop=True)
+    if not report.problems:
+        report.layer = frame.sort_values("gso_code").reset_index(drop=True)
     return report
+
+
+def overlapping_pairs(frame: gpd.GeoDataFrame) -> list[tuple[str, str, float]]:
+    """Pairs of units whose shapes overlap by more than the tolerance: (code, code, km²)."""
+    projected = frame.geometry.to_crs(DISTRICT_LAEA).reset_index(drop=True)
+    codes = list(frame["gso_code"])
+    left, right = projected.sindex.query(projected, predicate="intersects")
+    pairs = []
+    for i, j in zip(left, right, strict=True):
+        if i < j:
+            km2 = projected.iloc[i].intersection(projected.iloc[j]).area / 1e6
+            if km2 > OVERLAP_TOLERANCE_KM2:
+                pairs.append((codes[i], codes[j], km2))
+    return pairs
 
 
 def accept(report: BoundaryReport, directory: Path) -> Path:
@@ -114,6 +140,12 @@ def _read(data: bytes, file: str, tmp: Path, bad) -> gpd.GeoDataFrame | None:
             "Shapefile can be read")
         return None
     path = tmp / Path(file).name
+    if path.suffix.lower() == ".zip":
+        refused = zip_problems(data, file, what=".zip", max_uncompressed=MAX_BOUNDARY_UNCOMPRESSED)
+        for problem in refused:
+            bad(problem.reason_vi, problem.reason_en)
+        if refused:
+            return None
     path.write_bytes(data)
     if path.suffix.lower() == ".zip":
         try:

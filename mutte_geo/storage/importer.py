@@ -14,14 +14,30 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from mutte_geo.core.errors import Problem
 from mutte_geo.model.catalogue import Catalogue, Indicator
 from mutte_geo.model.indicators import COLUMNS, UnitsByVintage, find_duplicates, validate_table
 from mutte_geo.model.names import fold, match_unit
+from mutte_geo.storage.filelimits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_PROBLEMS,
+    MAX_ROWS,
+    MAX_XLSX_UNCOMPRESSED,
+    cap_problems,
+    cell_too_long,
+    too_many_columns,
+    too_many_rows,
+    vi_number,
+    zip_problems,
+)
+from mutte_geo.storage.plausibility import impossible_values, mojibake_problems
 
 MAX_BYTES = 10 * 1024 * 1024
 HEADER_SEARCH_ROWS = 30
@@ -58,6 +74,7 @@ class Options:
     source: str = ""
     status: str = ""
     note: str = ""
+    sheet: str = ""  # the worksheet to read when a workbook has several
 
 
 @dataclass
@@ -67,7 +84,11 @@ class Parsed:
     file: str
     layout: str = ""
     rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(COLUMNS)))
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # at most MAX_PROBLEMS and a line "and N more"
+    problem_total: int = 0
+    sheet: str = ""  # the worksheet read (XLSX)
+    sheets: list[str] = field(default_factory=list)  # the visible worksheets that hold a table
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (vi, en): shown, not blocking
 
     @property
     def ok(self) -> bool:
@@ -78,10 +99,20 @@ def _problem(file: str, row: int | None, column: str | None, vi: str, en: str) -
     return Problem(file, row, column, vi, en)
 
 
-# --- bytes to a grid of cells ---------------------------------------------------------------------
+# --- bytes to grids of cells ----------------------------------------------------------------------
 
-def read_grid(data: bytes, file: str) -> tuple[list[list[Cell]], dict[str, str], list[Problem]]:
-    """Cells of the first sheet (CSV or XLSX), metadata from a 'notes' sheet, and problems."""
+@dataclass
+class Sheet:
+    """One table of cells: a CSV file, or one worksheet of a workbook."""
+
+    name: str  # "" for CSV
+    grid: list[list[Cell]]
+    hidden: bool = False
+
+
+def read_sheets(data: bytes, file: str) -> tuple[list[Sheet], dict[str, str], list[Problem]]:
+    """Every candidate table of ``data`` (one for CSV, one per data worksheet for XLSX), the 'notes'
+    sheet's metadata, and problems; sizes, rows, columns and cell lengths are bounded."""
     if len(data) > MAX_BYTES:
         size = len(data) / 1024 / 1024
         return [], {}, [_problem(file, None, None,
@@ -96,14 +127,53 @@ def read_grid(data: bytes, file: str) -> tuple[list[list[Cell]], dict[str, str],
             return [], {}, [_problem(file, None, None,
                                      f"tệp {kind} không phải là bảng tính CSV hoặc XLSX",
                                      f"a {kind} file is not a CSV or XLSX spreadsheet")]
-    text = _decode(data)
-    if text is None or re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
+    if data.count(b"\n") > MAX_ROWS + HEADER_SEARCH_ROWS:
+        return [], {}, [too_many_rows(file, data.count(b"\n"))]
+    text, problem = _decode(data, file)
+    if problem:
+        return [], {}, [problem]
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
         return [], {}, [_problem(file, None, None,
                                  "tệp không phải là bảng tính CSV hoặc XLSX (nội dung nhị phân)",
                                  "the file is not a CSV or XLSX spreadsheet (binary content)")]
     text = unicodedata.normalize("NFC", text)
-    grid: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=_delimiter(text))]
-    return grid, {}, []
+    first = _delimiter(text)
+    sheets = []
+    for delimiter in (first, *(d for d in (",", ";", "\t") if d != first)):
+        grid, problems = _csv_grid(text, delimiter, file)
+        if problems:
+            return [], {}, problems
+        sheets.append(Sheet("", grid))
+    return sheets, {}, []  # one reading per separator, the likeliest first; the first with a header is used
+
+
+def _csv_grid(text: str, delimiter: str, file: str) -> tuple[list[list[Cell]], list[Problem]]:
+    grid: list[list[Cell]] = []
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for row_no, row in enumerate(reader, start=1):
+            problems.extend(_row_limits(row, row_no, file))
+            if len(problems) > MAX_PROBLEMS:
+                break
+            grid.append(list(row))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            limit = csv.field_size_limit()
+            problems.append(_problem(file, reader.line_num, None,
+                                     f"một ô dài hơn {vi_number(limit)} ký tự (tối đa {vi_number(MAX_CELL_CHARS)})",
+                                     f"a cell holds more than {limit:,} characters (at most {MAX_CELL_CHARS:,})"))
+        else:
+            problems.append(_problem(file, reader.line_num, None, f"không đọc được dòng CSV ({exc})",
+                                     f"the CSV line cannot be read ({exc})"))
+    return grid, problems
+
+
+def _row_limits(row: Sequence[Cell], row_no: int, file: str) -> list[Problem]:
+    if len(row) > MAX_COLUMNS and any(str(c).strip() for c in row[MAX_COLUMNS:]):
+        return [too_many_columns(file, row_no, len(row))]
+    return [cell_too_long(file, row_no, get_column_letter(i + 1), len(c))
+            for i, c in enumerate(row) if isinstance(c, str) and len(c) > MAX_CELL_CHARS]
 
 
 def _delimiter(text: str) -> str:
@@ -124,48 +194,101 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _decode(data: bytes) -> str | None:
-    """Text of a CSV saved by Excel: UTF-8 (BOM or not), UTF-16, or Windows-1258."""
+def _decode(data: bytes, file: str) -> tuple[str, Problem | None]:
+    """Text of a CSV saved by Excel: UTF-8 (BOM or not), UTF-16 (BOM or not), or Windows-1258."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode_as(data, "utf-16", file)
     sample = data[:4000]
-    if sample.count(b"\x00") > len(sample) // 4:  # UTF-16 without a byte-order mark
-        for codec in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" not in text:
-                return text
-        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) > len(sample) // 4:  # UTF-16 without a byte-order mark: ASCII has a zero high byte
+        return _decode_as(data, "utf-16-be" if even > odd else "utf-16-le", file)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1258", errors="replace")
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    text, problem = _decode_as(data, "cp1258", file)
+    if problem is None and "\ufffd" not in text:
+        return text, None
+    line = data[:utf8_error.start].count(b"\n") + 1
+    return "", _problem(file, line, None,
+                        f"tệp không phải UTF-8 (byte 0x{data[utf8_error.start]:02x} ở dòng {line}) và cũng không "
+                        "phải Windows-1258: hãy lưu lại bằng 'CSV UTF-8'",
+                        f"the file is not UTF-8 (byte 0x{data[utf8_error.start]:02x} on line {line}) nor "
+                        "Windows-1258: save it again as 'CSV UTF-8'")
 
 
-def _read_xlsx(data: bytes, file: str) -> tuple[list[list[Cell]], dict[str, str], list[Problem]]:
+def _decode_as(data: bytes, codec: str, file: str) -> tuple[str, Problem | None]:
+    try:
+        return data.decode(codec), None
+    except UnicodeDecodeError as exc:
+        return "", _problem(file, None, None, f"tệp không đọc được bằng mã {codec} (byte {exc.start})",
+                            f"the file cannot be decoded as {codec} (byte {exc.start})")
+
+
+def _read_xlsx(data: bytes, file: str) -> tuple[list[Sheet], dict[str, str], list[Problem]]:
     from openpyxl import load_workbook
 
+    refused = zip_problems(data, file, what="XLSX", max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+    if refused:
+        return [], {}, refused
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         return [], {}, [_problem(file, None, None, f"không đọc được tệp XLSX ({type(exc).__name__})",
                                  f"cannot read the XLSX workbook ({type(exc).__name__}: {exc})")]
-    sheets = [s for s in book.worksheets if s.title != "notes"] or book.worksheets
-    grid = [[_xlsx_cell(c) for c in row] for row in sheets[0].iter_rows()]
+    problems: list[Problem] = []
+    sheets = []
+    for ws in book.worksheets:
+        if ws.title == "notes" and len(book.worksheets) > 1:
+            continue
+        grid = []
+        for row_no, row in enumerate(ws.iter_rows(max_row=MAX_ROWS + HEADER_SEARCH_ROWS + 1,
+                                                  max_col=MAX_COLUMNS), start=1):
+            cells = [_xlsx_cell(c) for c in row]
+            problems.extend(Problem(p.file, p.row, f"{ws.title}!{p.column}{row_no}" if p.column else ws.title,
+                                    p.reason_vi, p.reason_en) for p in _row_limits(cells, row_no, file))
+            if row_no > MAX_ROWS + HEADER_SEARCH_ROWS:
+                problems.append(too_many_rows(file, row_no))
+                break
+            if len(problems) > MAX_PROBLEMS:
+                break
+            grid.append(cells)
+        sheets.append(Sheet(ws.title, grid, hidden=ws.sheet_state != "visible"))
     meta: dict[str, str] = {}
-    if "notes" in book.sheetnames:
-        for row in book["notes"].iter_rows(values_only=True):
+    if "notes" in book.sheetnames and len(book.worksheets) > 1:
+        for row in book["notes"].iter_rows(max_row=200, max_col=1, values_only=True):
             if row and isinstance(row[0], str):
-                meta.update(_meta_line(row[0]))
+                meta.update(_meta_line(row[0][:MAX_CELL_CHARS]))
     book.close()
-    return grid, meta, []
+    return ([] if problems else sheets), meta, problems
+
+
+def uncached_formulas(data: bytes, sheet: str, file: str) -> list[Problem]:
+    """Formula cells of ``sheet`` that hold no saved result (a file written by a program, never opened in
+    Excel): their value is unknown, so they are refused rather than read as "no data"."""
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # sizes already bounded by zip_problems
+        xml = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    if not any(b"<f>" in x or b"<f " in x for x in xml):
+        return []
+    values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)[sheet]
+    formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)[sheet]
+    bound = {"max_row": MAX_ROWS + HEADER_SEARCH_ROWS, "max_col": MAX_COLUMNS}
+    found = []
+    for value_row, formula_row in zip(values.iter_rows(**bound), formulas.iter_rows(**bound), strict=False):
+        for value, formula in zip(value_row, formula_row, strict=False):
+            text = getattr(formula, "value", None)
+            if getattr(value, "value", None) is None and isinstance(text, str) and text.startswith("="):
+                cell = f"{get_column_letter(formula.column)}{formula.row}"
+                found.append(_problem(file, formula.row, f"{sheet}!{cell}",
+                                      f"ô {cell} là công thức {text[:60]} chưa có kết quả lưu sẵn: hãy mở và lưu tệp "
+                                      "bằng Excel, hoặc dán giá trị (Paste Values)",
+                                      f"cell {cell} holds the formula {text[:60]} without a saved result: open and "
+                                      "save the file in Excel, or paste the values"))
+    return found
 
 
 def _xlsx_cell(cell) -> Cell:
@@ -297,24 +420,78 @@ def parse_file(
     data: bytes, file: str, *, catalogue: Catalogue, units: UnitsByVintage, options: Options = Options()
 ) -> Parsed:
     """Read ``data`` (the bytes of ``file``) into checked long-format rows; nothing is saved here."""
-    grid, sheet_meta, problems = read_grid(data, file)
     parsed = Parsed(file)
+    problems = _parse(data, file, catalogue, units, options, parsed)
+    parsed.problem_total = len(problems)
+    parsed.problems = cap_problems(problems, file)
+    return parsed
+
+
+def _choose_sheet(sheets: list[Sheet], catalogue: Catalogue, wanted: str, file: str,
+                  parsed: Parsed) -> tuple[Sheet | None, int, str, list[Problem]]:
+    """The sheet to read, its header row and layout; a workbook never has a sheet chosen silently."""
+    found = [(s, *_find_header(s.grid, catalogue)) for s in sheets]
+    if not sheets[0].name:  # CSV: the first separator that shows a header
+        return next(((s, i, lay) for s, i, lay in found if i >= 0), (sheets[0], -1, "")) + ([],)
+    names = [s.name for s in sheets]
+    with_table = [(s, i, lay) for s, i, lay in found if i >= 0]
+    visible = [t for t in with_table if not t[0].hidden]
+    parsed.sheets = [t[0].name for t in visible]
+    if wanted:
+        chosen = next((t for t in found if t[0].name == wanted), None)
+        if chosen is None:
+            return None, -1, "", [_problem(file, None, None,
+                                           f"không có trang tính '{wanted}' (có: {', '.join(names)})",
+                                           f"there is no sheet '{wanted}' (the sheets: {', '.join(names)})")]
+    elif len(visible) > 1:
+        listed = ", ".join(f"'{t[0].name}'" for t in visible)
+        return None, -1, "", [_problem(file, None, None,
+                                       f"tệp có {len(visible)} trang tính chứa số liệu ({listed}): hãy chọn trang "
+                                       "cần nhập (mỗi lần một trang)",
+                                       f"the workbook has {len(visible)} sheets with data ({listed}): choose the "
+                                       "sheet to import (one at a time)")]
+    elif visible:
+        chosen = visible[0]
+    elif with_table:
+        hidden = ", ".join(f"'{t[0].name}'" for t in with_table)
+        return None, -1, "", [_problem(file, None, None,
+                                       f"chỉ trang tính ẩn {hidden} có bảng số liệu; trang ẩn không được đọc: hãy "
+                                       "bỏ ẩn hoặc chọn trang đó",
+                                       f"only the hidden sheet(s) {hidden} hold a table; hidden sheets are not "
+                                       "read: unhide it or choose it")]
+    else:
+        chosen = next((t for t in found if not t[0].hidden), found[0])
+    skipped = [t[0].name for t in with_table if t[0] is not chosen[0]]
+    parsed.notices.append((f"đọc trang tính '{chosen[0].name}'", f"read the sheet '{chosen[0].name}'"))
+    if skipped:
+        listed = ", ".join(f"'{n}'" for n in skipped)
+        parsed.notices.append((f"không đọc các trang khác có số liệu: {listed}",
+                               f"not read: the other sheet(s) with data {listed}"))
+    return chosen[0], chosen[1], chosen[2], []
+
+
+def _parse(data: bytes, file: str, catalogue: Catalogue, units: UnitsByVintage, options: Options,
+           parsed: Parsed) -> list[Problem]:
+    sheets, sheet_meta, problems = read_sheets(data, file)
     if problems:
-        parsed.problems = problems
-        return parsed
-    header_index, layout = _find_header(grid, catalogue)
+        return problems
+    sheet, header_index, layout, problems = _choose_sheet(sheets, catalogue, options.sheet, file, parsed)
+    if sheet is None:
+        return problems
+    parsed.sheet = sheet.name
+    grid = sheet.grid
     if header_index < 0:
         if not any(str(c).strip() for row in grid for c in row):
-            parsed.problems = [_problem(file, None, None, "tệp rỗng", "the file is empty")]
-        else:
-            parsed.problems = [_problem(
+            return [_problem(file, None, None, "tệp rỗng", "the file is empty")]
+        return [_problem(
                 file, 1, None,
                 "không tìm thấy dòng tiêu đề: cần các cột unit_code, indicator, value (dạng dọc) hoặc một cột "
                 "mã/tên đơn vị và các cột mã chỉ tiêu trong danh mục (dạng ngang)",
                 "no header row found: expected columns unit_code, indicator, value (long layout) or a unit "
                 "code/name column and catalogue indicator ids as columns (wide layout)")]
-        return parsed
     parsed.layout = layout
+    if sheet.name:
+        problems.extend(uncached_formulas(data, sheet.name, file))
     meta = dict(sheet_meta)
     for row in grid[:header_index] + [r for r in grid[header_index + 1:] if r and str(r[0]).startswith("#")]:
         cells = [str(c).strip() for c in row if str(c).strip()]
@@ -347,6 +524,7 @@ def parse_file(
     else:
         records, where = _wide_records(header, body, meta, file, catalogue, units, problems)
     _normalise_values(records, where, catalogue, file, problems)
+    problems.extend(mojibake_problems(records, where, file))
     table = pd.DataFrame.from_records(records, columns=list(COLUMNS)) if records else \
         pd.DataFrame(columns=list(COLUMNS))
     clean, found = validate_table(table, file=file, catalogue=catalogue, units=units)
@@ -354,11 +532,11 @@ def parse_file(
     if not clean.empty:
         clean["row"] = [where[int(r) - 2][0] for r in clean["row"]]
         problems.extend(find_duplicates(clean))
+        problems.extend(impossible_values(clean, catalogue))
     if not records and not problems:
         problems.append(_problem(file, None, None, "tệp không có giá trị nào", "the file holds no values"))
     parsed.rows = clean
-    parsed.problems = problems
-    return parsed
+    return problems
 
 
 Where = list[tuple[int, dict[str, str]]]  # per long record: file row, long column -> file column

@@ -35,7 +35,9 @@ from mutte_geo.model.ntm import (
     set_for_vintage,
 )
 from mutte_geo.model.units import TOWN_TYPE
-from mutte_geo.storage.importer import HEADER_SEARCH_ROWS, MAX_BYTES, Cell, _xlsx_cell, read_grid
+from mutte_geo.storage import importer
+from mutte_geo.storage.filelimits import MAX_COLUMNS, MAX_ROWS, MAX_XLSX_UNCOMPRESSED, zip_problems
+from mutte_geo.storage.importer import HEADER_SEARCH_ROWS, Cell, _xlsx_cell
 
 RECOGNITION_COLUMNS = ("vintage", "unit_code", "year", "decision", "source", "note")
 RECOGNITION_KEY = ("vintage", "unit_code", "year")
@@ -106,10 +108,14 @@ def _text(cell: Cell) -> str:
 
 
 def read_sheets(data: bytes, file: str) -> tuple[list[_Sheet], dict[str, str], list[Problem]]:
-    """Every sheet of an XLSX workbook (or the one sheet of a CSV), and the 'notes' metadata."""
-    if len(data) > MAX_BYTES or not data.startswith(b"PK\x03\x04"):
-        grid, meta, problems = read_grid(data, file)  # the importer's size, type and encoding checks
-        return ([_Sheet("", grid)] if not problems else []), meta, problems
+    """Every sheet of an XLSX workbook (or the one sheet of a CSV), and the 'notes' metadata; the
+    importer's size, zip, type and encoding limits apply before anything is unpacked."""
+    if len(data) > importer.MAX_BYTES or not data.startswith(b"PK\x03\x04"):
+        tables, meta, problems = importer.read_sheets(data, file)
+        return ([_Sheet("", tables[0].grid)] if tables and not problems else []), meta, problems
+    refused = zip_problems(data, file, what="XLSX", max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+    if refused:
+        return [], {}, refused
     from openpyxl import load_workbook
 
     try:
@@ -117,9 +123,10 @@ def read_sheets(data: bytes, file: str) -> tuple[list[_Sheet], dict[str, str], l
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         return [], {}, [Problem(file, None, None, f"không đọc được tệp XLSX ({type(exc).__name__})",
                                 f"cannot read the XLSX workbook ({type(exc).__name__}: {exc})")]
-    sheets, meta = [], {}
+    sheets: list[_Sheet] = []
+    meta = {}
     for sheet in book.worksheets:
-        grid = [[_xlsx_cell(c) for c in row] for row in sheet.iter_rows()]
+        grid = [[_xlsx_cell(c) for c in row] for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS)]
         if sheet.title == "notes":
             for row in grid:
                 meta.update(_meta_line(_text(row[0])) if row else {})

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy.exc import DBAPIError
 
 from mutte_geo.core.errors import Problem, ValidationError
 from mutte_geo.core.i18n import YES_NO_LABELS, format_number, format_period, kind_label, tr, yes_no_label
@@ -20,7 +21,9 @@ from mutte_geo.model.units import DISTRICT_CODE, DISTRICT_NAME
 from mutte_geo.storage.approval import EVENT_LABELS, Approvals, with_submitted
 from mutte_geo.storage.auth import User
 from mutte_geo.storage.importer import KEY, Change, Options, changes_against, parse_file
-from mutte_geo.storage.store import Revision, Store
+from mutte_geo.storage.isolated import parse_isolated
+from mutte_geo.storage.plausibility import unusual_values
+from mutte_geo.storage.store import Revision, Store, plain_store_error
 
 
 @dataclass
@@ -34,6 +37,11 @@ class ImportReport:
     unchanged: int = 0
     base_version: int = 0
     revision: int | None = None
+    problem_total: int = 0  # ``problems`` lists at most the first 50 and a line "and N more"
+    unusual: list[Problem] = field(default_factory=list)  # plausible but far outside: confirm to write
+    sheet: str = ""  # the worksheet read (XLSX)
+    sheets: list[str] = field(default_factory=list)  # the workbook's visible sheets that hold a table
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (vi, en)
 
     @property
     def ok(self) -> bool:
@@ -50,27 +58,40 @@ class ImportReport:
 
 def open_store(catalogue: Catalogue, units: UnitsByVintage, url: str | None = None) -> Store:
     """The configured store: seeded with the bundled CSV values on first use, following later CSV edits."""
-    store = Store(url)
     bundled = load_values(catalogue, units)
-    if store.version() == 0 and store.seed_if_empty(bundled):
-        return store
-    store.sync_bundled(bundled)
+    try:
+        store = Store(url)
+        if store.version() == 0 and store.seed_if_empty(bundled):
+            return store
+        store.sync_bundled(bundled)
+    except DBAPIError as exc:  # e.g. a read-only or full disk, an unreachable server: no SQL shown to users
+        raise plain_store_error(exc) from exc
     return store
 
 
 def check_file(store: Store, data: bytes, file: str, *, catalogue: Catalogue, units: UnitsByVintage,
-               options: Options | None = None, user: User | None = None) -> ImportReport:
+               options: Options | None = None, user: User | None = None, isolated: bool = False) -> ImportReport:
     """Read and check ``data``; compare it with the store. Writes nothing.
 
     With ``user``, rows outside the account's units and rows of approved (locked) values are problems too.
+    ``isolated``: parse in a child process with limits (the app server, which serves every visitor).
     """
     base_version = store.version()
-    parsed = parse_file(data, file, catalogue=catalogue, units=units, options=options or Options())
-    report = ImportReport(file, parsed.layout, parsed.problems, base_version=base_version)
+    parse = parse_isolated if isolated else parse_file
+    parsed = parse(data, file, catalogue=catalogue, units=units, options=options or Options())
+    report = ImportReport(file, parsed.layout, parsed.problems, base_version=base_version,
+                          problem_total=parsed.problem_total, sheet=parsed.sheet, sheets=parsed.sheets,
+                          notices=parsed.notices)
     if parsed.ok:
-        report.changes, report.unchanged = changes_against(parsed.rows, store.current())
+        current = store.current()
+        report.changes, report.unchanged = changes_against(parsed.rows, current)
+        changed = {c.key for c in report.changes}
+        rows = parsed.rows[[(int(r["vintage"]), r["unit_code"], r["indicator"], r["period"], r["kind"]) in changed
+                            for r in parsed.rows.to_dict("records")]]
+        report.unusual = unusual_values(rows, current, catalogue)
         if user is not None and report.changes:
             report.problems = Approvals(store).problems(report.changes, user, file, unit_namer(units))
+            report.problem_total = len(report.problems)
     return report
 
 
@@ -92,15 +113,20 @@ def unit_namer(units: UnitsByVintage):
     return name
 
 
-def confirm(store: Store, report: ImportReport, *, user: str, action: str = "import") -> int | None:
+def confirm(store: Store, report: ImportReport, *, user: str, action: str = "import",
+            accept_unusual: bool = False) -> int | None:
     """Write a clean report's changes as one revision; None when there is nothing to change.
 
-    Raises ConflictError (nothing written) when someone changed the same values after the preview.
+    Unusual values (``report.unusual``) are written only with ``accept_unusual``. Raises ConflictError
+    (nothing written) when someone changed the same values after the preview.
     """
     if not report.ok:
         raise ValueError("a file with problems cannot be imported")
+    if report.unusual and not accept_unusual:
+        raise ValueError("unusual values must be confirmed")
     if not report.changes:
         return None
+    # Exactly the previewed changes, each against the row version it was previewed with.
     report.revision = store.apply(report.changes, user=user, file=report.file, action=action,
                                   summary=f"{report.new_count} new, {report.changed_count} changed")
     return report.revision
@@ -109,6 +135,8 @@ def confirm(store: Store, report: ImportReport, *, user: str, action: str = "imp
 def report_lines(report: ImportReport, lang: str) -> list[str]:
     """The plain-text report printed by the command line."""
     lines = [f"ERROR {p.describe(lang)}" for p in report.problems]
+    lines += [tr(lang, vi, en) for vi, en in report.notices]
+    lines += [f"UNUSUAL {p.describe(lang)}" for p in report.unusual]
     if report.ok:
         layout_vi = {"long": "dọc", "wide": "ngang"}.get(report.layout, report.layout)
         lines.append(tr(lang, f"{report.file}: dạng {layout_vi}; {report.new_count} giá trị mới, "
@@ -121,8 +149,8 @@ def report_lines(report: ImportReport, lang: str) -> list[str]:
             what = f"+ {new}" if change.old is None else f"{change.old['value']} → {new}"
             lines.append(f"  {vintage}:{code} {indicator} {period} {kind}: {what}")
     else:
-        lines.append(tr(lang, f"{len(report.problems)} lỗi: không có gì được ghi.",
-                        f"{len(report.problems)} problem(s): nothing was written."))
+        lines.append(tr(lang, f"{report.problem_total} lỗi: không có gì được ghi.",
+                        f"{report.problem_total} problem(s): nothing was written."))
     return lines
 
 
@@ -145,6 +173,19 @@ def changes_table(changes: list[Change], catalogue: Catalogue, units: UnitsByVin
             tr(lang, "Dòng", "Row"): change.row or "",
         })
     return pd.DataFrame.from_records(records)
+
+
+def conflict_table(report: ImportReport, keys: list[tuple[int, str, str, str, str]], current: pd.DataFrame,
+                   catalogue: Catalogue, units: UnitsByVintage, lang: str) -> pd.DataFrame:
+    """The previewed changes that someone else's write overtook: previewed old value, value now, yours."""
+    now = {(int(r["vintage"]), r["unit_code"], r["indicator"], r["period"], r["kind"]): r["value"]
+           for r in current.to_dict("records")}
+    moved = [c for c in report.changes if c.key in set(keys)]
+    table = changes_table(moved, catalogue, units, lang)
+    if not table.empty:
+        table.insert(5, tr(lang, "Giá trị hiện nay", "Value now"),
+                     [shown_value(str(now.get(c.key, "")), lang) for c in moved])
+    return table
 
 
 def shown_value(text: str, lang: str, indicator: Indicator | None = None) -> str:
@@ -240,34 +281,6 @@ def edit_table(current: pd.DataFrame, catalogue: Catalogue, units: UnitsByVintag
         records.append({"unit_code": code, "indicator": ident, "label": label, "value": str(row.get("value", "")),
                         "source": str(row.get("source", "")), "note": str(row.get("note", ""))})
     return pd.DataFrame.from_records(records, columns=list(EDIT_COLUMNS))
-
-
-def edited_file(original: pd.DataFrame, edited: pd.DataFrame, *, vintage: int, period: str, kind: str,
-                source: str) -> bytes:
-    """The edited rows as a long-format CSV, checked by the importer like any file.
-
-    Only rows whose value, source or note changed and that hold a value are included; an empty source
-    takes ``source``. No such row: empty bytes.
-    """
-    records = []
-    for before, after in zip(original.to_dict("records"), edited.to_dict("records"), strict=True):
-        after = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip())
-                 for k, v in after.items()}
-        if not after["value"] or all(str(before[c]) == after[c] for c in ("value", "source", "note")):
-            continue
-        records.append({"vintage": vintage, "unit_code": after["unit_code"], "indicator": after["indicator"],
-                        "period": period, "kind": kind, "value": after["value"], "status": "",
-                        "source": after["source"] or source, "note": after["note"]})
-    if not records:
-        return b""
-    return pd.DataFrame.from_records(records).to_csv(index=False).encode("utf-8")
-
-
-def stale_edits(report: ImportReport, original: pd.DataFrame) -> list[tuple[int, str, str, str, str]]:
-    """Keys whose stored value is no longer the one shown when the table was opened (someone else saved)."""
-    shown = {(r["unit_code"], r["indicator"]): r["value"] for r in original.to_dict("records")}
-    return [c.key for c in report.changes
-            if (c.old["value"] if c.old else "") != shown.get((c.key[1], c.key[2]), "")]
 
 
 STATE_LABELS = {"submitted": ("chờ duyệt", "waiting"), "returned": ("bị trả lại", "returned"),

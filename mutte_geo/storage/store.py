@@ -10,6 +10,7 @@ lets every app process notice changes made by the others.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, ProgrammingError
 
 from mutte_geo.core.errors import AtlasError, ValidationError
 from mutte_geo.core.paths import DATA_DIR
@@ -94,10 +95,28 @@ store_meta = Table("store_meta", metadata, Column("key", String(50), primary_key
 class ConflictError(AtlasError):
     """Someone else changed the same values meanwhile; nothing was written."""
 
-    def __init__(self, keys: list[tuple[int, str, str, str, str]]):
+    def __init__(self, keys: list[tuple[int, str, str, str, str]], rows: dict | None = None):
         self.keys = keys
-        shown = "; ".join(f"{v}:{c} {i} {p} {k}" for v, c, i, p, k in keys[:10])
-        super().__init__(f"{len(keys)} value(s) were changed by someone else meanwhile: {shown}")
+        self.rows: dict[tuple[int, str, str, str, str], int] = rows or {}  # key -> file row, when known
+        shown = "; ".join(f"{v}:{c} {i} {p} {k}" + (f" (row {self.rows[(v, c, i, p, k)]})"
+                                                    if self.rows.get((v, c, i, p, k)) else "")
+                          for v, c, i, p, k in keys[:10])
+        more = f" and {len(keys) - 10} more" if len(keys) > 10 else ""
+        super().__init__(f"{len(keys)} value(s) were changed by someone else meanwhile: {shown}{more}")
+
+
+class StoreUnavailable(AtlasError):
+    """The database refused the write or the read (locked, full, read-only, unreachable); nothing was written.
+
+    The message is for users; the database's own error (SQL, paths) goes to the server log only.
+    """
+
+    def __init__(self, reason_vi: str, reason_en: str):
+        self.reason_vi, self.reason_en = reason_vi, reason_en
+        super().__init__(reason_en)
+
+    def describe(self, lang: str) -> str:
+        return self.reason_vi if lang == "vi" else self.reason_en
 
 
 def database_url() -> str:
@@ -252,11 +271,17 @@ class Store:
         """
         if not changes:
             raise ValueError("nothing to change")
+        _check_lengths(user=user, file=file)
+        # One fixed order (by key) for every writer, so two transactions never wait on each other's rows.
+        ordered = sorted(changes, key=lambda c: c.key)
         try:
             with self.engine.begin() as conn:
-                return self._write(conn, changes, user=user, action=action, file=file, summary=summary)
+                return self._write(conn, ordered, user=user, action=action, file=file, summary=summary)
         except IntegrityError as exc:  # a value was added by someone else meanwhile
-            raise ConflictError([c.key for c in changes if c.row_version is None]) from exc
+            raise ConflictError([c.key for c in ordered if c.row_version is None],
+                                {c.key: c.row for c in ordered}) from exc
+        except DBAPIError as exc:
+            raise plain_store_error(exc) from exc
 
     def apply_with(self, changes: list[Change], also: Callable[[Connection, int], None], *, user: str,
                    file: str = "", action: str = "import", summary: str = "") -> int:
@@ -323,9 +348,46 @@ class Store:
                 revision_id=revision_id, **key, file=source_file, row=change.row or None,
                 **{f"old_{f}": (change.old or {}).get(f) for f in FIELDS},
                 **{f"new_{f}": (change.new or {}).get(f) for f in FIELDS}))
-        if conflicts:
-            raise ConflictError(conflicts)  # the surrounding transaction is rolled back
+        if conflicts:  # the surrounding transaction is rolled back
+            raise ConflictError(conflicts, {c.key: c.row for c in changes})
         return revision_id
+
+
+USER_CHARS, FILE_CHARS = 100, 300  # the lengths of revisions.user_name and .file
+log = logging.getLogger(__name__)
+
+
+def _check_lengths(*, user: str, file: str) -> None:
+    if len(user) > USER_CHARS:
+        raise StoreUnavailable(f"tên người dùng dài {len(user)} ký tự; tối đa {USER_CHARS}",
+                               f"the user name has {len(user)} characters; at most {USER_CHARS} are stored")
+    if len(file) > FILE_CHARS:
+        raise StoreUnavailable(f"tên tệp dài {len(file)} ký tự; tối đa {FILE_CHARS}: hãy đổi tên tệp",
+                               f"the file name has {len(file)} characters; at most {FILE_CHARS}: rename the file")
+
+
+_PLAIN_ERRORS = (  # (words in the driver's message, Vietnamese, English)
+    (("locked", "lock timeout", "deadlock"), "cơ sở dữ liệu đang bận (người khác đang ghi); hãy thử lại sau ít phút",
+     "the database is busy (someone else is writing); try again in a minute"),
+    (("full", "no space", "could not extend"), "ổ đĩa của máy chủ đã đầy; báo quản trị viên",
+     "the server's disk is full; tell the administrator"),
+    (("readonly", "read-only", "read only"), "cơ sở dữ liệu chỉ cho đọc; báo quản trị viên",
+     "the database is read-only; tell the administrator"),
+    (("too long", "right truncation"), "một trường quá dài so với cơ sở dữ liệu",
+     "a field is longer than the database allows"),
+)
+
+
+def plain_store_error(exc: DBAPIError) -> StoreUnavailable:
+    """A user-facing message for a database error; the error itself (SQL, paths) goes to the server log."""
+    log.error("store write failed", exc_info=exc)
+    text = str(exc.orig).lower()
+    for words, vi, en in _PLAIN_ERRORS:
+        if any(w in text for w in words):
+            return StoreUnavailable(f"không ghi được: {vi}; không có gì thay đổi",
+                                    f"not written: {en}; nothing changed")
+    return StoreUnavailable("không ghi được vào cơ sở dữ liệu; không có gì thay đổi (chi tiết trong nhật ký máy chủ)",
+                            "the database could not be written; nothing changed (details in the server log)")
 
 
 def _now() -> dt.datetime:

@@ -17,8 +17,9 @@ from mutte_geo.model.atlas import Atlas
 from mutte_geo.storage.approval import Approvals
 from mutte_geo.storage.auth import User, visible_catalogue, visible_values
 from mutte_geo.storage.stewardship import atlas_from_store, atlas_with_submitted, open_store
-from mutte_geo.storage.store import Store
+from mutte_geo.storage.store import Store, StoreUnavailable
 from mutte_geo.ui.authpage import current_user, include_submitted
+from mutte_geo.ui.markdown import md_escape
 
 logger = logging.getLogger(__name__)
 
@@ -134,12 +135,16 @@ def atlas_or_stop(lang: str) -> Atlas:
     except SQLAlchemyError as exc:
         st.error(tr(lang, "Không kết nối được cơ sở dữ liệu số liệu: ", "Cannot reach the value database: ")
                  + type(exc).__name__)
+    except StoreUnavailable as exc:
+        st.error(tr(lang, "Không dùng được cơ sở dữ liệu số liệu: ", "The value database cannot be used: ")
+                 + md_escape(exc.describe(lang)))
     except ValidationError as exc:
         st.error(tr(lang, "Dữ liệu chỉ tiêu có lỗi, ứng dụng chưa thể hiển thị:",
                     "The indicator data has problems; the app cannot show it yet:"))
-        st.markdown("\n".join(f"- {p.describe(lang)}" for p in exc.problems))
+        st.markdown("\n".join(f"- {md_escape(p.describe(lang))}" for p in exc.problems[:50])
+                    + (f"\n- … (+{len(exc.problems) - 50})" if len(exc.problems) > 50 else ""))
     except AtlasError as exc:
-        st.error(tr(lang, "Không tải được dữ liệu ranh giới: ", "Cannot load the boundary data: ") + str(exc))
+        st.error(tr(lang, "Không tải được dữ liệu ranh giới: ", "Cannot load the boundary data: ") + md_escape(exc))
     st.stop()
     raise AssertionError("unreachable")
 

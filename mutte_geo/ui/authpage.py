@@ -13,6 +13,7 @@ from mutte_geo.core.i18n import tr
 from mutte_geo.storage import audit
 from mutte_geo.storage.accounts import AccountError, AccountStore
 from mutte_geo.storage.auth import ROLES, User, can, load_accounts
+from mutte_geo.ui.markdown import md_escape
 from mutte_geo.ui.sessionroutes import COOKIE, SESSION_PATH, sessions
 
 USER_KEY = "user"
@@ -119,8 +120,8 @@ def sign_in_sidebar(lang: str) -> None:
     user = current_user()
     if user is not None:
         role = tr(lang, *ROLE_LABELS[user.role])
-        st.caption(tr(lang, f"Đã đăng nhập: **{user.name or user.login}** ({role})",
-                      f"Signed in: **{user.name or user.login}** ({role})"))
+        st.caption(tr(lang, f"Đã đăng nhập: **{md_escape(user.name or user.login)}** ({role})",
+                      f"Signed in: **{md_escape(user.name or user.login)}** ({role})"))
         if st.session_state.pop(CHANGED_NOTE_KEY, False):
             st.success(tr(lang, "Đã đổi mật khẩu.", "Password changed."))
         st.toggle(tr(lang, "Gồm số liệu chờ duyệt", "Include values waiting for approval"), key=INCLUDE_SUBMITTED_KEY,

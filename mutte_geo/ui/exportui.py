@@ -12,14 +12,17 @@ from collections.abc import Callable, Iterable
 import streamlit as st
 
 from mutte_geo.analysis.filters import MATCH, FilterResult, describe_criteria
+from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import tr
+from mutte_geo.exports.docx_report import report_choices
 from mutte_geo.exports.formats import MIME, export_bytes, file_name
 from mutte_geo.exports.pack import report_pack_pdf, report_pack_zip
+from mutte_geo.exports.reports import REPORT_MIME, report_bytes, report_file_name
 from mutte_geo.maps.printmap import DPIS, ORIENTATIONS, PrintOptions, default_subtitle, default_title
 from mutte_geo.maps.view import MapRequest, MapView, map_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import LATEST, RESULT_KINDS, kinds_of
-from mutte_geo.ui.authpage import sensitive_export
+from mutte_geo.ui.authpage import current_user, sensitive_export
 from mutte_geo.ui.mappage import indicator_label
 
 FORMAT_LABELS = {
@@ -80,6 +83,7 @@ def export_panel(
                   "The export uses exactly the classes, colours and legend shown, with sources and boundary "
                   "attribution."))
     _report_pack(atlas, request, options, key=key)
+    _word_report(atlas, request, key=key)
 
 
 def _digest(text: str | None) -> str:
@@ -137,3 +141,82 @@ def filter_export_panel(atlas: Atlas, result: FilterResult, *, vintage: int, lan
                         "các đơn vị khác mờ đi.",
                   "The exported map is coloured by the first condition's indicator; matching units have a bold "
                   "outline, the others are faded."))
+
+
+# ---------------------------------------------------------------- Word report, commune atlas, brief
+
+
+def _made_file(label: str, make: Callable[[], bytes], *, name: str, mime: str, key: str, lang: str,
+               choice: object) -> None:
+    """A button that makes the file with visible progress, then its download button.
+
+    The file is kept for the same ``choice`` only, so a changed choice never downloads an old file.
+    A bad choice shows its message and gives no file.
+    """
+    store = f"{key}_file"
+    if st.button(label, key=f"{key}_make"):
+        with st.status(tr(lang, "Đang tạo tệp…", "Making the file…")) as status:
+            try:
+                data = make()
+            except ExportError as exc:
+                st.session_state.pop(store, None)
+                status.update(label=tr(lang, "Không tạo được tệp", "No file made"), state="error")
+                st.error(tr(lang, "Không tạo được tệp: ", "Could not make the file: ") + str(exc))
+                return
+            st.session_state[store] = (choice, data)
+            status.update(label=tr(lang, f"Đã tạo {name}", f"Made {name}"), state="complete")
+    made = st.session_state.get(store)
+    if made is not None and made[0] == choice:
+        st.download_button(tr(lang, "Tải xuống ", "Download ") + name, data=made[1], file_name=name, mime=mime,
+                           on_click="ignore", key=f"{key}_download", type="primary")
+
+
+def _word_report(atlas: Atlas, request: MapRequest, *, key: str) -> None:
+    lang, vintage = request.lang, request.vintage
+    with st.expander(tr(lang, "Báo cáo Word (bản đồ, bảng số liệu, nhận xét) và atlas xã (PDF)",
+                        "Word report (maps, tables, remarks) and commune atlas (PDF)")):
+        choices = report_choices(atlas, vintage)
+        chosen = st.multiselect(tr(lang, "Các chỉ tiêu trong báo cáo", "Indicators in the report"), choices,
+                                default=[request.indicator_id] if request.indicator_id in choices else [],
+                                format_func=lambda i: atlas.catalogue[i].name(lang), key=f"{key}_docx_{vintage}")
+        title = st.text_input(tr(lang, "Trích yếu (tiêu đề báo cáo)", "Report title"), "", key=f"{key}_docx_title",
+                              placeholder=tr(lang, "Để trống: tiêu đề mặc định", "Empty: the default title"))
+        user = current_user()
+        if chosen:
+            indicators = tuple(chosen)
+            _made_file(tr(lang, "Tạo báo cáo Word", "Make the Word report"),
+                       lambda: report_bytes("docx", atlas, user=user, indicators=indicators, vintage=vintage,
+                                            lang=lang, title=title.strip() or None),
+                       name=report_file_name("docx", vintage), mime=REPORT_MIME["docx"], key=f"{key}_docx",
+                       lang=lang, choice=(indicators, vintage, lang, title, user))
+        else:
+            st.info(tr(lang, "Chọn ít nhất một chỉ tiêu để tạo báo cáo Word.",
+                       "Choose at least one indicator to make the Word report."))
+        st.caption(tr(lang, "Khổ A4, phông Times New Roman, lề theo Nghị định 30/2020/NĐ-CP; mỗi chỉ tiêu có bản đồ "
+                            "300 dpi (Hình), bảng theo xã (Bảng) và đoạn nhận xét soạn từ số liệu đã lưu. Chỉ tiêu "
+                            "chỉ có số liệu toàn huyện không có bản đồ.",
+                      "A4, Times New Roman, margins as in Decree 30/2020/ND-CP; each indicator gets a 300 dpi map "
+                      "(Figure), a table by commune (Table) and a paragraph drafted from the stored values. An "
+                      "indicator with district figures only has no map."))
+        atlas_download(atlas, vintage, lang, key=f"{key}_atlas")
+
+
+def atlas_download(atlas: Atlas, vintage: int, lang: str, *, code: str | None = None, key: str) -> None:
+    """The commune atlas of ``vintage`` (cover, contents, a page per unit), or the page of ``code`` alone."""
+    user = current_user()
+    units = [code] if code else None
+    label = tr(lang, "Tạo trang atlas của đơn vị này (PDF)", "Make this unit's atlas page (PDF)") if code else \
+        tr(lang, f"Tạo atlas tất cả {len(atlas.units[vintage])} đơn vị (PDF)",
+           f"Make the atlas of all {len(atlas.units[vintage])} units (PDF)")
+    _made_file(label, lambda: report_bytes("atlas", atlas, user=user, vintage=vintage, lang=lang, units=units),
+               name=report_file_name("atlas", vintage, code), mime=REPORT_MIME["atlas"], key=key, lang=lang,
+               choice=(vintage, code, lang, user))
+
+
+def brief_download(atlas: Atlas, lang: str, *, key: str = "brief") -> None:
+    """The overview as a one-page printable brief (counters, attention map, largest gaps)."""
+    user = current_user()
+    _made_file(tr(lang, "Tạo bản tóm tắt một trang (PDF)", "Make the one-page brief (PDF)"),
+               lambda: report_bytes("brief", atlas, user=user, lang=lang),
+               name=report_file_name("brief", 2024), mime=REPORT_MIME["brief"], key=key, lang=lang,
+               choice=(lang, user))

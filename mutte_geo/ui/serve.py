@@ -44,19 +44,10 @@ def _warm_up() -> None:
     """Import what the pages import and load the atlas while the server starts, so the first visitor
     does not wait for it. The pages find it in the same ``st.cache_resource``.
 
-    streamlit_folium declares its component on import, which must happen once the server's runtime
-    exists (a component declared before is never served).
+    Not streamlit_folium: a component declared outside a page's script run is not served (its iframe
+    gets a 404), so the first map page imports it.
     """
-    from streamlit import runtime
-
     from mutte_geo.ui import appstate, exportui  # noqa: F401  (exportui: matplotlib, print layouts)
-
-    deadline = time.monotonic() + 120
-    while not runtime.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if not runtime.exists():
-        return
-    import streamlit_folium  # noqa: F401
 
     appstate.warm_up()
 

@@ -30,6 +30,7 @@ from mutte_geo.maps.viewstate import VIEW_KEYS, Problem, ViewState, decode_view,
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.names import search_units
 from mutte_geo.model.units import Unit
+from mutte_geo.ui.markdown import md_escape
 
 _VIEW = "_view_state"  # (query parameters, visible indicators) -> the view decoded from them
 _NOTES = "_view_notes"  # what the last switch could not keep, shown once on the next run
@@ -64,7 +65,7 @@ def read_view(atlas: Atlas, *, show: bool = False, default_indicator: str | None
 
 def show_problems(problems: list[Problem], lang: str) -> None:
     st.warning(tr(lang, "Một phần của liên kết không dùng được:", "Part of the link could not be used:")
-               + "\n" + "\n".join(f"- {p[0] if lang == 'vi' else p[1]}" for p in problems))
+               + "\n" + "\n".join(f"- {md_escape(p[0] if lang == 'vi' else p[1])}" for p in problems))
 
 
 def write_view(view: ViewState) -> None:

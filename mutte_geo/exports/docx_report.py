@@ -1,0 +1,433 @@
+"""A Word report (.docx) staff can edit and sign: maps, real tables and drafted paragraphs.
+
+Page and type follow the administrative format of Nghị định 30/2020/NĐ-CP on clerical work
+(Phụ lục I, kỹ thuật trình bày văn bản hành chính): A4 (210 × 297 mm), portrait; margins top and
+bottom 20–25 mm, left 30–35 mm, right 15–20 mm; font Times New Roman (Unicode, TCVN 6909:2001),
+black; body text 13–14 pt, justified, first line indented 1–1.27 cm, at least 6 pt between
+paragraphs; page numbers centred in the top margin, none on the first page. (Checked against the
+annex as quoted by giaoan.link "Định dạng đúng chuẩn trong văn bản hành chính" and
+lrc-hueuni.edu.vn "Cỡ chữ chuẩn trong Word"; the decree's own page is not in the reference store.)
+
+Captions use Word's SEQ fields ("Hình 1.", "Bảng 1."), so numbering stays right when staff edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from mutte_geo.analysis.overview import flags, gap_text, heading_label, result_text, target_text
+from mutte_geo.analysis.targets import atlas_targets, group_by_heading, status_label
+from mutte_geo.core.errors import ExportError
+from mutte_geo.core.i18n import format_date, format_period, tr
+from mutte_geo.exports.access import atlas_for
+from mutte_geo.exports.formats import export_bytes
+from mutte_geo.exports.narrative import draft_indicator, units_noun
+from mutte_geo.maps.printmap import PrintOptions, default_subtitle, source_label, sources_line
+from mutte_geo.maps.view import MapRequest, map_view
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.indicators import LATEST, RESULT_KINDS
+from mutte_geo.model.units import VINTAGES
+from mutte_geo.storage.auth import User
+
+FONT = "Times New Roman"
+BODY_PT = 14
+SMALL_PT = 13  # captions and tables: still within the decree's 13–14 pt
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # each at the low end of the decree's range
+FIRST_LINE_INDENT_MM = 12.7
+FIGURE_WIDTH_MM = 135  # the A4 map page (191 mm high) and its caption fit the 165 × 257 mm text area
+TABLE_STYLE = "Table Text"
+TABLE_STYLE_ID = "TableText"  # python-docx derives the id from the name
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What a Word report covers."""
+
+    indicators: tuple[str, ...]
+    vintage: int = 2024
+    period: str = LATEST
+    lang: str = "vi"
+    title: str | None = None
+    export_date: dt.date = field(default_factory=dt.date.today)
+
+
+def report_choices(atlas: Atlas, vintage: int) -> list[str]:
+    """Indicators with at least one actual or estimated value (commune or district) in ``vintage``."""
+    values = atlas.values
+    present = set(values.loc[(values["vintage"] == vintage) & values["kind"].isin(RESULT_KINDS), "indicator"])
+    return [i for i in atlas.catalogue if i in present]
+
+
+def check_indicators(atlas: Atlas, indicators: tuple[str, ...], vintage: int, period: str = LATEST) -> None:
+    """One clear sentence when the choice cannot make a report (nothing is written then)."""
+    if vintage not in VINTAGES:
+        raise ExportError(f"unknown boundary vintage {vintage}: choose one of {', '.join(map(str, VINTAGES))}")
+    if not indicators:
+        raise ExportError("choose at least one indicator for the report")
+    choices = report_choices(atlas, vintage)
+    for ident in indicators:
+        if ident not in atlas.catalogue:  # also a sensitive indicator the user may not see: not told apart
+            raise ExportError(f"unknown indicator '{ident}' (see data/indicators/catalogue.csv for ids)")
+        if ident not in choices:
+            raise ExportError(f"'{ident}' ({atlas.catalogue[ident].name_en}) has no values in the {vintage} "
+                              "boundaries: choose another indicator or vintage")
+        values = atlas.values
+        if period != LATEST and not ((values["indicator"] == ident) & (values["vintage"] == vintage)
+                                     & (values["period"] == period) & values["kind"].isin(RESULT_KINDS)).any():
+            raise ExportError(f"'{ident}' has no values for period '{period}' in the {vintage} boundaries "
+                              "(use --period latest or one of its periods)")
+
+
+def word_report(atlas: Atlas, request: ReportRequest, *, user: User | None) -> bytes:
+    """The report as .docx bytes; only what ``user`` may see."""
+    atlas = atlas_for(atlas, user)
+    check_indicators(atlas, request.indicators, request.vintage, request.period)
+    doc = Document()
+    _page_setup(doc)
+    _styles(doc)
+    writer = _Writer(doc, atlas, request)
+    writer.write()
+    buffer = io.BytesIO()
+    doc.core_properties.title = writer.title
+    doc.core_properties.author = "Atlas xã Mường Tè"
+    doc.core_properties.language = request.lang
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- page and styles
+
+
+def _page_setup(doc: DocumentObject) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance = section.footer_distance = Mm(10)
+    section.different_first_page_header_footer = True  # no number on the first page
+    number = section.header.paragraphs[0]
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(number, "PAGE", "2")
+
+
+def _font(style_or_run, size: float, *, bold: bool | None = None, italic: bool | None = None) -> None:
+    font = style_or_run.font
+    font.name = FONT
+    font.size = Pt(size)
+    font.color.rgb = RGBColor(0, 0, 0)
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+    r_pr = style_or_run.element.get_or_add_rPr()
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def _styles(doc: DocumentObject) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    _font(normal, BODY_PT)
+    fmt = normal.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(6), 1.0
+    for name, size in (("Title", BODY_PT), ("Heading 1", BODY_PT), ("Heading 2", BODY_PT), ("Header", SMALL_PT)):
+        _font(styles[name], size, bold=name != "Header", italic=False)
+        styles[name].paragraph_format.space_before = Pt(6)
+        styles[name].paragraph_format.space_after = Pt(6)
+    styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title_pr = styles["Title"].element.get_or_add_pPr()
+    for border in title_pr.findall(qn("w:pBdr")):  # the template underlines the title
+        title_pr.remove(border)
+    caption = styles["Caption"]
+    _font(caption, SMALL_PT, bold=False, italic=False)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.space_before, caption.paragraph_format.space_after = Pt(3), Pt(9)
+    table_text = styles.add_style(TABLE_STYLE, 1)
+    table_text.base_style = normal
+    _font(table_text, SMALL_PT)
+    table_text.paragraph_format.space_after = Pt(0)
+    table_text.paragraph_format.first_line_indent = Mm(0)
+    table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _table_text(paragraph: Paragraph) -> None:
+    """The table style by its id: python-docx's lookup by name scans every style (seconds for a long table)."""
+    paragraph._p.style = TABLE_STYLE_ID
+
+
+def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    """A Word field (PAGE, SEQ ...) with its current result, so readers without a refresh see the number."""
+    def char(kind: str) -> None:
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+    char("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    char("separate")
+    paragraph.add_run(shown)
+    char("end")
+
+
+def _widths(table: Table, widths_mm: list[float]) -> None:
+    """Fixed column widths (Word reads the cells, LibreOffice the grid: both are set)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm):
+            cell.width = Mm(width)
+
+
+def _no_borders(table: Table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+# ---------------------------------------------------------------- content
+
+
+class _Writer:
+    def __init__(self, doc: DocumentObject, atlas: Atlas, request: ReportRequest) -> None:
+        self.doc, self.atlas, self.request, self.lang = doc, atlas, request, request.lang
+        self.figures = 0
+        self.tables = 0
+        self.noun = units_noun(atlas, request.vintage, self.lang)
+        self.title = request.title or tr(
+            self.lang, f"Số liệu một số chỉ tiêu phát triển kinh tế - xã hội theo {self.noun}",
+            f"Selected socio-economic indicators by {self.noun}")
+
+    def t(self, vi: str, en: str) -> str:
+        return tr(self.lang, vi, en)
+
+    def write(self) -> None:
+        self.letterhead()
+        self.intro()
+        self.heading(self.t("I. SỐ LIỆU THEO CHỈ TIÊU", "I. INDICATORS"), 1)
+        for number, ident in enumerate(self.request.indicators, start=1):
+            self.indicator_section(number, ident)
+        rows = atlas_targets(self.atlas)
+        if rows:
+            self.heading(self.t("II. KẾT QUẢ THỰC HIỆN SO VỚI CHỈ TIÊU NĂM 2025",
+                                "II. RESULTS AGAINST THE 2025 TARGETS"), 1)
+            self.targets_table(rows)
+        self.signature()
+
+    # --- blocks
+    def heading(self, text: str, level: int) -> None:
+        self.doc.add_paragraph(text, style=f"Heading {level}")
+
+    def body(self, text: str) -> Paragraph:
+        paragraph = self.doc.add_paragraph(text)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.paragraph_format.first_line_indent = Mm(FIRST_LINE_INDENT_MM)
+        return paragraph
+
+    def caption(self, label: str, text: str) -> Paragraph:
+        """'Hình 1. …' / 'Bảng 1. …' with a SEQ field, in the Caption style."""
+        if label == "figure":
+            self.figures += 1
+            word, number = self.t("Hình", "Figure"), self.figures
+        else:
+            self.tables += 1
+            word, number = self.t("Bảng", "Table"), self.tables
+        paragraph = self.doc.add_paragraph(style="Caption")
+        paragraph.paragraph_format.keep_together = True
+        lead = paragraph.add_run(f"{word} ")
+        lead.bold = True
+        _field(paragraph, f"SEQ {word} \\* ARABIC", str(number))
+        paragraph.runs[-1].bold = True
+        paragraph.add_run(".").bold = True
+        paragraph.add_run(f" {text}")
+        return paragraph
+
+    def table(self, header: list[str], rows: list[list[str]], widths_mm: list[float]) -> Table:
+        table = self.doc.add_table(rows=1, cols=len(header))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, header):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(text)
+            run.bold = True
+            _table_text(cell.paragraphs[0])
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, values):
+                cell.text = text
+                _table_text(cell.paragraphs[0])
+        _widths(table, widths_mm)
+        repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page
+        table.rows[0]._tr.get_or_add_trPr().append(repeat)
+        for row in table.rows:  # a row never breaks across pages
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        self.doc.add_paragraph()
+        return table
+
+    def letterhead(self) -> None:
+        vintage = self.request.vintage
+        issuer = (self.t("ỦY BAN NHÂN DÂN\nHUYỆN MƯỜNG TÈ", "PEOPLE'S COMMITTEE\nOF MƯỜNG TÈ DISTRICT")
+                  if vintage < 2025 else self.t("ỦY BAN NHÂN DÂN\n……………………", "PEOPLE'S COMMITTEE\nOF ……………………"))
+        head = self.doc.add_table(rows=1, cols=2)
+        _no_borders(head)
+        left, right = head.rows[0].cells
+        _widths(head, [65, 100])
+        self._lines(left, [(issuer, SMALL_PT, True), ("", SMALL_PT, False),
+                           (self.t("Số:       /BC-UBND", "No.:       /BC-UBND"), SMALL_PT, False)])
+        nation = self.t("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIETNAM")
+        motto = self.t("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness")
+        self._lines(right, [(nation, SMALL_PT, True), (motto, BODY_PT, True), ("", SMALL_PT, False)])
+        place = right.add_paragraph(self.t(f"Mường Tè, ngày     tháng     năm {self.request.export_date.year}",
+                                           f"Mường Tè, ……… {self.request.export_date.year}"))
+        _table_text(place)
+        place.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        place.runs[0].italic = True
+        self.doc.add_paragraph()
+        self.doc.add_paragraph(self.t("BÁO CÁO", "REPORT"), style="Title")
+        self.doc.add_paragraph(self.title, style="Title")
+
+    def _lines(self, cell, lines: list[tuple[str, float, bool]]) -> None:
+        first = True
+        for text, size, bold in lines:
+            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+            first = False
+            _table_text(paragraph)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            for i, part in enumerate(text.split("\n")):
+                run = paragraph.add_run(part)
+                run.bold = bold
+                run.font.size = Pt(size)
+                if i < len(text.split("\n")) - 1:
+                    run.add_break(WD_BREAK.LINE)
+
+    def intro(self) -> None:
+        vintage, lang = self.request.vintage, self.lang
+        count = len(self.atlas.units[vintage])
+        bounds = self.t(f"ranh giới năm {vintage} ({count} {self.noun})", f"{vintage} boundaries ({count} {self.noun})")
+        day = format_date(self.request.export_date, lang)
+        self.body(self.t(
+            f"Báo cáo được lập từ số liệu lưu trong Atlas xã Mường Tè ngày {day}, "
+            f"theo {bounds}. Mỗi số liệu ghi rõ kỳ, loại (thực hiện, ước thực hiện, chỉ tiêu) và nguồn; đơn vị chưa "
+            "có số liệu ghi “Không có dữ liệu”. Các nhận xét dưới đây chỉ nêu số liệu đã lưu.",
+            f"This report was made from the values stored in the Mường Tè commune atlas on {day}, on the {bounds}. "
+            "Every value gives its period, kind (actual, estimate, target) and source; a unit without a value "
+            "says “No data”. The remarks below only restate stored values."))
+
+    def indicator_section(self, number: int, ident: str) -> None:
+        request, lang = self.request, self.lang
+        indicator = self.atlas.catalogue[ident]
+        self.heading(f"{number}. {indicator.name(lang)}", 2)
+        self.body(draft_indicator(self.atlas, ident, vintage=request.vintage, lang=lang, period=request.period).text)
+        map_request = MapRequest(ident, request.vintage, request.period, RESULT_KINDS, lang)
+        view = map_view(self.atlas, map_request)
+        if not view.joined["has_data"].any():
+            self.body(self.t(f"Chưa có số liệu cấp xã của chỉ tiêu này theo ranh giới năm {request.vintage}, nên "
+                             "không có bản đồ và bảng theo xã.",
+                             f"There are no commune values of this indicator on the {request.vintage} boundaries, "
+                             "so there is no map or commune table."))
+            return
+        options = PrintOptions("a4", "portrait", 300, export_date=request.export_date)
+        picture = export_bytes("png", self.atlas, view, request=map_request, options=options)
+        figure = self.doc.add_paragraph()
+        figure.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        figure.paragraph_format.first_line_indent = Mm(0)
+        figure.paragraph_format.keep_with_next = True
+        figure.add_run().add_picture(io.BytesIO(picture), width=Mm(FIGURE_WIDTH_MM))
+        subtitle = default_subtitle(request.period, RESULT_KINDS, request.vintage, lang)
+        self.caption("figure", f"{indicator.name(lang)}. {subtitle}. {sources_line(view, lang)}. "
+                               + " ".join(self.atlas.attribution(request.vintage)))
+        joined = view.joined
+        period = self.t("số liệu mới nhất của mỗi đơn vị", "latest value of each unit") if request.period == LATEST \
+            else format_period(request.period, lang)
+        caption = self.caption("table", self.t(f"{indicator.name(lang)} theo {self.noun} ({period})",
+                                               f"{indicator.name(lang)} by unit ({period})"))
+        caption.paragraph_format.keep_with_next = True
+        rows = [[str(i), str(r.label), str(r.code), str(r.value_text), str(r.period_text),
+                 source_label(str(r.source)) if r.source else ""]
+                for i, r in enumerate(joined.itertuples(), start=1)]
+        self.table([self.t("STT", "No."), self.t("Đơn vị", "Unit"), self.t("Mã", "Code"),
+                    self.t("Giá trị", "Value"), self.t("Kỳ", "Period"), self.t("Nguồn", "Source")],
+                   rows, [13, 37, 16, 34, 30, 33])
+
+    def targets_table(self, rows: list) -> None:
+        lang = self.lang
+        self.body(self.t(
+            "Số liệu toàn huyện theo Báo cáo định hướng xây dựng kế hoạch phát triển KT-XH năm 2025 của UBND huyện "
+            "Mường Tè (6/2024): kết quả mục I.2.1, chỉ tiêu mục II.3. Chênh lệch = kết quả mới nhất trừ chỉ tiêu; "
+            "chênh lệch giữa hai tỷ lệ tính bằng điểm phần trăm.",
+            "District figures from the Mường Tè district People's Committee's 2025 socio-economic plan orientation "
+            "report (6/2024): results from section I.2.1, targets from section II.3. Gap = latest result minus "
+            "target; a gap between two rates is in percentage points."))
+        caption = self.caption("table", self.t("Kết quả thực hiện so với chỉ tiêu năm 2025 (toàn huyện)",
+                                               "Results against the 2025 targets (district)"))
+        caption.paragraph_format.keep_with_next = True
+        body: list[list[str]] = []
+        number = 0
+        for category, group in group_by_heading(rows):
+            body.append(["", heading_label(category, lang), "", "", "", ""])
+            for row in group:
+                number += 1
+                result = result_text(row, lang)
+                if row.actual_period is not None:
+                    result += f" ({format_period(row.actual_period, lang)}"
+                    result += "".join(f", {f}" for f in flags(row, lang)) + ")"
+                body.append([str(number), row.indicator.name(lang), result, target_text(row, lang),
+                             gap_text(row, lang), status_label(row.status, lang)])
+        table = self.table([self.t("STT", "No."), self.t("Chỉ tiêu", "Indicator"),
+                            self.t("Kết quả mới nhất", "Latest result"), self.t("Chỉ tiêu 2025", "2025 target"),
+                            self.t("Chênh lệch", "Gap"), self.t("Trạng thái", "Status")],
+                           body, [13, 50, 30, 25, 24, 21])
+        for values, table_row in zip(body, table.rows[1:]):
+            if not values[0]:  # a heading row of the report's sections
+                merged = table_row.cells[1].merge(table_row.cells[5])
+                for extra in merged.paragraphs[1:]:  # the merged cells' empty paragraphs
+                    extra._p.getparent().remove(extra._p)
+                merged.paragraphs[0].runs[0].bold = True
+
+    def signature(self) -> None:
+        table = self.doc.add_table(rows=1, cols=2)
+        _no_borders(table)
+        left, right = table.rows[0].cells
+        _widths(table, [85, 80])
+        recipients = left.paragraphs[0]
+        _table_text(recipients)
+        run = recipients.add_run(self.t("Nơi nhận:", "Recipients:"))
+        run.bold, run.italic = True, True
+        for line in (self.t("- Như trên;", "- As above;"), self.t("- Lưu: VT.", "- Filed: VT.")):
+            paragraph = left.add_paragraph(line)
+            _table_text(paragraph)
+            paragraph.runs[0].font.size = Pt(11)
+        self._lines(right, [(self.t("NGƯỜI KÝ", "SIGNED BY"), BODY_PT, True)])
+        hint = right.add_paragraph(self.t("(Ký, ghi rõ họ tên)", "(Signature and full name)"))
+        _table_text(hint)
+        hint.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        hint.runs[0].italic = True
+

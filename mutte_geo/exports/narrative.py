@@ -1,0 +1,206 @@
+"""Short drafted paragraphs for a report, written from the stored values by fixed templates.
+
+Every number in a sentence is a stored value (listed in ``Draft.facts``) or a count/ratio of
+stored values whose formula is written out (``12/14 = 85,7%``); nothing else is said. The wording
+follows the district report's style ("Năm 2024 có 12/14 xã, thị trấn ...").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from mutte_geo.analysis.overview import gap_text, target_text
+from mutte_geo.analysis.targets import BEHIND, ON_TRACK, TargetRow, atlas_targets, latest_result
+from mutte_geo.core.formatting import format_quantity
+from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.maps.printmap import source_label
+from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.catalogue import Indicator
+from mutte_geo.model.indicators import LATEST, select
+from mutte_geo.model.join import value_text
+from mutte_geo.model.units import DISTRICT_CODE, TOWN_TYPE
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One stored value a sentence quotes."""
+
+    indicator: str
+    unit_code: str
+    period: str
+    kind: str
+    value: str
+    source: str
+
+
+@dataclass
+class Draft:
+    """The sentences about one indicator and the stored values they quote."""
+
+    indicator: str
+    sentences: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+    def quote(self, row: pd.Series, unit_code: str) -> None:
+        self.facts.append(Fact(str(row["indicator"]), unit_code, str(row["period"]), str(row["kind"]),
+                               str(row["value"]), str(row["source"])))
+
+
+def units_noun(atlas: Atlas, vintage: int, lang: str) -> str:
+    """'xã, thị trấn' when the vintage has a town, else 'xã' (the 2025 communes)."""
+    has_town = any(u.unit_type == TOWN_TYPE for u in atlas.units[vintage].values())
+    return tr(lang, "xã, thị trấn" if has_town else "xã", "communes and towns" if has_town else "communes")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _when(period: str, lang: str) -> str:
+    """'Năm 2024' / 'In 2024', '6 tháng đầu năm 2024' / 'In H1 2024', 'Không rõ kỳ' for undated."""
+    if period == "n.d.":
+        return tr(lang, "Theo số liệu không ghi kỳ", "In figures without a stated period")
+    text = format_period(period, lang)
+    return tr(lang, f"Năm {text}" if text.isdigit() else text[:1].upper() + text[1:], f"In {text}")
+
+
+def draft_indicator(atlas: Atlas, indicator_id: str, *, vintage: int, lang: str, period: str = LATEST,
+                    kinds: tuple[str, ...] = ("actual", "estimate")) -> Draft:
+    """Sentences on the communes' values, the district's result against its 2025 target, and a
+    reported rate against the count it is a rate of."""
+    indicator = atlas.catalogue[indicator_id]
+    draft = Draft(indicator_id)
+    _commune_sentences(draft, atlas, indicator, vintage, lang, period, kinds)
+    if vintage == 2024:
+        _district_sentences(draft, atlas, indicator, lang)
+    sources = sorted({source_label(f.source) for f in draft.facts if f.source.strip()})
+    if sources:
+        draft.sentences.append(tr(lang, "Nguồn: ", "Sources: ") + "; ".join(sources) + ".")
+    return draft
+
+
+def _commune_sentences(draft: Draft, atlas: Atlas, indicator: Indicator, vintage: int, lang: str, period: str,
+                       kinds: tuple[str, ...]) -> None:
+    units = atlas.units[vintage]
+    rows = select(atlas.values, indicator=indicator.id, vintage=vintage, period=period, kinds=kinds)
+    rows = rows[rows.index.isin(list(units))]
+    if rows.empty:
+        return
+    noun = units_noun(atlas, vintage, lang)
+    total, present = len(units), len(rows)
+    periods = sorted(set(rows["period"]))
+    when = _when(periods[0], lang) if len(periods) == 1 else tr(
+        lang, "Theo số liệu mới nhất của từng đơn vị", "By each unit's latest value")
+    name = _lower_first(indicator.name(lang))
+    coverage = tr(lang, f"{present}/{total} {noun} có số liệu", f"{present} of {total} {noun} have a value")
+    for code, row in rows.iterrows():
+        draft.quote(row, str(code))
+    if indicator.value_type == "yes/no":
+        named = [units[c].label(lang) for c, r in rows.iterrows() if r["value"] == "yes"]
+        listed = f": {', '.join(named)}" if named else ""
+        lead = when if when.startswith("Năm") else when + ","
+        draft.sentences.append(tr(
+            lang, f"{lead} có {len(named)}/{present} {noun}{' có số liệu' if present < total else ''} thuộc diện "
+                  f"“{name}”{listed}" + (f" ({coverage})." if present < total else "."),
+            f"{when}, {len(named)} of the {present} {noun}{' with a value' if present < total else ''} are "
+            f"“{name}”{listed}" + (f" ({coverage})." if present < total else ".")))
+    elif indicator.value_type == "category":
+        groups: dict[str, list[str]] = {}
+        for code, row in rows.iterrows():
+            label = indicator.category_label(str(row["value"]), lang)
+            groups.setdefault(label, []).append(units[str(code)].label(lang))
+        parts = "; ".join(f"{label}: {len(names)} ({', '.join(names)})" for label, names in groups.items())
+        draft.sentences.append(tr(lang, f"{when}, {name} ({coverage}): {parts}.",
+                                  f"{when}, {name} ({coverage}): {parts}."))
+    else:
+        ordered = rows.sort_values("number")
+        if present == 1:
+            code, row = next(ordered.iterrows())
+            draft.sentences.append(tr(
+                lang, f"{when}, {name} của {units[str(code)].label(lang)} là {value_text(indicator, row, lang)} "
+                      f"(chỉ {coverage}).",
+                f"{when}, {name} of {units[str(code)].label(lang)} is {value_text(indicator, row, lang)} "
+                f"(only {coverage})."))
+        else:
+            (low_code, low), (high_code, high) = next(ordered.iterrows()), next(ordered[::-1].iterrows())
+
+            def quoted(row: pd.Series) -> str:  # the period too when the units' periods differ
+                text = value_text(indicator, row, lang)
+                return text if len(periods) == 1 else f"{text}, {format_period(str(row['period']), lang)}"
+
+            draft.sentences.append(tr(
+                lang, f"{when}, {name} cao nhất ở {units[str(high_code)].label(lang)} ({quoted(high)}), "
+                      f"thấp nhất ở {units[str(low_code)].label(lang)} ({quoted(low)}); {coverage}.",
+                f"{when}, {name} is highest in {units[str(high_code)].label(lang)} ({quoted(high)}) and lowest "
+                f"in {units[str(low_code)].label(lang)} ({quoted(low)}); {coverage}."))
+    uncertain = int((rows["status"] == "UNCERTAIN").sum())
+    if uncertain:
+        draft.sentences.append(tr(lang, f"Có {uncertain} giá trị chưa chắc chắn (nguồn yếu), cần kiểm tra lại.",
+                                  f"{uncertain} value(s) are uncertain (weak source) and need checking."))
+
+
+def _district_sentences(draft: Draft, atlas: Atlas, indicator: Indicator, lang: str) -> None:
+    values = atlas.values
+    result = latest_result(values, indicator.id)
+    ratio = _ratio_sentence(draft, atlas, indicator, result, lang) if result is not None else None
+    if ratio is not None:
+        draft.sentences.append(ratio)
+    elif result is not None:
+        draft.quote(result, DISTRICT_CODE)
+        draft.sentences.append(tr(
+            lang, f"{_when(result['period'], lang)}, toàn huyện: {value_text(indicator, result, lang)} "
+                  f"({kind_label(result['kind'], lang)}).",
+            f"{_when(result['period'], lang)}, district: {value_text(indicator, result, lang)} "
+            f"({kind_label(result['kind'], lang)})."))
+    target = next((r for r in atlas_targets(atlas) if r.indicator.id == indicator.id), None)
+    if target is not None:
+        row = values[(values["indicator"] == indicator.id) & (values["unit_code"] == DISTRICT_CODE)
+                     & (values["vintage"] == 2024) & (values["kind"] == "target")
+                     & (values["period"] == target.target_period)].iloc[0]
+        draft.quote(row, DISTRICT_CODE)
+        draft.sentences.append(_target_sentence(target, lang))
+
+
+def _target_sentence(row: TargetRow, lang: str) -> str:
+    target = target_text(row, lang)
+    if row.status == ON_TRACK:
+        return tr(lang, f"Chỉ tiêu năm 2025 là {target}: kết quả mới nhất đã đạt mức chỉ tiêu.",
+                  f"The 2025 target is {target}: the latest result already reaches it.")
+    if row.status == BEHIND:
+        return tr(lang, f"Chỉ tiêu năm 2025 là {target}; còn chênh lệch {gap_text(row, lang)} cần phấn đấu.",
+                  f"The 2025 target is {target}; a gap of {gap_text(row, lang)} remains.")
+    if row.actual is None:
+        return tr(lang, f"Chỉ tiêu năm 2025 là {target}; chưa có kết quả để so sánh.",
+                  f"The 2025 target is {target}; there is no result to compare yet.")
+    return tr(lang, f"Chỉ tiêu năm 2025 là {target} ({gap_text(row, lang)}).",
+              f"The 2025 target is {target} ({gap_text(row, lang)}).")
+
+
+def _ratio_sentence(draft: Draft, atlas: Atlas, indicator: Indicator, result: pd.Series, lang: str) -> str | None:
+    """'Năm 2024 có 12/14 xã, thị trấn ... (báo cáo ghi 84,6%; 12/14 = 85,7%)' for a rate whose numerator
+    and denominator the district also reports for the same period."""
+    if indicator.ratio_of is None:
+        return None
+    parts = []
+    for ident in indicator.ratio_of:
+        row = latest_result(atlas.values, ident)
+        if row is None or row["period"] != result["period"]:
+            return None
+        parts.append(row)
+    numerator, denominator = parts
+    share = 100 * float(numerator["number"]) / float(denominator["number"])
+    for row in (numerator, denominator, result):
+        draft.quote(row, DISTRICT_CODE)
+    count = "/".join(format_quantity(float(row["number"]), "", lang) for row in (numerator, denominator))
+    computed = format_quantity(share, "%", lang, indicator.decimals, trim=False)
+    reported = value_text(indicator, result, lang)
+    name = _lower_first(atlas.catalogue[numerator["indicator"]].name(lang))
+    when = _when(result["period"], lang)
+    return tr(lang, f"{when}, {name} là {count} (báo cáo ghi {reported}; {count} = {computed}).",
+              f"{when}, {name}: {count} (the report gives {reported}; {count} = {computed}).")
