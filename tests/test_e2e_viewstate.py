@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from mutte_geo.maps.classify import NO_DATA_FILL
-from mutte_geo.maps.view import map_view
+from mutte_geo.maps.view import default_indicator, map_view
 from mutte_geo.maps.viewstate import ViewState, decode_view, encode_view
 from mutte_geo.model.atlas import Atlas
 
@@ -56,6 +56,11 @@ def assert_map_shows(page, atlas: Atlas, view: ViewState, timeout: float = 120) 
             return
         page.wait_for_timeout(250)
     raise AssertionError(f"map colours {seen} != {wanted} for {view}")
+
+
+def bare(atlas: Atlas, opened_on: int = 2024, **choices: object) -> ViewState:
+    """The view of a link naming no indicator, opened on ``opened_on``: the page's trusted default map."""
+    return ViewState(indicator=default_indicator(atlas, opened_on), **choices)  # type: ignore[arg-type]
 
 
 def sidebar(page):  # type: ignore[no-untyped-def]
@@ -152,7 +157,7 @@ def test_a_unit_that_does_not_exist_on_the_new_boundaries_is_dropped_with_a_mess
     expect(page.get_by_text("Pa Vệ Sủ commune is not a 2025 unit: the selection was cleared.")).to_be_visible(
         timeout=WAIT)
     assert "unit=" not in page.url
-    assert_map_shows(page, atlas, ViewState(lang="en", vintage=2025))
+    assert_map_shows(page, atlas, bare(atlas, lang="en", vintage=2025))
 
 
 def test_a_broken_link_says_what_it_could_not_use(page, app_url, atlas) -> None:  # type: ignore[no-untyped-def]
@@ -161,7 +166,7 @@ def test_a_broken_link_says_what_it_could_not_use(page, app_url, atlas) -> None:
     expect(page.get_by_text("boundary vintage “2025 (xã mới từ 01/07/2025)” is not valid; using “2024”.")
            ).to_be_visible()
     expect(page.get_by_text("indicator “nope” is not valid", exact=False)).to_be_visible()
-    assert_map_shows(page, atlas, ViewState(lang="en"))
+    assert_map_shows(page, atlas, bare(atlas, lang="en"))
 
 
 def test_the_filter_page_keeps_its_conditions_through_a_language_switch(page, app_url) -> None:  # type: ignore[no-untyped-def]
@@ -196,25 +201,25 @@ def test_sidebar_links_carry_the_view_to_every_page(page, app_url, atlas) -> Non
 
 def test_copy_link_gives_the_full_view(page, app_url, atlas) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{app_url}/map?lang=en&vintage=2025&scheme=natural_breaks&classes=3")
-    assert_map_shows(page, atlas, ViewState(lang="en", vintage=2025, scheme="natural_breaks", classes=3))
+    assert_map_shows(page, atlas, bare(atlas, 2025, lang="en", vintage=2025, scheme="natural_breaks", classes=3))
     sidebar(page).get_by_text("Link to this view").click()
     link = sidebar(page).get_by_test_id("stCode").inner_text().strip()
     assert urlsplit(link).path == "/map" and urlsplit(link).netloc == urlsplit(app_url).netloc
     assert {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()} == {
-        "lang": "en", "vintage": "2025", "indicator": "population", "kind": "actual", "period": "latest",
+        "lang": "en", "vintage": "2025", "indicator": default_indicator(atlas, 2025), "kind": "actual", "period": "latest",
         "scheme": "natural_breaks", "classes": "3"}
 
 
 def test_finding_a_unit_by_name_without_diacritics_selects_zooms_and_opens_its_profile(page, app_url, atlas) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{app_url}/map?lang=en")
-    assert_map_shows(page, atlas, ViewState(lang="en"))
+    assert_map_shows(page, atlas, bare(atlas, lang="en"))
     page.get_by_label("Find a unit by name").fill("pa ve su")
     page.get_by_label("Find a unit by name").press("Enter")
     heading = page.get_by_role("heading", name="Profile: Pa Vệ Sủ commune (03448)")
     expect(heading).to_be_visible(timeout=WAIT)
     wait_url(page, unit="03448")
-    assert_map_shows(page, atlas, ViewState(lang="en", unit="03448"))  # the colours stay those of the classes
+    assert_map_shows(page, atlas, bare(atlas, lang="en", unit="03448"))  # the colours stay those of the classes
     widths = map_frame(page).evaluate("""() => { const w = {}; window.atlasLayer.eachLayer(l => {
         w[l.feature.properties.code] = l._path.getAttribute('stroke-width'); }); return w; }""")
     assert widths["03448"] == "4" and {w for c, w in widths.items() if c != "03448"} == {"1"}
