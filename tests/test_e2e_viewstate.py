@@ -206,8 +206,8 @@ def test_copy_link_gives_the_full_view(page, app_url, atlas) -> None:  # type: i
     link = sidebar(page).get_by_test_id("stCode").inner_text().strip()
     assert urlsplit(link).path == "/map" and urlsplit(link).netloc == urlsplit(app_url).netloc
     assert {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()} == {
-        "lang": "en", "vintage": "2025", "indicator": default_indicator(atlas, 2025), "kind": "actual", "period": "latest",
-        "scheme": "natural_breaks", "classes": "3"}
+        "lang": "en", "vintage": "2025", "indicator": default_indicator(atlas, 2025), "kind": "actual",
+        "period": "latest", "scheme": "natural_breaks", "classes": "3"}
 
 
 def test_finding_a_unit_by_name_without_diacritics_selects_zooms_and_opens_its_profile(page, app_url, atlas) -> None:  # type: ignore[no-untyped-def]
