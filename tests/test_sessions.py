@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select, text, update
 
+from mutte_geo.storage.accounts import AccountStore
 from mutte_geo.storage.sessions import SessionStore, sign_ins
 from mutte_geo.storage.store import database_url
 
@@ -69,17 +70,47 @@ def test_a_session_idle_for_eight_hours_ends(sessions: SessionStore) -> None:
         assert conn.execute(select(sign_ins)).first() is None  # and is deleted
 
 
-def test_sign_out_ends_one_session_and_revoke_all_ends_every_session_of_a_login(sessions: SessionStore) -> None:
-    first = sessions.redeem(sessions.grant("lan"))
-    second_code = sessions.grant("lan")
-    second = sessions.redeem(second_code)
+def test_sign_out_ends_every_session_of_that_login_and_no_other(sessions: SessionStore) -> None:
+    first_code = sessions.grant("lan")  # the tab that signed in knows its code, not the cookie
+    first = sessions.redeem(first_code)
+    second = sessions.redeem(sessions.grant("lan"))  # another browser
     other = sessions.redeem(sessions.grant("minh"))
     assert first and second and other
-    sessions.revoke(token=first)
-    assert sessions.login_for_token(first) is None and sessions.login_for_token(second) == "lan"
-    sessions.revoke(code=second_code)  # the tab that signed in knows its code, not the cookie
-    assert sessions.login_for_token(second) is None
+    assert sessions.end_everywhere(code=first_code) == 2
+    assert sessions.login_for_token(first) is None and sessions.login_for_token(second) is None
+    assert sessions.login_for_token(other) == "minh"
     third = sessions.redeem(sessions.grant("lan"))
+    fourth = sessions.redeem(sessions.grant("lan"))
+    assert third and fourth
+    assert sessions.end_everywhere(token=fourth) == 2  # signing out through the cookie
+    assert sessions.login_for_token(third) is None
+    assert sessions.end_everywhere(token="forged") == 0 and sessions.login_for_token(other) == "minh"
+
+
+def test_revoke_all_ends_every_session_of_a_login(sessions: SessionStore) -> None:
+    token = sessions.redeem(sessions.grant("lan"))
+    other = sessions.redeem(sessions.grant("minh"))
     assert sessions.revoke_all("lan") == 1
-    assert third and sessions.login_for_token(third) is None
+    assert token and sessions.login_for_token(token) is None
+    assert sessions.login_for_token(other) == "minh"
+
+
+def test_every_change_of_an_accounts_credentials_ends_its_sessions(sessions: SessionStore) -> None:
+    accounts = AccountStore(sessions.engine)
+    accounts.create("admin", "lan", password="Sông Đà chảy về xuôi", role="editor")
+    accounts.change_own_password("lan", "Sông Đà chảy về xuôi", "Núi Pu Si Lung mây trắng")
+    other = sessions.redeem(sessions.grant("minh"))
+
+    def signed_in() -> str:
+        token = sessions.redeem(sessions.grant("lan"))
+        assert token and sessions.login_for_token(token) == "lan"
+        return token
+
+    for change in (lambda: accounts.change_own_password("lan", "Núi Pu Si Lung mây trắng", "Mường Tè mùa lúa chín"),
+                   lambda: accounts.reset_password("admin", "lan", "Nậm Nhùn nước trong xanh"),
+                   lambda: accounts.set_disabled("admin", "lan", True),
+                   lambda: accounts.delete("admin", "lan")):
+        token = signed_in()
+        change()
+        assert sessions.login_for_token(token) is None  # in the same transaction, in any process
     assert sessions.login_for_token(other) == "minh"

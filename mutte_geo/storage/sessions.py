@@ -2,8 +2,10 @@
 
 The browser holds only an opaque random token (256 bits) in an HttpOnly, SameSite cookie; the
 server keeps its SHA-256 digest with the login, so a stolen database gives no usable token and
-any session can be revoked (sign-out, password change: :meth:`SessionStore.revoke_all`). Neither
-the password nor the role ever reaches the browser; the role is read from the accounts at each use.
+any session can be revoked: sign-out ends every session of that user (:meth:`SessionStore.end_everywhere`),
+so does any change of the account's credentials (:func:`end_sessions_of`, in the same transaction);
+8 hours idle end one. Neither the password nor the role ever reaches the browser; the role is read
+from the accounts at each use.
 
 Streamlit talks to the browser over a WebSocket and cannot set a cookie, so signing in takes two
 steps: the app :meth:`grant` s a one-time code (valid two minutes) to the signed-in tab, whose page
@@ -18,16 +20,16 @@ import hashlib
 import secrets
 
 from sqlalchemy import Column, ColumnElement, DateTime, Integer, MetaData, String, Table, delete, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 IDLE_LIMIT = dt.timedelta(hours=8)
 GRANT_LIFETIME = dt.timedelta(minutes=2)
 SEEN_EVERY = dt.timedelta(minutes=1)  # last-seen is written at most this often
 
-_metadata = MetaData()
+metadata = MetaData()
 sign_ins = Table(
-    "sign_in_sessions", _metadata,
+    "sign_in_sessions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("login", String(100), nullable=False, index=True),
     Column("grant_digest", String(64), nullable=False, unique=True),
@@ -57,9 +59,9 @@ class SessionStore:
         self.engine = engine
         self.idle_limit = idle_limit
         try:
-            _metadata.create_all(engine)
+            metadata.create_all(engine)
         except (IntegrityError, ProgrammingError):  # another process created the table at the same moment
-            _metadata.create_all(engine)
+            metadata.create_all(engine)
 
     def grant(self, login: str) -> str:
         """A new session for ``login``; the one-time code that the browser redeems for its cookie."""
@@ -105,15 +107,23 @@ class SessionStore:
                 conn.execute(update(sign_ins).where(sign_ins.c.id == row.id).values(last_seen=now))
             return str(row.login)
 
-    def revoke(self, *, token: str | None = None, code: str | None = None) -> None:
-        """End the session holding ``token`` or started with ``code`` (sign-out)."""
+    def end_everywhere(self, *, token: str | None = None, code: str | None = None) -> int:
+        """Sign-out: end every session of the login holding ``token`` or started with ``code`` (every
+        browser and tab it is signed in on); how many ended."""
+        where = sign_ins.c.token_digest == _digest(token) if token else sign_ins.c.grant_digest == _digest(code or "")
         with self.engine.begin() as conn:
-            if token:
-                conn.execute(delete(sign_ins).where(sign_ins.c.token_digest == _digest(token)))
-            if code:
-                conn.execute(delete(sign_ins).where(sign_ins.c.grant_digest == _digest(code)))
+            login = conn.execute(select(sign_ins.c.login).where(where)).scalar()
+            if login is None:
+                return 0
+            return int(conn.execute(delete(sign_ins).where(sign_ins.c.login == login)).rowcount)
 
     def revoke_all(self, login: str) -> int:
-        """End every session of ``login`` (e.g. after a password change or a removed account); how many."""
+        """End every session of ``login``; how many."""
         with self.engine.begin() as conn:
-            return int(conn.execute(delete(sign_ins).where(sign_ins.c.login == login)).rowcount)
+            return end_sessions_of(conn, login)
+
+
+def end_sessions_of(conn: Connection, login: str) -> int:
+    """End every session of ``login`` inside the caller's transaction: the accounts call it with every
+    password change, reset, disable, delete or change of access (:mod:`mutte_geo.storage.accounts`)."""
+    return int(conn.execute(delete(sign_ins).where(sign_ins.c.login == login)).rowcount)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -22,11 +21,9 @@ PENDING_KEY = "password_change_due"  # login that signed in with a password it m
 INCLUDE_SUBMITTED_KEY = "include_submitted"
 CHANGED_NOTE_KEY = "password_changed"
 SESSION_KEY = "_sign_in"  # ("grant", code) for the tab that signed in, ("token", token) from the cookie
-CHECKED_KEY = "_sign_in_checked"  # when the session was last confirmed with the server
 ENDED_KEY = "_sign_in_ended"  # the cookie token of a session that ended (not adopted again)
 SENT_KEY = "_sign_in_cookie_sent"  # the one-time code went to the browser
 CLEAR_COOKIE_KEY = "_sign_in_clear_cookie"
-CHECK_EVERY = 20.0  # seconds: a revoked or expired session ends in every tab within this time
 ROLE_LABELS = {"viewer": ("xem", "viewer"), "editor": ("biên tập", "editor"), "approver": ("duyệt", "approver"),
                "admin": ("quản trị", "admin")}
 _held: list[AccountStore] = []
@@ -41,7 +38,6 @@ def account_store() -> AccountStore:
         accounts = AccountStore(engine)
         accounts.bootstrap(load_accounts())
         _held[:] = [accounts]
-        sessions()  # subscribes the sessions to credential changes before any can happen
     return _held[0]
 
 
@@ -61,9 +57,8 @@ def current_user() -> User | None:
     if (SESSION_KEY not in state and USER_KEY not in state and isinstance(cookie, str) and cookie
             and cookie != state.get(ENDED_KEY)):
         state[SESSION_KEY] = ("token", cookie)
-        state[CHECKED_KEY] = float("-inf")
     ref = state.get(SESSION_KEY)
-    if ref is not None and time.monotonic() - state.get(CHECKED_KEY, float("-inf")) > CHECK_EVERY:
+    if ref is not None:  # every use: a session ended elsewhere (sign-out, expiry) ends here on the next action
         _confirm(ref)
     user = state.get(USER_KEY)
     if not isinstance(user, User) or user.role not in ROLES:
@@ -84,7 +79,6 @@ def _confirm(ref: tuple[str, str]) -> None:
         _forget(ref)
         return
     state[USER_KEY] = record.user
-    state[CHECKED_KEY] = time.monotonic()
 
 
 def _forget(ref: tuple[str, str] | None) -> None:
@@ -101,7 +95,6 @@ def _start_session(user: User) -> None:
     state = st.session_state
     state[USER_KEY] = user
     state[SESSION_KEY] = ("grant", sessions().grant(user.login))
-    state[CHECKED_KEY] = time.monotonic()
     state.pop(SENT_KEY, None)
 
 
@@ -152,10 +145,11 @@ def sign_in_sidebar(lang: str) -> None:
 
 
 def sign_out() -> None:
-    """End the session on the server (every tab) and, on the next run, clear the browser's cookie."""
+    """End every session of this user on the server (every browser and tab) and, on the next run, clear
+    this browser's cookie."""
     ref = st.session_state.get(SESSION_KEY)
     if ref is not None:
-        sessions().revoke(**{"code" if ref[0] == "grant" else "token": ref[1]})
+        sessions().end_everywhere(**{"code" if ref[0] == "grant" else "token": ref[1]})
     _forget(ref)
 
 
@@ -212,7 +206,7 @@ def _password_form(login: str, lang: str, *, key: str) -> None:
         st.error(exc.text(lang))
         return
     st.session_state.pop(PENDING_KEY, None)
-    _start_session(user)  # the change ended every session of the user (storage.auth's hook)
+    _start_session(user)  # the change ended every session of the user (in storage)
     st.session_state[CHANGED_NOTE_KEY] = True
     st.rerun()
 

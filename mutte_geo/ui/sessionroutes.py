@@ -1,7 +1,7 @@
 """The app's own HTTP routes for the sign-in cookie (Streamlit's WebSocket cannot set cookies).
 
 ``POST /_atlas/session`` with ``{"code": ...}`` redeems a one-time sign-in code for the session
-cookie; ``POST /_atlas/session/end`` revokes the session and clears the cookie. The cookie is
+cookie; ``POST /_atlas/session/end`` ends every session of its user and clears the cookie. The cookie is
 HttpOnly (page scripts cannot read it), SameSite=Lax and Secure over HTTPS.
 """
 
@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mutte_geo.storage.auth import subscribe_credentials_changed
 from mutte_geo.storage.sessions import SessionStore
 from mutte_geo.storage.store import Store
 
@@ -24,15 +23,9 @@ SESSION_PATH = "/_atlas/session"
 
 @functools.cache
 def sessions() -> SessionStore:
-    """The process' sign-in sessions, in the value store's database; a password change, disabled or
-    deleted account ends every session of that user."""
-    store = SessionStore(Store().engine)
-
-    def end_sessions_of(login: str) -> None:
-        store.revoke_all(login)
-
-    subscribe_credentials_changed(end_sessions_of)
-    return store
+    """The process' sign-in sessions, in the value store's database (a change of an account's credentials
+    ends every session of that user there: :mod:`mutte_geo.storage.accounts`)."""
+    return SessionStore(Store().engine)
 
 
 async def _start(request: Request) -> Response:
@@ -53,7 +46,7 @@ async def _start(request: Request) -> Response:
 async def _end(request: Request) -> Response:
     token = request.cookies.get(COOKIE)
     if token:
-        sessions().revoke(token=token)
+        sessions().end_everywhere(token=token)
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
     return response
