@@ -82,7 +82,7 @@ commune = c4.selectbox(
 )
 
 indicator = atlas.catalogue[indicator_id]
-scheme, k, manual = classification_controls(indicator, lang, key="compare")
+scheme, k, manual = classification_controls(indicator, view, key="compare")
 split = compare_split(atlas, indicator_id, lang=lang, period=period, kinds=kinds, scheme=scheme, k=k,
                       manual_breaks=manual)
 outline = highlights(atlas, commune)

@@ -20,7 +20,7 @@ from mutte_geo.model.remarks import not_comparable_reasons, remarks_for
 from mutte_geo.model.units import DISTRICT_CODE
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.exportui import brief_download
-from mutte_geo.ui.viewstate import bound, read_view
+from mutte_geo.ui.viewstate import bound, choose, read_view
 
 atlas = atlas_or_stop(current_lang())
 view = read_view(atlas)
@@ -29,7 +29,8 @@ lang = view.lang
 years = plan_years(atlas.values) or [TARGET_YEAR]
 year = years[-1]
 if len(years) > 1:  # a second plan's targets are loaded
-    year = st.selectbox(tr(lang, "Năm kế hoạch", "Plan year"), years, index=len(years) - 1, key="plan_year")
+    year = st.selectbox(tr(lang, "Năm kế hoạch", "Plan year"), years, **bound(
+        "plan_year", choose(view.plan, years, years[-1], lang, ("năm kế hoạch", "plan year")), "plan", options=years))
 st.title(tr(lang, f"Chỉ tiêu năm {year} – huyện Mường Tè", f"{year} targets – Mường Tè district"))
 source = tr(lang, "Nguồn: Báo cáo định hướng xây dựng kế hoạch phát triển KT-XH năm 2025, UBND huyện Mường Tè "
                   "(6/2024): kết quả mục I.2.1 thứ nhất («Kết quả thực hiện các chỉ tiêu chủ yếu», phần lớn là "

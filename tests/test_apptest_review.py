@@ -91,7 +91,8 @@ def test_leaders_see_approved_values_unless_they_switch_on_the_submitted_ones(in
     submitted(PA_U)
     at = AppTest.from_function(_atlas_script, default_timeout=90)
     at.session_state["user"] = signed_in(User("lanhdao", "viewer", "Lãnh đạo huyện"))
-    at.session_state["include_submitted"] = include
+    if include:
+        at.query_params["include_submitted"] = "1"  # the switch lives in the link
     at.run()
     assert not at.exception
     if include:

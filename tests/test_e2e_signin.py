@@ -81,3 +81,29 @@ def _session_cookie(page) -> dict:  # type: ignore[no-untyped-def,type-arg]
                 return dict(cookie)
         page.wait_for_timeout(500)
     raise AssertionError("no session cookie was set")
+
+
+def test_signing_out_in_one_browser_signs_out_the_other_on_its_next_action(browser, staff_url) -> None:  # type: ignore[no-untyped-def]
+    contexts = [browser.new_context(), browser.new_context()]  # two browsers: two cookies, two sessions
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page in pages:
+            page.goto(f"{staff_url}/history?lang=en")
+            main = page.get_by_test_id("stMain")
+            main.get_by_role("textbox", name="User name").fill("lan")
+            main.get_by_role("textbox", name="Password").fill("mat-khau-lan")
+            main.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_role("heading", name="History of value changes")).to_be_visible(timeout=WAIT)
+            _session_cookie(page)
+        first, second = pages
+        first.get_by_role("button", name="Sign out").click()
+        expect(first.get_by_text("This page is for staff: sign in to open it.")).to_be_visible(timeout=WAIT)
+        expect(second.get_by_text("Signed in: Nguyễn Thị Lan (editor)")).to_be_visible()  # nothing done there yet
+        second.get_by_test_id("stSidebar").get_by_role("link", name="Import values").click()  # its next action
+        expect(second.get_by_text("This page is for staff: sign in to open it.")).to_be_visible(timeout=WAIT)
+        assert second.get_by_role("heading", name="Import values from a file").count() == 0
+        second.reload()  # and its cookie no longer signs it in
+        expect(second.get_by_text("This page is for staff: sign in to open it.")).to_be_visible(timeout=WAIT)
+    finally:
+        for context in contexts:
+            context.close()

@@ -98,7 +98,7 @@ def test_screens_of_the_comparisons_and_trends(browser, app_url, viewport):  # t
         assert pg.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").count() >= 2
         _shoot(pg, pg.get_by_text("Diễn biến qua các kỳ", exact=True), ARTIFACTS / f"trends_profile_{name}.png")
 
-        pg.goto(f"{app_url}/map")
+        pg.goto(f"{app_url}/map?indicator=population")  # a numeric map (the default map is a yes/no list)
         map_frame(pg, legend_contains="Dân số")
         pg.get_by_text("Giữ lớp cho mọi kỳ").click()
         map_frame(pg, legend_contains="Các lớp giữ nguyên cho mọi kỳ")  # the legend says the classes are locked

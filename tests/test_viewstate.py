@@ -9,9 +9,14 @@ from hypothesis import strategies as st
 
 from mutte_geo.analysis.filters import Condition, Criteria, choices_for
 from mutte_geo.maps.attentionmap import ATTENTION_LAYERS
+from mutte_geo.maps.change import CHANGE_MODES
 from mutte_geo.maps.classify import SCHEMES
 from mutte_geo.maps.viewstate import (
     CLASS_RANGE,
+    COMMUNE_ORDERS,
+    COMPARISONS,
+    CRITERION_ORDERS,
+    GRID_LAYERS,
     ViewState,
     decode_lang,
     decode_view,
@@ -50,6 +55,8 @@ def _conditions(catalogue: Catalogue) -> st.SearchStrategy[Condition]:
 
 @st.composite
 def view_states(draw: st.DrawFn, atlas: Atlas) -> ViewState:
+    periods = st.sampled_from(["", LATEST, "2023", "2024-H1", "2025-Q3"])
+    years = st.one_of(st.none(), st.integers(2000, 2100))
     vintage = draw(st.sampled_from(VINTAGES))
     scheme = draw(st.sampled_from(SCHEMES))
     breaks = draw(st.text(alphabet="0123456789.,; -", max_size=20)) if scheme == "manual" else ""
@@ -62,6 +69,14 @@ def view_states(draw: st.DrawFn, atlas: Atlas) -> ViewState:
         conditions=tuple(draw(st.lists(_conditions(atlas.catalogue), max_size=3))),
         combine=draw(st.sampled_from(["and", "or"])),
         layers=tuple(n for n in ATTENTION_LAYERS if draw(st.booleans())),
+        locked=draw(st.booleans()),
+        mode=draw(st.sampled_from(["", *COMPARISONS])),
+        period_from=draw(periods), period_to=draw(periods), result_period=draw(periods),
+        target_period=draw(periods), change=draw(st.sampled_from(["", *CHANGE_MODES])),
+        plan=draw(years), year=draw(years), criterion=draw(st.one_of(st.none(), st.integers(1, 19))),
+        criteria_set=draw(st.sampled_from(["", "qd318_2022", "ntm-2026"])),
+        sort=draw(st.sampled_from(["", *COMMUNE_ORDERS])), order=draw(st.sampled_from(["", *CRITERION_ORDERS])),
+        layer=draw(st.sampled_from(["", *GRID_LAYERS])), include_submitted=draw(st.booleans()),
     )
 
 
@@ -136,3 +151,14 @@ def test_criteria_in_the_view_share_period_and_kind(atlas: Atlas) -> None:
     criteria = Criteria((Condition("borders_china", "is", codes=("yes",)),), "or", "2024", "target")
     view = ViewState().with_criteria(criteria)
     assert (view.period, view.kind, view.combine, view.criteria) == ("2024", "target", "or", criteria)
+
+
+def test_a_broken_page_choice_is_named_and_left_to_the_page_default(atlas: Atlas) -> None:
+    params = {"mode": "sideways", "from": "yesterday", "year": "20x4", "set": "a;b", "sort": "met",
+              "include_submitted": "yes"}
+    view, problems = decode_view(params, atlas.catalogue, atlas.units)
+    assert (view.mode, view.period_from, view.year, view.criteria_set, view.include_submitted) == ("", "", None, "",
+                                                                                                   False)
+    assert view.sort == "met"  # the good key still applies
+    named = " ".join(p[1] for p in problems)
+    assert all(w in named for w in ("sideways", "yesterday", "20x4", "a;b", "yes")) and len(problems) == 5

@@ -17,7 +17,25 @@ locked      ``1``: one set of classes for every period            ``locked=1``
 unit        selected unit code of ``vintage``                    ``unit=03448``
 c, join     filter conditions (:mod:`mutte_geo.analysis.filterurl`)  ``c=borders_china:is:yes``
 layers      attention layers shown, comma separated (or ``none``)  ``layers=borders_china``
+mode        compare periods: ``periods``, ``target``, ``change``   ``mode=change``
+from, to    compare periods: first and second period             ``from=2023&to=2024``
+result,     compare periods: result period, target period        ``result=2024&target=2025``
+target
+change      change map as ``absolute`` or ``percent``              ``change=percent``
+plan        overview: plan year                                  ``plan=2025``
+year        NTM: assessment year                                 ``year=2024``
+criterion   NTM: criterion number                                ``criterion=7``
+set         NTM: criteria set id                                 ``set=ntm_2021_2025``
+sort        NTM grid: communes by ``name`` or ``met``              ``sort=met``
+order       NTM grid: criteria by ``number`` or ``share``          ``order=share``
+layer       completeness grid: ``data`` or ``approval``            ``layer=approval``
+include_    ``1``: staff see values waiting for approval         ``include_submitted=1``
+submitted
 ==========  ===================================================  ===================
+
+A page key left out (empty field) means the page's own default. A page key whose value is well formed
+but not among the page's choices (a period without values, a set not loaded) is refused by the page
+with a message (:func:`mutte_geo.ui.viewstate.choose`).
 
 Decoding never guesses: an unknown or broken value gives a problem (Vietnamese, English) and the
 default for that key only; everything else in the link still applies. Other keys are left alone.
@@ -32,6 +50,7 @@ from mutte_geo.analysis.filters import Condition, Criteria, CriteriaError
 from mutte_geo.analysis.filterurl import decode_query, encode_query
 from mutte_geo.core.i18n import LANGUAGES, format_period
 from mutte_geo.maps.attentionmap import ATTENTION_LAYERS
+from mutte_geo.maps.change import CHANGE_MODES
 from mutte_geo.maps.classify import SCHEMES
 from mutte_geo.maps.view import MapRequest
 from mutte_geo.model.atlas import Atlas
@@ -42,8 +61,19 @@ from mutte_geo.model.units import VINTAGES, normalise_code, parse_qualified_code
 LANG, VINTAGE, INDICATOR, KIND, PERIOD = "lang", "vintage", "indicator", "kind", "period"
 SCHEME, CLASSES, BREAKS, LOCKED, UNIT, CONDITIONS, JOIN, LAYERS = (
     "scheme", "classes", "breaks", "locked", "unit", "c", "join", "layers")
+MODE, FROM, TO, RESULT, TARGET, CHANGE = "mode", "from", "to", "result", "target", "change"
+PLAN, YEAR, CRITERION, SET, SORT, ORDER, LAYER, INCLUDE_SUBMITTED = (
+    "plan", "year", "criterion", "set", "sort", "order", "layer", "include_submitted")
 VIEW_KEYS = (LANG, VINTAGE, INDICATOR, KIND, PERIOD, SCHEME, CLASSES, BREAKS, LOCKED, UNIT, CONDITIONS, JOIN,
-             LAYERS)
+             LAYERS, MODE, FROM, TO, RESULT, TARGET, CHANGE, PLAN, YEAR, CRITERION, SET, SORT, ORDER, LAYER,
+             INCLUDE_SUBMITTED)
+COMPARISONS = ("periods", "target", "change")  # the compare-periods page's modes
+COMMUNE_ORDERS, CRITERION_ORDERS = ("name", "met"), ("number", "share")  # the NTM grid's sort orders
+GRID_LAYERS = ("data", "approval")  # the completeness grid's layers
+_PERIOD_KEYS = {FROM: "period_from", TO: "period_to", RESULT: "result_period", TARGET: "target_period"}
+_CHOICE_KEYS = {MODE: ("mode", COMPARISONS), CHANGE: ("change", CHANGE_MODES), SORT: ("sort", COMMUNE_ORDERS),
+                ORDER: ("order", CRITERION_ORDERS), LAYER: ("layer", GRID_LAYERS)}
+_NUMBER_KEYS = {PLAN: "plan", YEAR: "year", CRITERION: "criterion"}
 DEFAULT_INDICATOR = "population"
 NO_LAYERS = "none"
 CLASS_RANGE = range(2, 8)
@@ -70,6 +100,21 @@ class ViewState:
     conditions: tuple[Condition, ...] = ()
     combine: str = "and"
     layers: tuple[str, ...] = field(default=tuple(ATTENTION_LAYERS))
+    # page choices; empty (or None) = the page's default
+    mode: str = ""
+    period_from: str = ""
+    period_to: str = ""
+    result_period: str = ""
+    target_period: str = ""
+    change: str = ""
+    plan: int | None = None
+    year: int | None = None
+    criterion: int | None = None
+    criteria_set: str = ""
+    sort: str = ""
+    order: str = ""
+    layer: str = ""
+    include_submitted: bool = False
 
     @property
     def criteria(self) -> Criteria:
@@ -98,6 +143,12 @@ def encode_view(view: ViewState) -> dict[str, str]:
     params.update({k: filter_params[k] for k in (CONDITIONS, JOIN) if k in filter_params})
     if view.layers != tuple(ATTENTION_LAYERS):
         params[LAYERS] = ",".join(view.layers) or NO_LAYERS
+    texts = {**{k: getattr(view, name) for k, name in _PERIOD_KEYS.items()},
+             **{k: getattr(view, name) for k, (name, _) in _CHOICE_KEYS.items()}, SET: view.criteria_set}
+    params.update({k: v for k, v in texts.items() if v})
+    params.update({k: str(getattr(view, name)) for k, name in _NUMBER_KEYS.items() if getattr(view, name) is not None})
+    if view.include_submitted:
+        params[INCLUDE_SUBMITTED] = "1"
     return params
 
 
@@ -156,8 +207,37 @@ def decode_view(params: Mapping[str, str], catalogue: Catalogue, units: UnitsByV
             problems.append((f"lớp bản đồ không có: {', '.join(unknown)}",
                              f"unknown map layers: {', '.join(unknown)}"))
         layers = tuple(name for name in ATTENTION_LAYERS if name in listed)
+    page: dict[str, object] = {}
+    for key, name in _PERIOD_KEYS.items():
+        text = params.get(key, "")
+        if text and text != LATEST and not is_valid_period(text):
+            problems.append((f"kỳ “{text}” ({key}) không hợp lệ; dùng kỳ mặc định.",
+                             f"period “{text}” ({key}) is not valid; using the default period."))
+            text = ""
+        page[name] = text
+    for key, (name, allowed) in _CHOICE_KEYS.items():
+        text = params.get(key, "")
+        if text and text not in allowed:
+            problems.append((f"{key} “{text}” không hợp lệ (chọn {', '.join(allowed)}); dùng mặc định.",
+                             f"{key} “{text}” is not valid (one of {', '.join(allowed)}); using the default."))
+            text = ""
+        page[name] = text
+    for key, name in _NUMBER_KEYS.items():
+        text = params.get(key, "")
+        if text and not (text.isascii() and text.isdigit() and len(text) <= 4):
+            problems.append((f"{key} “{text}” không phải là số; dùng mặc định.",
+                             f"{key} “{text}” is not a number; using the default."))
+            text = ""
+        page[name] = int(text) if text else None
+    set_id = params.get(SET, "")
+    page["criteria_set"] = set_id if set_id.replace("_", "").replace("-", "").isalnum() else ""
+    if set_id and not page["criteria_set"]:
+        problems.append((f"bộ tiêu chí “{set_id}” không hợp lệ; dùng bộ đang áp dụng.",
+                         f"criteria set “{set_id}” is not valid; using the set in force."))
+    page["include_submitted"] = pick(INCLUDE_SUBMITTED, ("0", "1"), "0", ("gồm số chờ duyệt",
+                                                                          "include submitted")) == "1"
     view = ViewState(lang, vintage, indicator, kind, period, scheme, classes, breaks, locked, unit, conditions,
-                     combine, layers)
+                     combine, layers, **page)  # type: ignore[arg-type]
     return view, problems
 
 
@@ -171,6 +251,11 @@ def decode_vintage(params: Mapping[str, str]) -> int:
     """The boundary vintage a link names, as :func:`decode_view` reads it."""
     text = params.get(VINTAGE, "")
     return int(text) if text in _VINTAGE_IDS else ViewState.vintage
+
+
+def decode_include_submitted(params: Mapping[str, str]) -> bool:
+    """Whether a link asks to include values waiting for approval, as :func:`decode_view` reads it."""
+    return params.get(INCLUDE_SUBMITTED) == "1"
 
 
 def _decode_unit(text: str | None, vintage: int, units: UnitsByVintage, problems: list[Problem]) -> str | None:

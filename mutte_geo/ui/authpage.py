@@ -9,16 +9,17 @@ from collections.abc import Callable
 import streamlit as st
 
 from mutte_geo.core.i18n import tr
+from mutte_geo.maps.viewstate import decode_include_submitted
 from mutte_geo.storage import audit
 from mutte_geo.storage.accounts import AccountError, AccountStore
 from mutte_geo.storage.auth import ROLES, User, can, load_accounts
 from mutte_geo.ui.markdown import md_escape
 from mutte_geo.ui.sessionroutes import COOKIE, SESSION_PATH, sessions
+from mutte_geo.ui.viewstate import bound
 
 USER_KEY = "user"
 SIGN_IN_PROBLEM_KEY = "sign_in_problem"
 PENDING_KEY = "password_change_due"  # login that signed in with a password it must change first
-INCLUDE_SUBMITTED_KEY = "include_submitted"
 CHANGED_NOTE_KEY = "password_changed"
 SESSION_KEY = "_sign_in"  # ("grant", code) for the tab that signed in, ("token", token) from the cookie
 ENDED_KEY = "_sign_in_ended"  # the cookie token of a session that ended (not adopted again)
@@ -104,7 +105,7 @@ def _page_script(code: str) -> None:
 
 def include_submitted() -> bool:
     """Whether the signed-in user chose to see values still waiting for approval (marked)."""
-    return bool(st.session_state.get(INCLUDE_SUBMITTED_KEY)) and current_user() is not None
+    return decode_include_submitted(st.query_params.to_dict()) and current_user() is not None
 
 
 
@@ -117,7 +118,8 @@ def sign_in_sidebar(lang: str) -> None:
                       f"Signed in: **{md_escape(user.name or user.login)}** ({role})"))
         if st.session_state.pop(CHANGED_NOTE_KEY, False):
             st.success(tr(lang, "Đã đổi mật khẩu.", "Password changed."))
-        st.toggle(tr(lang, "Gồm số liệu chờ duyệt", "Include values waiting for approval"), key=INCLUDE_SUBMITTED_KEY,
+        st.toggle(tr(lang, "Gồm số liệu chờ duyệt", "Include values waiting for approval"),
+                  **bound("include_submitted", include_submitted()),
                   help=tr(lang, "Mặc định chỉ hiện số liệu đã duyệt; số chờ duyệt được đánh dấu “CHƯA DUYỆT”.",
                           "By default only approved values are shown; waiting ones are marked “NOT APPROVED”."))
         with st.expander(tr(lang, "Đổi mật khẩu", "Change password")):

@@ -120,6 +120,17 @@ def bound(name: str, value: Any, field: str | None = None, *, options: Collectio
     return {"key": name, "on_change": on_change}
 
 
+def choose(value: Any, options: Collection[Any], default: Any, lang: str, what: tuple[str, str]) -> Any:
+    """The link's ``value`` when it is one of the page's ``options``; else ``default``, saying so when the
+    link named something else (empty or None: the link names nothing, the page's default is silent)."""
+    if value in options:
+        return value
+    if value not in ("", None):
+        st.warning(tr(lang, f"{what[0]} “{value}” trong liên kết không có ở đây; dùng “{default}”.",
+                      f"The link's {what[1]} “{value}” is not available here; using “{default}”."))
+    return default
+
+
 def view_link(view: ViewState) -> str:
     """The absolute link to the current page showing ``view`` (other query keys kept)."""
     base = urlsplit(st.context.url or "")
