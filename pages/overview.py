@@ -27,10 +27,9 @@ view = read_view(atlas)
 lang = view.lang
 
 years = plan_years(atlas.values) or [TARGET_YEAR]
-year = years[-1]
+year = choose(view.plan, years, years[-1], lang, ("năm kế hoạch", "plan year"))
 if len(years) > 1:  # a second plan's targets are loaded
-    year = st.selectbox(tr(lang, "Năm kế hoạch", "Plan year"), years, **bound(
-        "plan_year", choose(view.plan, years, years[-1], lang, ("năm kế hoạch", "plan year")), "plan", options=years))
+    year = st.selectbox(tr(lang, "Năm kế hoạch", "Plan year"), years, **bound("plan_year", year, "plan", options=years))
 st.title(tr(lang, f"Chỉ tiêu năm {year} – huyện Mường Tè", f"{year} targets – Mường Tè district"))
 source = tr(lang, "Nguồn: Báo cáo định hướng xây dựng kế hoạch phát triển KT-XH năm 2025, UBND huyện Mường Tè "
                   "(6/2024): kết quả mục I.2.1 thứ nhất («Kết quả thực hiện các chỉ tiêu chủ yếu», phần lớn là "

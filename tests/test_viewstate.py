@@ -74,7 +74,7 @@ def view_states(draw: st.DrawFn, atlas: Atlas) -> ViewState:
         period_from=draw(periods), period_to=draw(periods), result_period=draw(periods),
         target_period=draw(periods), change=draw(st.sampled_from(["", *CHANGE_MODES])),
         plan=draw(years), year=draw(years), criterion=draw(st.one_of(st.none(), st.integers(1, 19))),
-        criteria_set=draw(st.sampled_from(["", "qd318_2022", "ntm-2026"])),
+        criteria_set=draw(st.sampled_from(["", "qd318_2021_2025", "qd51-2026"])),
         sort=draw(st.sampled_from(["", *COMMUNE_ORDERS])), order=draw(st.sampled_from(["", *CRITERION_ORDERS])),
         layer=draw(st.sampled_from(["", *GRID_LAYERS])), include_submitted=draw(st.booleans()),
     )
