@@ -94,13 +94,13 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 def map_frame(pg, timeout_ms: int = 90000, *, legend_contains: str = ""):  # type: ignore[no-untyped-def]
     """The frame of the first map on the page in which Leaflet has drawn the units (and, if given, whose
-    legend contains ``legend_contains``), waited for by Playwright; maps are same-origin iframes. The first
-    visit to a fresh server loads the atlas, hence the long default timeout."""
+    legend, open or closed, contains ``legend_contains``), waited for by Playwright; maps are same-origin
+    iframes. The first visit to a fresh server loads the atlas, hence the long default timeout."""
     found = pg.wait_for_function(
         """legend => 1 + [...document.querySelectorAll("iframe")].findIndex(f => {
                const doc = f.contentDocument;
                return doc && doc.querySelector("path.leaflet-interactive")
-                   && (doc.querySelector(".atlas-legend")?.innerText || "").includes(legend);
+                   && (doc.querySelector(".atlas-legend")?.textContent || "").includes(legend);
            })""",
         arg=legend_contains, timeout=timeout_ms,
     )
