@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from mutte_geo.analysis.consistency import atlas_inconsistencies
@@ -16,6 +17,7 @@ from mutte_geo.maps.viewstate import CLASS_RANGE, encode_view, view_notices
 from mutte_geo.maps.webmap import legend_html, map_parts
 from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
+from mutte_geo.ui.device import on_phone
 from mutte_geo.ui.exportui import export_panel
 from mutte_geo.ui.mappage import district_values, indicator_choices, indicator_label, screen_table
 from mutte_geo.ui.viewstate import bound, change_view, read_view, select_clicked, unit_search
@@ -26,7 +28,13 @@ lang, vintage = choice.lang, choice.vintage
 
 st.title(tr(lang, "Bản đồ chỉ tiêu theo xã – huyện Mường Tè", "Commune indicator map – Mường Tè district"))
 
-if choice.unit is None:
+phone = on_phone()
+if phone:  # the map first, the choices folded under it, then the selected unit's profile
+    map_col = st.container()
+    controls: DeltaGenerator = st.expander(
+        tr(lang, "Chọn chỉ tiêu, kỳ, cách phân lớp", "Choose indicator, period, classes"), icon=":material/tune:")
+    side = st.container()
+elif choice.unit is None:
     controls, map_col = st.columns([1, 3])
     side = controls
 else:  # the selected unit's profile beside the map
@@ -88,7 +96,7 @@ with controls:
 
 request = MapRequest(indicator_id, vintage, period, kinds, lang, scheme, k, manual, locked)
 view = map_view(atlas, request)
-note = legend_note(view, lang)
+note = legend_note(view, lang, touch=phone)
 
 with map_col:
     # Geometry is served once as a static file; a rerun sends only the style layer.
@@ -122,7 +130,9 @@ if select_clicked((feature.get("properties") or {}).get("code")):
 
 with side:
     if choice.unit is None:
-        st.caption(tr(lang, "Bấm vào một xã trên bản đồ hoặc tìm theo tên để xem hồ sơ của xã.",
+        st.caption(tr(lang, "Chạm vào một xã trên bản đồ hoặc tìm theo tên để xem hồ sơ của xã.",
+                      "Tap a unit on the map or find it by name to see its profile.") if phone else
+                   tr(lang, "Bấm vào một xã trên bản đồ hoặc tìm theo tên để xem hồ sơ của xã.",
                       "Click a unit on the map or find it by name to see its profile."))
     else:
         unit = atlas.units[vintage][choice.unit]
