@@ -65,6 +65,6 @@ lint: $(VENV)/.installed-dev
 	$(PY) -m mypy mutte_geo app.py pages
 	$(VENV)/bin/lint-imports
 
-bench: setup-dev browser
+bench: setup-dev browser postgres proxy
 	$(PY) bench/run.py
 	$(PY) bench/reports.py

@@ -81,12 +81,14 @@ class Server:
 
 
 class Session:
-    """One page of the app with byte counters (websocket frames received, geometry file fetched)."""
+    """One page of the app with byte counters (websocket frames received, geometry file fetched, every
+    HTTP response as it came over the wire, compressed or not)."""
 
     def __init__(self, page, cdp) -> None:  # type: ignore[no-untyped-def]
         self.page = page
         self.ws_bytes = 0
         self.geometry_bytes = 0
+        self.http_bytes = 0
         self.external: list[str] = []
         self.errors: list[str] = []
         self.retries = 0
@@ -115,6 +117,7 @@ class Session:
             self._geometry_requests.add(event["requestId"])
 
     def _finished(self, event: dict) -> None:  # type: ignore[type-arg]
+        self.http_bytes += int(event.get("encodedDataLength", 0))
         if event["requestId"] in self._geometry_requests:
             self.geometry_bytes += int(event.get("encodedDataLength", 0))
 

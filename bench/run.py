@@ -40,7 +40,8 @@ BUDGETS = {  # (data, measure) -> (limit, unit)
     ("district", "rerun build (server, warm)"): (150.0, "ms"),
     ("district", "map payload per change"): (150.0, "KB"),
     ("district", "indicator change → painted"): (1.0, "s"),
-    ("district", "cold start → first map"): (6.0, "s"),
+    ("district", "cold start → first map"): (3.0, "s"),
+    ("district", "HTTP over the wire, first load (nginx gzip)"): (1.5, "MB"),
     ("synth-10000", "map payload, first load"): (6000.0, "KB"),
     ("synth-10000", "indicator change → painted"): (4.0, "s"),
     ("district", "server CPU per change"): (80.0, "ms"),
@@ -226,7 +227,7 @@ async def real_app(runs: int, cold_runs: int) -> None:
     options = indicator_options()
     async with async_playwright() as pw:
         browser = await launch(pw)
-        colds, ready, change_times, change_bytes, first_ws, geometry, rss = [], [], [], [], [], [], []
+        colds, ready, change_times, change_bytes, first_ws, geometry, rss, http = [], [], [], [], [], [], [], []
         for attempt in range(cold_runs):
             session = await Session.open(browser)
             server = Server("app.py")
@@ -239,6 +240,7 @@ async def real_app(runs: int, cold_runs: int) -> None:
                 colds.append(time.monotonic() - server.started)
                 first_ws.append(session.ws_bytes)
                 geometry.append(session.geometry_bytes)
+                http.append(session.http_bytes)
                 if attempt == 0:
                     times, sizes = await changes(session, "Chỉ tiêu", options, sig, runs)
                     change_times, change_bytes = times, sizes
@@ -255,7 +257,32 @@ async def real_app(runs: int, cold_runs: int) -> None:
     record("district", "websocket bytes per change (page)", statistics.median(change_bytes) / 1000, None, "KB")
     record("district", "websocket bytes, first load (page)", statistics.median(first_ws) / 1000, None, "KB")
     record("district", "geometry file fetched (first load)", statistics.median(geometry) / 1000, None, "KB")
+    record("district", "HTTP over the wire, first load (direct)", statistics.median(http) / 1e6, None, "MB")
     record("district", "server peak RSS", max(rss), None, "MB")
+    await proxied_first_load()
+
+
+async def proxied_first_load() -> None:
+    """The first page load through nginx (``make replicas``: one replica here), which compresses the
+    frontend, against the same load straight from Streamlit (which sends its bundles uncompressed).
+    Needs PostgreSQL and nginx (``make postgres proxy``); MUTTE_DATABASE_URL names another store."""
+    from playwright.async_api import async_playwright
+
+    from mutte_geo.ui.replicas import cluster
+
+    sizes: dict[str, float] = {}
+    database = os.environ.get("MUTTE_DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/mutte")
+    with cluster(1, env={**os.environ, "MUTTE_DATABASE_URL": database}) as running:
+        async with async_playwright() as pw:
+            browser = await launch(pw)
+            for name, url in (("proxy", running.url), ("direct", running.replica_urls[0])):
+                session = await Session.open(browser)
+                await session.page.goto(f"{url}/map")
+                await session.wait_painted(None)
+                sizes[name] = session.http_bytes / 1e6
+                await session.close()
+            await browser.close()
+    record("district", "HTTP over the wire, first load (nginx gzip)", sizes["proxy"], sizes["direct"], "MB")
 
 
 ABLATIONS = {"atlas-svg": "  SVG instead of canvas", "inline": "  whole map re-sent on change"}

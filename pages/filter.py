@@ -167,7 +167,7 @@ else:
 
 fmap = filter_map(result, atlas.web_layer(vintage), units=atlas.units[vintage], catalogue=catalogue,
                   attribution=atlas.attribution(vintage), lang=lang)
-st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="filter_map")
+st_folium(fmap, height=560, use_container_width=True, render=False, returned_objects=[], key="filter_map")
 st.caption(" · ".join(atlas.attribution(vintage)))
 
 table = result_table(result, catalogue, lang)

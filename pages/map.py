@@ -108,7 +108,8 @@ with map_col:
     )
     # One map per vintage: after quick back/forward steps the component could otherwise keep the other
     # vintage's geometry under the new colours.
-    clicked = st_folium(parts.base, height=600, use_container_width=True, feature_group_to_add=parts.styles,
+    clicked = st_folium(parts.base, height=600, use_container_width=True,
+                        render=False, feature_group_to_add=parts.styles,
                         returned_objects=["last_active_drawing"], key=f"atlas_map_{vintage}")
     st.caption(" · ".join(atlas.attribution(vintage)))
 

@@ -87,7 +87,7 @@ if mode == "change":
     fmap = choropleth_map(view.joined, view.classification,
                           legend=legend_html(view.title or "", view.legend, legend_note(view, lang)),
                           attribution=atlas.attribution(vintage), lang=lang)
-    st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="periods_change_map")
+    st_folium(fmap, height=560, use_container_width=True, render=False, returned_objects=[], key="periods_change_map")
     st.caption(" · ".join(atlas.attribution(vintage)))
     show_change_export(atlas, change, key="periods_change_export")
 else:

@@ -43,7 +43,7 @@ with info:
     st.markdown(tr(lang, f"Có số liệu cho **{n_present}/{len(atlas.catalogue)}** chỉ tiêu.",
                    f"Values for **{n_present}/{len(atlas.catalogue)}** indicators."))
 with locator:
-    st_folium(locator_map(atlas, vintage, chosen, lang), height=300, use_container_width=True,
+    st_folium(locator_map(atlas, vintage, chosen, lang), height=300, use_container_width=True, render=False,
               returned_objects=[], key=f"locator_{vintage}_{chosen}")
     st.caption(" · ".join(atlas.attribution(vintage)))
 

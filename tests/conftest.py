@@ -94,7 +94,7 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 def map_frame(pg, timeout_ms: int = 90000, *, legend_contains: str = ""):  # type: ignore[no-untyped-def]
     """The frame of the first map on the page in which Leaflet has drawn the units (and, if given, whose
-    legend, open or closed, contains ``legend_contains``), waited for by Playwright; maps are same-origin
+    legend, folded or not, contains ``legend_contains``), waited for by Playwright; maps are same-origin
     iframes. The first visit to a fresh server loads the atlas, hence the long default timeout."""
     found = pg.wait_for_function(
         """legend => 1 + [...document.querySelectorAll("iframe")].findIndex(f => {

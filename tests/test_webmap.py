@@ -53,8 +53,9 @@ def test_legend_lists_class_ranges_in_vietnamese_format(population_html) -> None
 
 
 def test_every_unit_is_labelled(atlas, population_html) -> None:  # type: ignore[no-untyped-def]
-    icons = [json.loads(m) for m in re.findall(r'L\.divIcon\(\{\s*"html": ("(?:[^"\\]|\\.)*")', population_html)]
-    labels = [re.sub(r"<[^>]+>", "", icon) for icon in icons if 'class="unit-label"' in icon]
+    found = re.search(r"window\.atlasLabels = L\.layerGroup\((\[.*?\]\])\.map", population_html)
+    assert found is not None, "no label data in the map"
+    labels = [text for _lat, _lng, text in json.loads(found.group(1))]
     assert len(labels) == 14
     # the town and the commune of the same name never carry the same label
     assert sum(label.startswith("TT. Mường Tè") for label in labels) == 1

@@ -125,3 +125,33 @@ def test_geometry_goes_inline_when_static_is_not_writable(atlas, tmp_path, monke
     script = parts.base.get_root().render()
     assert webmap.GEOMETRY_URL not in script
     assert '"FeatureCollection"' in script and '"03445"' in script
+
+
+@pytest.mark.parametrize("which", ["indicator", "choropleth", "locator"])
+def test_skipping_the_second_render_sends_the_same_map(atlas, which, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Pages showing these maps call st_folium(render=False): folium's full-figure render, which st_folium
+    would run before rendering the map again, compiles every element's output as a template a second time.
+    (Maps with folium markers, the attention and merge maps, need that render: their icons are set in it.)"""
+    import re
+
+    import streamlit_folium
+
+    from mutte_geo.maps.attentionmap import locator_map
+
+    def build():  # type: ignore[no-untyped-def]
+        if which == "indicator":
+            _, parts = _parts(atlas, "population", tmp_path)
+            return parts.base, parts.styles
+        if which == "choropleth":  # filter, split and change maps
+            return _parts(atlas, "poverty_rate", tmp_path)[1].combined(), None
+        return locator_map(atlas, 2024, "03442", "vi"), None
+
+    sent: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw) or {})
+    for render in (True, False):
+        fig, styles = build()
+        streamlit_folium.st_folium(fig, feature_group_to_add=styles, render=render, returned_objects=[], key="m")
+    full, skipped = ({k: re.sub(r"[0-9a-f]{32}", "ID", v) if isinstance(v, str) else v
+                      for k, v in kw.items() if k != "on_change"} for kw in sent)
+    assert "L.map(" in full["script"]
+    assert skipped == full

@@ -9,6 +9,21 @@ class AtlasError(Exception):
     """Base class of every error the atlas reports to a user."""
 
 
+class BilingualError(AtlasError):
+    """A refusal whose reason is written in both languages.
+
+    >>> BilingualError("Đã có người sửa trước.", "Someone changed it first.").text("vi")
+    'Đã có người sửa trước.'
+    """
+
+    def __init__(self, vi: str, en: str):
+        self.vi, self.en = vi, en
+        super().__init__(en)
+
+    def text(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
 class DataFileError(AtlasError):
     """A data file is missing, altered or unreadable."""
 

@@ -51,9 +51,26 @@ class MapView:
     title: str | None = None  # the legend's title when it is not the indicator's (e.g. a change map)
 
 
+# atlas -> (indicator, vintage, period, kinds, lang) -> joined layer and notes. The atlas is immutable, so
+# an entry never goes stale; callers copy a joined layer before changing it. Bounded per atlas.
+_joined: weakref.WeakKeyDictionary[Atlas, dict[tuple, tuple[gpd.GeoDataFrame, list[tuple[str, str]]]]] = (
+    weakref.WeakKeyDictionary())
+JOINED_PER_ATLAS = 512
+
+
 def joined_layer(atlas: Atlas, request: MapRequest) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]]]:
     """The atlas' web layer joined to ``request``'s values, with the notes (vi, en) of 2025 communes
-    that reach outside the former district."""
+    that reach outside the former district; computed once per atlas and choice (treat as read-only)."""
+    key = (request.indicator_id, request.vintage, request.period, request.kinds, request.lang)
+    cache = _joined.setdefault(atlas, {})
+    if key not in cache:
+        if len(cache) >= JOINED_PER_ATLAS:
+            cache.clear()
+        cache[key] = _join(atlas, request)
+    return cache[key]
+
+
+def _join(atlas: Atlas, request: MapRequest) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]]]:
     indicator = atlas.catalogue[request.indicator_id]
     vintage = request.vintage
     joined = join_indicator(atlas.web_layer(vintage), atlas.values, indicator=indicator, vintage=vintage,

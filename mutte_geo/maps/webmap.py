@@ -352,6 +352,25 @@ def _unit_name(row: pd.Series) -> str:
     return name + " *" if row["uncertain"] else name
 
 
+def _labels_js(joined: gpd.GeoDataFrame) -> str:
+    """Name labels as data and one loop, not a folium marker per unit (each costs a template compile
+    on every rerun); the look of ``.unit-label`` is in MAP_CSS, sent once with the base map."""
+    labels = []
+    if len(joined) <= LABELS_UP_TO:
+        for _, row in joined.iterrows():
+            point = row.geometry.representative_point()
+            labels.append([round(point.y, 5), round(point.x, 5), _unit_name(row)])
+    data = json.dumps(labels, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return (
+        "if (window.atlasLabels) { map.removeLayer(window.atlasLabels); }"
+        f"window.atlasLabels = L.layerGroup({data}.map(function(l) {{"
+        " return L.marker([l[0], l[1]], {interactive: false, keyboard: false, icon: L.divIcon({"
+        " className: 'unit-label-icon', iconSize: [0, 0],"
+        " html: '<div class=\"unit-label\">' + esc(l[2]) + '</div>'})});"
+        " })).addTo(map);"
+    )
+
+
 def style_layer(
     joined: gpd.GeoDataFrame,
     classification: Classification,
@@ -424,17 +443,8 @@ def style_layer(
         "var lg = c.getContainer().querySelector('details');"
         "if (lg && map.getContainer().clientWidth < 520) { lg.open = false; }"
         "if (window.atlasFit && !window.atlasFitted) { window.atlasFitted = true; setTimeout(window.atlasFit, 0); }"
+        + _labels_js(joined)
     ))
-    if len(joined) <= LABELS_UP_TO:  # the look of .unit-label is in MAP_CSS, sent once with the base map
-        for _, row in joined.iterrows():
-            point = row.geometry.representative_point()
-            folium.Marker(
-                [round(point.y, 5), round(point.x, 5)],
-                icon=folium.DivIcon(html=f'<div class="unit-label">{html.escape(_unit_name(row))}</div>',
-                                    icon_size=(0, 0)),
-                interactive=False,
-                keyboard=False,
-            ).add_to(group)
     return group
 
 

@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from mutte_geo.core.errors import AtlasError, Problem
+from mutte_geo.core.errors import BilingualError, Problem
 from mutte_geo.storage import audit, sessions
 from mutte_geo.storage.auth import (
     DUMMY_HASH,
@@ -73,15 +73,8 @@ attempts_table = Table(
 )
 
 
-class AccountError(AtlasError):
+class AccountError(BilingualError):
     """A refused account change, with the reason in both languages."""
-
-    def __init__(self, vi: str, en: str):
-        self.vi, self.en = vi, en
-        super().__init__(en)
-
-    def text(self, lang: str) -> str:
-        return self.vi if lang == "vi" else self.en
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from sqlalchemy import (
     update,
 )
 
-from mutte_geo.core.errors import AtlasError, Problem, ValidationError
+from mutte_geo.core.errors import BilingualError, Problem, ValidationError
 from mutte_geo.core.localtime import local_time_text
 from mutte_geo.storage import audit
 from mutte_geo.storage.accounts import AccountError, scope_problems
@@ -81,15 +81,8 @@ EVENT_LABELS = {"submitted": ("gửi", "submitted"), "approved": ("duyệt", "ap
                 "superseded": ("thay bằng bản gửi mới", "superseded by a newer submission")}
 
 
-class DecisionConflict(AtlasError):
+class DecisionConflict(BilingualError):
     """Another approver decided (or the value changed) first; nothing was written."""
-
-    def __init__(self, vi: str, en: str):
-        self.vi, self.en = vi, en
-        super().__init__(en)
-
-    def text(self, lang: str) -> str:
-        return self.vi if lang == "vi" else self.en
 
 
 @dataclass(frozen=True)

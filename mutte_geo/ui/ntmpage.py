@@ -124,7 +124,7 @@ def show_map(atlas: Atlas, view: MapView, request: MapRequest, *, key: str) -> N
                       legend=legend_html(legend_title(indicator, request.lang), view.legend,
                                          legend_note(view, request.lang)),
                       attribution=atlas.attribution(request.vintage), lang=request.lang, serve_geometry=True)
-    st_folium(parts.base, height=480, use_container_width=True, feature_group_to_add=parts.styles,
+    st_folium(parts.base, height=480, use_container_width=True, render=False, feature_group_to_add=parts.styles,
               returned_objects=[], key=key)
 
 

@@ -65,7 +65,8 @@ def show_split(atlas: Atlas, split: SplitView, *, group: str, key: str,
         with column:
             st.subheader(title)
             st.caption(side_note(request, lang))
-            st_folium(fmap, height=460, use_container_width=True, returned_objects=[], key=f"{key}_map_{side}")
+            st_folium(fmap, height=460, use_container_width=True,
+                      render=False, returned_objects=[], key=f"{key}_map_{side}")
             st.caption(" · ".join(atlas.attribution(request.vintage)))
     st.caption(tr(lang, "Kéo hoặc phóng to một bản đồ: bản đồ kia đi theo.",
                   "Pan or zoom one map: the other follows."))
