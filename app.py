@@ -3,47 +3,48 @@
 import streamlit as st
 
 from mutte_geo.core.i18n import LANGUAGES, tr
+from mutte_geo.maps.viewstate import encode_view, switch_region, switch_vintage
 from mutte_geo.model.regions import load_pack, region_ids
 from mutte_geo.storage.auth import can
-from mutte_geo.ui.appstate import (
-    LANG_KEY,
-    REGION_KEY,
-    VINTAGE_KEY,
-    current_lang,
-    current_region,
-    current_vintage,
-    region_notice,
-)
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, region_notice
 from mutte_geo.ui.authpage import current_user, sign_in_sidebar
+from mutte_geo.ui.viewstate import bound, change_view, read_view, show_switch_notes, shown_atlas, view_link
 
 st.set_page_config(page_title="Atlas xã Mường Tè", page_icon="🗺️", layout="wide")
 
-lang = current_lang()
+atlas = atlas_or_stop(current_lang())
+view = read_view(atlas, show=True)
+lang = view.lang
+show_switch_notes(lang)
+region = load_pack(view.region)
+
+
+def switch_to_chosen_region() -> None:
+    chosen = st.session_state["region_switch"]
+    if chosen in region_ids():  # else a label left from another language (see mutte_geo.ui.viewstate)
+        change_view(lambda v: switch_region(v, chosen, shown_atlas(atlas, chosen).units))
+
+
+def switch_to_chosen_vintage() -> None:
+    chosen = st.session_state["vintage_switch"]
+    if chosen in region.vintages:  # else a label left from another language
+        change_view(lambda v: switch_vintage(v, chosen, shown_atlas(atlas, region.id).units))
+
+
 with st.sidebar:
-    chosen = st.radio(
-        "Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get,
-        index=list(LANGUAGES).index(lang), horizontal=True, key="lang_switch",
-    )
-    if chosen != lang:
-        st.session_state[LANG_KEY] = chosen
-        st.query_params[LANG_KEY] = chosen
-        st.rerun()
-    region = load_pack(current_region())
-    chosen_region = st.radio(tr(lang, "Vùng", "Region"), region_ids(), index=region_ids().index(region.id),
-                             key="region_switch", format_func=lambda r: load_pack(r).choice(lang))
-    if chosen_region != region.id:
-        st.session_state[REGION_KEY] = chosen_region
-        st.query_params[REGION_KEY] = chosen_region
-        st.rerun()
-    vintage = current_vintage()
-    chosen_vintage = st.radio(
-        tr(lang, "Ranh giới", "Boundaries"), region.vintages, index=region.vintages.index(vintage),
-        key="vintage_switch", format_func=lambda v: region.vintage_label[v](lang),
-    )
-    if chosen_vintage != vintage:
-        st.session_state[VINTAGE_KEY] = chosen_vintage
-        st.query_params[VINTAGE_KEY] = str(chosen_vintage)
-        st.rerun()
+    st.radio("Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True,
+             **bound("lang_switch", lang, "lang", options=LANGUAGES))
+    st.session_state["region_switch"] = view.region
+    st.radio(tr(lang, "Vùng", "Region"), region_ids(), key="region_switch",
+             format_func=lambda r: load_pack(r).choice(lang), on_change=switch_to_chosen_region)
+    st.session_state["vintage_switch"] = view.vintage
+    st.radio(tr(lang, "Ranh giới", "Boundaries"), region.vintages, key="vintage_switch",
+             format_func=lambda v: region.vintage_label[v](lang), on_change=switch_to_chosen_vintage)
+    nav = st.container()
+    with st.expander(tr(lang, "Liên kết tới màn hình này", "Link to this view"), icon=":material/link:"):
+        st.caption(tr(lang, "Sao chép liên kết (nút bên phải) để gửi hoặc đánh dấu đúng bản đồ này.",
+                      "Copy the link (button on the right) to send or bookmark exactly this view."))
+        st.code(view_link(view), language=None, wrap_lines=True)
     sign_in_sidebar(lang)
 
 pages = [
@@ -67,25 +68,29 @@ pages = [
     st.Page("pages/data.py", title=tr(lang, "Dữ liệu và kiểm tra", "Data and checks"), icon=":material/table_view:",
             url_path="data"),
 ]
-if can(current_user(), "edit"):  # staff pages: import, edit in place, history (each checks the role again)
-    pages += [
-        st.Page("pages/import.py", title=tr(lang, "Nhập số liệu", "Import values"), icon=":material/upload_file:",
-                url_path="import"),
-        st.Page("pages/edit.py", title=tr(lang, "Sửa số liệu", "Edit values"), icon=":material/edit:",
-                url_path="edit"),
-        st.Page("pages/approve.py", title=tr(lang, "Duyệt số liệu", "Review values"), icon=":material/task_alt:",
-                url_path="review"),
-        st.Page("pages/history.py", title=tr(lang, "Lịch sử thay đổi", "Change history"), icon=":material/history:",
-                url_path="history"),
-    ]
-if can(current_user(), "users"):
-    pages.append(st.Page("pages/users.py", title=tr(lang, "Tài khoản", "Accounts"), icon=":material/group:",
-                         url_path="users"))
-if can(current_user(), "audit"):
-    pages.append(st.Page("pages/audit.py", title=tr(lang, "Nhật ký kiểm tra", "Audit log"), icon=":material/policy:",
-                         url_path="audit"))
-page = st.navigation(pages, expanded=True)  # every page listed: staff links are never hidden behind "View more"
+# Staff pages are always routed, so a bookmarked /import signed out shows the sign-in form (each page
+# checks the role again); the sidebar lists only the pages the user may use.
+staff_pages = [
+    ("edit", st.Page("pages/import.py", title=tr(lang, "Nhập số liệu", "Import values"),
+                     icon=":material/upload_file:", url_path="import")),
+    ("edit", st.Page("pages/edit.py", title=tr(lang, "Sửa số liệu", "Edit values"), icon=":material/edit:",
+                     url_path="edit")),
+    ("edit", st.Page("pages/approve.py", title=tr(lang, "Duyệt số liệu", "Review values"),
+                     icon=":material/task_alt:", url_path="review")),
+    ("edit", st.Page("pages/history.py", title=tr(lang, "Lịch sử thay đổi", "Change history"),
+                     icon=":material/history:", url_path="history")),
+    ("users", st.Page("pages/users.py", title=tr(lang, "Tài khoản", "Accounts"), icon=":material/group:",
+                      url_path="users")),
+    ("audit", st.Page("pages/audit.py", title=tr(lang, "Nhật ký kiểm tra", "Audit log"), icon=":material/policy:",
+                      url_path="audit")),
+]
+user = current_user()
+listed = pages + [page for action, page in staff_pages if can(user, action)]
+current = st.navigation(pages + [page for _, page in staff_pages], position="hidden")
 # each page its own browser-tab title, in the chosen language
-st.set_page_config(page_title=f"{page.title} · {region.atlas_name(lang)}")
-region_notice(page.url_path, lang)
-page.run()
+st.set_page_config(page_title=f"{current.title} · {region.atlas_name(lang)}")
+region_notice(current.url_path, lang)
+with nav:  # links that carry the view, so another page opens on the same choices
+    for page in listed:
+        st.page_link(page, query_params=encode_view(view))
+current.run()

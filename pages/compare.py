@@ -1,12 +1,13 @@
 """Compare 2024 – 2025: one indicator on the 14 former units and on the 2025 communes, and the merge map."""
 
+from dataclasses import replace
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from mutte_geo.core.i18n import format_period, tr
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.maps.comparemap import (
-    URL_UNIT_KEY,
     compare_indicators,
     compare_periods,
     compare_split,
@@ -21,9 +22,11 @@ from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.authpage import sensitive_export
 from mutte_geo.ui.mappage import DEFAULT_INDICATOR
 from mutte_geo.ui.splitpage import classification_controls, show_split
+from mutte_geo.ui.viewstate import bound, change_view, read_view
 
-lang = current_lang()
-atlas = atlas_or_stop(lang)
+atlas = atlas_or_stop(current_lang())
+view = read_view(atlas, default_indicator=DEFAULT_INDICATOR)
+lang = view.lang
 
 st.title(tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"))
 st.caption(tr(
@@ -37,37 +40,49 @@ st.caption(tr(
 ))
 
 communes = sorted(atlas.units[2025])
-url_commune = selected_commune(atlas, st.query_params.get(URL_UNIT_KEY))
+url_commune = selected_commune(atlas, qualified_code(view.vintage, view.unit) if view.unit else None)
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
 choices = compare_indicators(atlas)
+if view.indicator not in choices:
+    st.warning(tr(lang, f"“{atlas.catalogue[view.indicator].name(lang)}” không có số liệu cấp xã để so sánh.",
+                  f"“{atlas.catalogue[view.indicator].name(lang)}” has no commune values to compare."))
 indicator_id = c1.selectbox(
-    tr(lang, "Chỉ tiêu", "Indicator"), choices,
-    index=choices.index(DEFAULT_INDICATOR) if DEFAULT_INDICATOR in choices else 0,
-    format_func=lambda i: atlas.catalogue[i].name(lang), key="compare_indicator",
+    tr(lang, "Chỉ tiêu", "Indicator"), choices if view.indicator in choices else [*choices, view.indicator],
+    format_func=lambda i: atlas.catalogue[i].name(lang),
+    **bound("compare_indicator", view.indicator, "indicator", options=choices),
 )
 kind_choice = c2.radio(
-    tr(lang, "Loại số liệu", "Kind of value"), list(KIND_CHOICES), horizontal=True, key="compare_kind",
+    tr(lang, "Loại số liệu", "Kind of value"), list(KIND_CHOICES), horizontal=True,
+    **bound("compare_kind", view.kind, "kind", options=KIND_CHOICES),
     format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
     else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
 )
 kinds = kinds_of(kind_choice)
+periods = compare_periods(atlas, indicator_id, kinds)
 period = c3.selectbox(
-    tr(lang, "Kỳ", "Period"), compare_periods(atlas, indicator_id, kinds), key="compare_period",
+    tr(lang, "Kỳ", "Period"), periods if view.period in periods else [*periods, view.period],
+    **bound("compare_period", view.period, "period", options=periods),
     format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST
     else format_period(p, lang),
 )
+
+
+def highlight_commune(chosen: str | None) -> None:
+    if chosen is None:
+        change_view(lambda v: replace(v, unit=None))
+    elif chosen in communes:  # else a label left from another language (see mutte_geo.ui.viewstate)
+        change_view(lambda v: replace(v, vintage=2025, unit=chosen))
+
+
+st.session_state["compare_commune"] = url_commune
 commune = c4.selectbox(
-    tr(lang, "Làm nổi xã 2025", "Highlight a 2025 commune"), [None, *communes],
-    index=0 if url_commune is None else communes.index(url_commune) + 1, key="compare_commune",
+    tr(lang, "Làm nổi xã 2025", "Highlight a 2025 commune"), [None, *communes], key="compare_commune",
     format_func=lambda c: tr(lang, "(không)", "(none)") if c is None else atlas.units[2025][c].label(lang),
+    on_change=lambda: highlight_commune(st.session_state["compare_commune"]),
 )
-if commune is None:
-    st.query_params.pop(URL_UNIT_KEY, None)
-else:
-    st.query_params[URL_UNIT_KEY] = qualified_code(2025, commune)
 
 indicator = atlas.catalogue[indicator_id]
-scheme, k, manual = classification_controls(indicator, lang, key="compare")
+scheme, k, manual = classification_controls(indicator, view, key="compare")
 split = compare_split(atlas, indicator_id, lang=lang, period=period, kinds=kinds, scheme=scheme, k=k,
                       manual_breaks=manual)
 outline = highlights(atlas, commune)

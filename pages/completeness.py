@@ -15,8 +15,10 @@ from mutte_geo.analysis.completeness import (
 from mutte_geo.core.formatting import format_quantity
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
+from mutte_geo.maps.viewstate import GRID_LAYERS
 from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, current_vintage
 from mutte_geo.ui.authpage import current_user
+from mutte_geo.ui.viewstate import bound, read_view
 
 lang = current_lang()
 atlas = atlas_or_stop(lang)
@@ -38,7 +40,8 @@ st.caption(tr(lang, f"{VERIFIED_MARK} có số liệu đã kiểm chứng · {UN
 user = current_user()
 layer = "data"
 if user is not None:  # the approval state is staff information
-    layer = st.radio(tr(lang, "Lớp", "Layer"), ["data", "approval"], horizontal=True, key="completeness_layer",
+    layer = st.radio(tr(lang, "Lớp", "Layer"), list(GRID_LAYERS), horizontal=True,
+                     **bound("completeness_layer", read_view(atlas).layer or "data", "layer", options=GRID_LAYERS),
                      format_func=lambda x: tr(lang, "Có số liệu", "Data present") if x == "data"
                      else tr(lang, "Tình trạng duyệt", "Approval state"))
 if layer == "approval":

@@ -19,7 +19,6 @@ from mutte_geo.analysis.filters import (
     evaluate,
     ops_for,
 )
-from mutte_geo.analysis.filterurl import FILTER_KEYS, decode_query, encode_query
 from mutte_geo.core.errors import CriteriaError
 from mutte_geo.core.i18n import format_period, tr
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
@@ -29,67 +28,60 @@ from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, 
 from mutte_geo.ui.authpage import sensitive_export
 from mutte_geo.ui.exportui import filter_export_panel
 from mutte_geo.ui.filterpage import (
+    DRAFT,
     JOIN_KEY,
     KIND_KEY,
     PERIOD_KEY,
-    criteria_from_widgets,
+    builder_criteria,
+    commit_draft,
+    current_draft,
     default_condition,
     export_notes,
-    fill_missing_widgets,
+    has_stale_values,
     key,
     load_widgets,
     period_options,
-    repair_condition,
     result_table,
+    with_condition,
+    without_condition,
 )
 from mutte_geo.ui.mappage import indicator_choices, indicator_label
 from mutte_geo.ui.markdown import md_escape
 from mutte_geo.ui.ntmpage import with_ntm
-
-CRITERIA = "filter_criteria"  # the current criteria (outlives the widgets when the user leaves the page)
+from mutte_geo.ui.viewstate import change_view, read_view
 
 lang = current_lang()
 atlas = region_atlas_or_stop(lang, with_ntm(atlas_or_stop(lang), current_vintage(), lang))  # NTM criteria too
-vintage = current_vintage()
+view = read_view(atlas)
+lang, vintage = view.lang, view.vintage
 catalogue = atlas.catalogue
 state = st.session_state
 
 region = atlas.region.name
 st.title(tr(lang, f"Lọc xã theo tiêu chí – {region.vi}", f"Filter communes by criteria – {region.en}"))
 
-if CRITERIA not in state:  # first visit in this session: the link decides
-    try:
-        state[CRITERIA] = decode_query(st.query_params.to_dict(), catalogue).criteria
-    except CriteriaError as exc:
-        state[CRITERIA] = Criteria()
-        state["filter_link_problems"] = exc.describe(lang)
-visible = state[CRITERIA].restricted_to(catalogue)
-if visible != state[CRITERIA]:  # e.g. after signing out: drop conditions on indicators now hidden
-    state[CRITERIA] = visible
-    load_widgets(state, visible)
-fill_missing_widgets(state, state[CRITERIA])
-if state.get("filter_link_problems"):
-    st.error(tr(lang, "Liên kết lọc không hợp lệ hoặc đã cũ, nên đang hiển thị không lọc:",
-                "The filter link is malformed or outdated, so no filter is applied:"))
-    st.markdown("\n".join(f"- {md_escape(p)}" for p in state["filter_link_problems"]))
+# The link holds the criteria; the widgets always show the draft (the link's criteria, or an edit of
+# them not complete yet), so a language switch or back/forward cannot leave them empty or stale.
+draft = current_draft(state, view.criteria)
+load_widgets(state, draft)
+count = len(draft.conditions)
 
 
 def set_criteria(criteria: Criteria) -> None:
-    state[CRITERIA] = criteria
-    state["filter_link_problems"] = []
-    load_widgets(state, criteria)
+    commit_draft(state, criteria, catalogue, lambda c: change_view(lambda v: v.with_criteria(c)))
+
+
+def on_builder_change() -> None:
+    if not has_stale_values(state, count, catalogue, state[DRAFT][1]):
+        set_criteria(builder_criteria(state, count, catalogue))
 
 
 def add_condition() -> None:
-    current = state[CRITERIA]
-    new = default_condition(catalogue["borders_china"])
-    set_criteria(Criteria((*current.conditions, new), current.combine, current.period, current.kind))
+    set_criteria(with_condition(state[DRAFT][1], default_condition(catalogue["borders_china"])))
 
 
 def remove_condition(i: int) -> None:
-    current = state[CRITERIA]
-    kept = tuple(c for n, c in enumerate(current.conditions) if n != i)
-    set_criteria(Criteria(kept, current.combine, current.period, current.kind))
+    set_criteria(without_condition(state[DRAFT][1], i))
 
 
 st.markdown(tr(lang, "**Câu hỏi có sẵn** (theo báo cáo):", "**Ready-made questions** (from the report):"))
@@ -105,15 +97,15 @@ with st.container(horizontal=True, wrap=True):
 
 st.subheader(tr(lang, "Điều kiện", "Conditions"))
 choices = indicator_choices(atlas, vintage)
-count = len(state[CRITERIA].conditions)
 for i in range(count):
     cols = st.columns([4, 2, 3, 1], vertical_alignment="bottom")
     indicator_id = cols[0].selectbox(
         tr(lang, f"Chỉ tiêu {i + 1}", f"Indicator {i + 1}"), choices, key=key(i, "ind"),
+        on_change=on_builder_change,
         format_func=lambda c: indicator_label(atlas, c, vintage, lang))
     indicator = catalogue[indicator_id]
-    repair_condition(state, i, indicator)
     op = cols[1].selectbox(tr(lang, "Phép so sánh", "Operator"), ops_for(indicator), key=key(i, "op"),
+                           on_change=on_builder_change,
                            format_func=lambda o: tr(lang, *OP_LABELS[o]))
     with cols[2]:
         if op in ("has_data", "no_data"):
@@ -122,16 +114,21 @@ for i in range(count):
             unit = indicator.unit(lang)
             if op == "between":
                 low, high = st.columns(2)
-                low.number_input(tr(lang, "Từ", "From") + f" ({unit})", key=key(i, "a"), format="%g")
-                high.number_input(tr(lang, "Đến", "To") + f" ({unit})", key=key(i, "b"), format="%g")
+                low.number_input(tr(lang, "Từ", "From") + f" ({unit})", key=key(i, "a"), format="%g",
+                                on_change=on_builder_change)
+                high.number_input(tr(lang, "Đến", "To") + f" ({unit})", key=key(i, "b"), format="%g",
+                                 on_change=on_builder_change)
             else:
-                st.number_input(tr(lang, "Giá trị", "Value") + f" ({unit})", key=key(i, "a"), format="%g")
+                st.number_input(tr(lang, "Giá trị", "Value") + f" ({unit})", key=key(i, "a"), format="%g",
+                                on_change=on_builder_change)
         else:
             if op == "one_of":
                 st.multiselect(tr(lang, "Giá trị", "Values"), choices_for(indicator), key=key(i, "codes"),
+                               on_change=on_builder_change,
                                format_func=partial(code_text, indicator, lang=lang))
             else:
                 st.selectbox(tr(lang, "Giá trị", "Value"), choices_for(indicator), key=key(i, "code"),
+                             on_change=on_builder_change,
                              format_func=partial(code_text, indicator, lang=lang))
     cols[3].button("✕", key=f"remove_{i}", on_click=remove_condition, args=(i,),
                    help=tr(lang, "Bỏ điều kiện này", "Remove this condition"))
@@ -140,20 +137,19 @@ settings = st.columns([2, 2, 3, 3], vertical_alignment="bottom")
 settings[0].button(tr(lang, "Thêm điều kiện", "Add condition"), key="add_condition", on_click=add_condition,
                   icon=":material/add:")
 settings[1].radio(tr(lang, "Kết hợp", "Combine"), ["and", "or"], key=JOIN_KEY, horizontal=True,
+                  on_change=on_builder_change,
                   format_func=lambda j: tr(lang, "VÀ (tất cả)", "AND (all)") if j == "and"
                   else tr(lang, "HOẶC (ít nhất một)", "OR (any)"))
 settings[3].radio(tr(lang, "Loại số liệu", "Kind of value"), ["actual", "target"], key=KIND_KEY, horizontal=True,
+                  on_change=on_builder_change,
                   format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
                   else tr(lang, "Chỉ tiêu kế hoạch", "Target"))
-periods = period_options(atlas.values, criteria_from_widgets(state, count, catalogue), vintage)
-if state.get(PERIOD_KEY) not in periods:
-    state[PERIOD_KEY] = LATEST
-settings[2].selectbox(tr(lang, "Kỳ", "Period"), periods, key=PERIOD_KEY,
+periods = period_options(atlas.values, draft, vintage)
+settings[2].selectbox(tr(lang, "Kỳ", "Period"), periods, key=PERIOD_KEY, on_change=on_builder_change,
                       format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit")
                       if p == LATEST else format_period(p, lang))
 
-criteria = criteria_from_widgets(state, count, catalogue)
-state[CRITERIA] = criteria
+criteria = draft
 try:
     result = evaluate(criteria, values=atlas.values, catalogue=catalogue, units=atlas.units[vintage],
                       vintage=vintage, lang=lang)
@@ -161,14 +157,6 @@ except CriteriaError as exc:
     st.warning(tr(lang, "Điều kiện chưa đầy đủ:", "The conditions are incomplete:"))
     st.markdown("\n".join(f"- {md_escape(p)}" for p in exc.describe(lang)))
     st.stop()
-
-# Keep the link in step with the filter (other query parameters, e.g. lang, are left alone).
-wanted = encode_query(criteria, vintage)
-for name in (*FILTER_KEYS, "vintage"):
-    if name in wanted and st.query_params.get(name) != wanted[name]:
-        st.query_params[name] = wanted[name]
-    elif name not in wanted and name in st.query_params:
-        del st.query_params[name]
 
 if criteria.is_empty:
     st.info(tr(lang, "Chưa có điều kiện: chọn một câu hỏi có sẵn hoặc thêm điều kiện.",

@@ -18,6 +18,7 @@ from mutte_geo.storage.stewardship import (
 from mutte_geo.storage.store import ConflictError, StoreUnavailable
 from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, value_store
 from mutte_geo.ui.authpage import display_names, require, sensitive_export
+from mutte_geo.ui.flash import rerun_with, show_flash
 from mutte_geo.ui.markdown import md_escape
 from mutte_geo.ui.ntmpage import ntm_changes_table
 
@@ -27,6 +28,7 @@ atlas = atlas_or_stop(lang)
 store = value_store()
 
 st.title(tr(lang, "Lịch sử thay đổi số liệu", "History of value changes"))
+show_flash()
 revisions = store.revisions()
 names = display_names()
 st.dataframe(history_table(revisions, lang, names), hide_index=True, width="stretch")
@@ -76,5 +78,6 @@ if chosen is not None:
             except StoreUnavailable as exc:
                 st.error(exc.describe(lang))
             else:
-                st.success(tr(lang, f"Đã khôi phục (phiên bản {restored}).", f"Restored (revision {restored}).")
+                st.session_state.pop("history_sure", None)
+                rerun_with(tr(lang, f"Đã khôi phục (phiên bản {restored}).", f"Restored (revision {restored}).")
                            if restored else tr(lang, "Số liệu đã ở trạng thái đó.", "The values are already so."))

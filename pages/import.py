@@ -14,6 +14,7 @@ from mutte_geo.storage.stewardship import changes_table, check_file, problems_ta
 from mutte_geo.storage.store import StoreUnavailable
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
 from mutte_geo.ui.authpage import require
+from mutte_geo.ui.flash import rerun_with, show_flash
 from mutte_geo.ui.markdown import md_escape
 
 REPORT_KEY = "import_report"
@@ -45,7 +46,10 @@ left.download_button(tr(lang, "Tải mẫu CSV", "Download CSV template"), to_cs
 right.download_button(tr(lang, "Tải mẫu XLSX", "Download XLSX template"), to_xlsx_bytes(table, notes=notes),
                       f"mau_chi_tieu_{vintage}.xlsx")
 
-uploaded = st.file_uploader(tr(lang, "Chọn tệp", "Choose a file"), type=["csv", "txt", "xlsx"], key="import_file")
+show_flash()
+uploads = st.session_state.setdefault("import_uploads", 0)  # a new uploader (empty) after each import
+uploaded = st.file_uploader(tr(lang, "Chọn tệp", "Choose a file"), type=["csv", "txt", "xlsx"],
+                            key=f"import_file_{uploads}")
 with st.expander(tr(lang, "Thông tin cho bảng dạng ngang (nếu tệp không ghi)",
                      "Details for a wide sheet (when the file does not say)")):
     period = st.text_input(tr(lang, "Kỳ (vd. 2024, 2024-H1)", "Period (e.g. 2024, 2024-H1)"), key="import_period")
@@ -107,7 +111,8 @@ if uploaded is not None:
                     st.error(exc.describe(lang))
                 else:
                     st.session_state.pop(REPORT_KEY, None)
-                    st.success(tr(lang, f"Đã gửi {len(sent)} giá trị, đang chờ duyệt.",
+                    st.session_state["import_uploads"] = uploads + 1
+                    rerun_with(tr(lang, f"Đã gửi {len(sent)} giá trị, đang chờ duyệt.",
                                   f"Submitted {len(sent)} value(s); waiting for approval."))
         else:
             st.info(tr(lang, "Tệp không làm thay đổi số liệu nào.", "The file changes no values."))

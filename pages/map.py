@@ -1,6 +1,9 @@
 """Indicator map: a choropleth of any indicator, with legend, labels, tooltips and profiles."""
 
+from dataclasses import replace
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from mutte_geo.analysis.consistency import atlas_inconsistencies
@@ -9,63 +12,77 @@ from mutte_geo.maps.breaks import BreaksError, parse_breaks
 from mutte_geo.maps.breaks import example as breaks_example
 from mutte_geo.maps.classify import SCHEME_LABELS, SCHEMES
 from mutte_geo.maps.legend import direction_text, legend_title
-from mutte_geo.maps.view import MapRequest, default_indicator, legend_note, map_view, period_choices, step_period
+from mutte_geo.maps.view import MapRequest, legend_note, map_view, period_choices, step_period
+from mutte_geo.maps.viewstate import CLASS_RANGE, encode_view, view_notices
 from mutte_geo.maps.webmap import legend_html, map_parts
 from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of
 from mutte_geo.model.regions import DEFAULT_REGION
-from mutte_geo.model.units import qualified_code
-from mutte_geo.ui.appstate import current_lang, current_vintage, region_atlas_or_stop
+from mutte_geo.ui.appstate import current_lang, region_atlas_or_stop
+from mutte_geo.ui.device import on_phone
 from mutte_geo.ui.exportui import export_panel
-from mutte_geo.ui.mappage import (
-    district_values,
-    indicator_choices,
-    indicator_label,
-    screen_table,
-)
+from mutte_geo.ui.mappage import district_values, indicator_choices, indicator_label, screen_table
+from mutte_geo.ui.viewstate import bound, change_view, read_view, select_clicked, unit_search
 
-lang = current_lang()
-atlas = region_atlas_or_stop(lang)
-vintage = current_vintage()
+atlas = region_atlas_or_stop(current_lang())
+choice = read_view(atlas)
+lang, vintage = choice.lang, choice.vintage
 
 region = atlas.region.name
 st.title(tr(lang, f"Bản đồ chỉ tiêu theo xã – {region.vi}", f"Commune indicator map – {region.en}"))
 
-controls, map_col = st.columns([1, 3])
+phone = on_phone()
+if phone:  # the map first, the choices folded under it, then the selected unit's profile
+    map_col = st.container()
+    controls: DeltaGenerator = st.expander(
+        tr(lang, "Chọn chỉ tiêu, kỳ, cách phân lớp", "Choose indicator, period, classes"), icon=":material/tune:")
+    side = st.container()
+elif choice.unit is None:
+    controls, map_col = st.columns([1, 3])
+    side = controls
+else:  # the selected unit's profile beside the map
+    controls, map_col, side = st.columns([1, 2.4, 1.3])
 with controls:
+    unit_search(atlas.units[vintage], lang)
     choices = indicator_choices(atlas, vintage)
     indicator_id = st.selectbox(
-        tr(lang, "Chỉ tiêu", "Indicator"), choices, index=choices.index(default_indicator(atlas, vintage)),
-        format_func=lambda i: indicator_label(atlas, i, vintage, lang), key="indicator",
+        tr(lang, "Chỉ tiêu", "Indicator"), choices, format_func=lambda i: indicator_label(atlas, i, vintage, lang),
+        **bound("indicator", choice.indicator, options=choices),
     )
     indicator = atlas.catalogue[indicator_id]
     kind_choice = st.radio(
-        tr(lang, "Loại số liệu", "Kind of value"), list(KIND_CHOICES), horizontal=True, key="kind",
+        tr(lang, "Loại số liệu", "Kind of value"), list(KIND_CHOICES), horizontal=True,
+        **bound("kind", choice.kind, options=KIND_CHOICES),
         format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
         else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
     )
     kinds = kinds_of(kind_choice)
-    periods = period_choices(atlas, indicator_id, vintage, kinds)
+    available = period_choices(atlas, indicator_id, vintage, kinds)
+    # a period named by the link stays chosen
+    periods = available + ([] if choice.period in available else [choice.period])
     period = st.selectbox(
-        tr(lang, "Kỳ", "Period"), periods, key="period",
+        tr(lang, "Kỳ", "Period"), periods, **bound("period", choice.period, options=periods),
         format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST
         else format_period(p, lang),
     )
     for column, step, text in zip(st.columns(2), (-1, 1), (tr(lang, "◀ Kỳ trước", "◀ Earlier"),
                                                            tr(lang, "Kỳ sau ▶", "Later ▶"))):
-        target = step_period(periods, period, step)
+        target = step_period(available, period, step)
         column.button(text, key=f"period_step_{step}", disabled=target is None, width="stretch",
-                      on_click=st.session_state.__setitem__, args=("period", target))
-    locked = st.checkbox(tr(lang, "Giữ lớp cho mọi kỳ", "Lock classes"), key="locked",
+                      on_click=change_view, args=(lambda v, t=target: replace(v, period=t),))
+    locked = st.checkbox(tr(lang, "Giữ lớp cho mọi kỳ", "Lock classes"), **bound("locked", choice.locked),
                          help=tr(lang, "Một bộ ngưỡng tính trên số liệu của mọi kỳ: đổi kỳ thấy thay đổi thật.",
                                  "One set of breaks over every period's values: changing the period shows real "
                                  "change, not re-scaled colours."))
-    scheme, k, manual = "quantiles", 5, None
+    for notice in view_notices(choice, atlas, lang):
+        st.warning(notice)
+    scheme, k, manual = choice.scheme, choice.classes, None
     if indicator.is_numeric:
-        scheme = st.selectbox(tr(lang, "Cách phân lớp", "Classification"), SCHEMES, key="scheme",
+        scheme = st.selectbox(tr(lang, "Cách phân lớp", "Classification"), SCHEMES,
+                              **bound("scheme", choice.scheme, options=SCHEMES),
                               format_func=lambda s: tr(lang, *SCHEME_LABELS[s]))
         if scheme == "manual":
             text = st.text_input(tr(lang, "Ngưỡng (cách nhau bởi dấu ;)", "Breaks (separated by ;)"),
-                                 key="breaks", placeholder=breaks_example(lang))
+                                 placeholder=breaks_example(lang), **bound("breaks", choice.breaks))
             try:
                 manual = parse_breaks(text, lang)
             except BreaksError as exc:
@@ -74,22 +91,25 @@ with controls:
                                              " Until the breaks are valid, the map uses quantiles."))
                 scheme = "quantiles"
         else:
-            k = st.slider(tr(lang, "Số lớp", "Classes"), 2, 7, 5, key="k")
+            k = st.slider(tr(lang, "Số lớp", "Classes"), CLASS_RANGE[0], CLASS_RANGE[-1],
+                          **bound("classes", choice.classes))
 
 request = MapRequest(indicator_id, vintage, period, kinds, lang, scheme, k, manual, locked)
 view = map_view(atlas, request)
-note = legend_note(view, lang)
+note = legend_note(view, lang, touch=phone)
 
 with map_col:
     # Geometry is served once as a static file; a rerun sends only the style layer.
     parts = map_parts(
         view.joined, view.classification,
         legend=legend_html(legend_title(indicator, lang), view.legend, note, direction_text(indicator, lang)),
-        attribution=atlas.attribution(vintage), lang=lang, serve_geometry=True,
+        attribution=atlas.attribution(vintage), lang=lang, serve_geometry=True, focus=choice.unit,
     )
+    # One map per vintage: after quick back/forward steps the component could otherwise keep the other
+    # vintage's geometry under the new colours.
     clicked = st_folium(parts.base, height=600, use_container_width=True,
                         render=False, feature_group_to_add=parts.styles,
-                        returned_objects=["last_active_drawing"], key="atlas_map")
+                        returned_objects=["last_active_drawing"], key=f"atlas_map_{vintage}")
     st.caption(" · ".join(atlas.attribution(vintage)))
 
 with controls:
@@ -105,18 +125,26 @@ with controls:
                    "No commune-level data for this indicator yet: every unit shows “No data”."))
 
 feature = (clicked or {}).get("last_active_drawing") or {}
-selected = (feature.get("properties") or {}).get("code")
-if selected:
-    unit = atlas.units[vintage][selected]
-    st.subheader(tr(lang, "Hồ sơ: ", "Profile: ") + f"{unit.label(lang)} ({unit.code})")
-    st.dataframe(atlas.unit_profile(vintage, selected, lang), hide_index=True, width="stretch")
-    if atlas.region.id == DEFAULT_REGION:  # the full profile page shows the district's units
-        st.page_link("pages/profile.py", label=tr(lang, "Mở hồ sơ đầy đủ của đơn vị", "Open the unit's full profile"),
-                     icon=":material/badge:",
-                     query_params={"unit": qualified_code(vintage, selected), "vintage": str(vintage)})
-else:
-    st.caption(tr(lang, "Bấm vào một xã trên bản đồ để xem hồ sơ của xã.",
-                  "Click a unit on the map to see its profile."))
+if select_clicked((feature.get("properties") or {}).get("code")):
+    st.rerun()  # the click is now the view's unit: draw it outlined, with its profile
+
+with side:
+    if choice.unit is None:
+        st.caption(tr(lang, "Chạm vào một xã trên bản đồ hoặc tìm theo tên để xem hồ sơ của xã.",
+                      "Tap a unit on the map or find it by name to see its profile.") if phone else
+                   tr(lang, "Bấm vào một xã trên bản đồ hoặc tìm theo tên để xem hồ sơ của xã.",
+                      "Click a unit on the map or find it by name to see its profile."))
+    else:
+        unit = atlas.units[vintage][choice.unit]
+        st.subheader(tr(lang, "Hồ sơ: ", "Profile: ") + f"{unit.label(lang)} ({unit.code})")
+        st.dataframe(atlas.unit_profile(vintage, choice.unit, lang), hide_index=True, width="stretch", height=320)
+        if atlas.region.id == DEFAULT_REGION:  # the full profile page shows the district's units
+            st.page_link("pages/profile.py", label=tr(lang, "Mở hồ sơ đầy đủ của đơn vị",
+                                                      "Open the unit's full profile"),
+                         icon=":material/badge:", query_params=encode_view(choice))
+        st.button(tr(lang, f"Bỏ chọn, xem cả {atlas.region.name.vi}", f"Clear, show all of {atlas.region.name.en}"),
+                  key="clear_unit",
+                  icon=":material/zoom_out_map:", on_click=change_view, args=(lambda v: replace(v, unit=None),))
 
 st.subheader(tr(lang, "Bảng giá trị", "Values table"))
 st.dataframe(screen_table(atlas, view, request), hide_index=True, width="stretch")

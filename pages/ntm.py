@@ -20,10 +20,11 @@ from mutte_geo.analysis.ntm import (
 from mutte_geo.core.i18n import format_date, tr
 from mutte_geo.exports.formats import MIME
 from mutte_geo.exports.ntmexport import grid_bytes
+from mutte_geo.maps.viewstate import COMMUNE_ORDERS, CRITERION_ORDERS
 from mutte_geo.model.ntm import MET, NOT_MET, set_for_vintage, status_label
 from mutte_geo.storage.auth import can
 from mutte_geo.storage.ntm_import import template_xlsx
-from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.authpage import current_user
 from mutte_geo.ui.exportui import export_panel
 from mutte_geo.ui.ntmpage import (
@@ -38,17 +39,20 @@ from mutte_geo.ui.ntmpage import (
     show_map,
     tracker_view,
 )
+from mutte_geo.ui.viewstate import bound, choose, read_view
 
-lang = current_lang()
-atlas = atlas_or_stop(lang)
-vintage = current_vintage()
+atlas = atlas_or_stop(current_lang())
+choice = read_view(atlas)
+lang, vintage = choice.lang, choice.vintage
 criteria_set = set_for_vintage(criteria_sets(), vintage)
 applicable = [s for s in criteria_sets().values() if s.vintage == vintage]
+by_id = {s.set_id: s for s in applicable}
+set_id = choose(choice.criteria_set, by_id, criteria_set.set_id, lang, ("bộ tiêu chí", "criteria set"))
 if len(applicable) > 1:  # e.g. a province's own set loaded beside the national one
-    by_id = {s.set_id: s for s in applicable}
-    criteria_set = by_id[st.selectbox(tr(lang, "Bộ tiêu chí", "Criteria set"), list(by_id),
-                                      index=list(by_id).index(criteria_set.set_id), key=f"ntm_set_{vintage}",
-                                      format_func=lambda i: by_id[i].short(lang))]
+    set_id = st.selectbox(tr(lang, "Bộ tiêu chí", "Criteria set"), list(by_id),
+                          format_func=lambda i: by_id[i].short(lang),
+                          **bound("ntm_set", set_id, "criteria_set", options=by_id))
+criteria_set = by_id.get(set_id, criteria_set)
 assessments, recognitions = current_data()
 units = atlas.units[vintage]
 
@@ -61,7 +65,9 @@ st.caption(tr(lang, f"{criteria_set.title_vi} — Quyết định {criteria_set.
 
 held_years = years(assessments, criteria_set)
 year_options = held_years or list(range(criteria_set.year_to, criteria_set.year_from - 1, -1))
-year = st.selectbox(tr(lang, "Năm đánh giá", "Assessment year"), year_options, key=f"ntm_year_{vintage}")
+year = st.selectbox(tr(lang, "Năm đánh giá", "Assessment year"), year_options, **bound(
+    "ntm_year", choose(choice.year, year_options, year_options[0], lang, ("năm đánh giá", "assessment year")), "year",
+    options=year_options))
 result = tracker(atlas, assessments, criteria_set, year)
 if not held_years:
     st.info(tr(lang, "Chưa có kết quả đánh giá nào được nhập cho bộ tiêu chí này: mọi ô là “chưa đánh giá”. "
@@ -146,8 +152,9 @@ with count_tab:
     export_panel(shown, view, request, key="ntm_count_export")
 with criterion_tab:
     labels = {c.number: c.label(lang) for c in criteria_set.criteria}
-    number = st.selectbox(tr(lang, "Tiêu chí", "Criterion"), list(labels), key=f"ntm_criterion_{vintage}",
-                          format_func=labels.__getitem__)
+    number = st.selectbox(tr(lang, "Tiêu chí", "Criterion"), list(labels), format_func=labels.__getitem__, **bound(
+        "ntm_criterion", choose(choice.criterion, labels, next(iter(labels)), lang, ("tiêu chí", "criterion")),
+        "criterion", options=labels))
     request = criterion_request(criteria_set, int(number or 1), year, lang)
     view = tracker_view(shown, request)
     show_map(shown, view, request, key=f"ntm_criterion_map_{vintage}")
@@ -156,12 +163,15 @@ with criterion_tab:
 # --- the grid ------------------------------------------------------------------------------------------
 with grid_tab:
     sort_col, order_col = st.columns(2)
-    commune_order = sort_col.radio(tr(lang, "Sắp xếp xã theo", "Sort communes by"), ["name", "met"], horizontal=True,
-                                   key="ntm_sort_communes", format_func=lambda o: {
+    commune_order = sort_col.radio(tr(lang, "Sắp xếp xã theo", "Sort communes by"), list(COMMUNE_ORDERS),
+                                   horizontal=True, **bound("ntm_sort_communes", choice.sort or COMMUNE_ORDERS[0],
+                                                            "sort", options=COMMUNE_ORDERS), format_func=lambda o: {
                                        "name": tr(lang, "tên xã", "name"),
                                        "met": tr(lang, "số tiêu chí đạt", "criteria met")}[o])
-    criterion_order = order_col.radio(tr(lang, "Sắp xếp tiêu chí theo", "Sort criteria by"), ["number", "share"],
-                                      horizontal=True, key="ntm_sort_criteria", format_func=lambda o: {
+    criterion_order = order_col.radio(tr(lang, "Sắp xếp tiêu chí theo", "Sort criteria by"), list(CRITERION_ORDERS),
+                                      horizontal=True, **bound("ntm_sort_criteria", choice.order or CRITERION_ORDERS[0],
+                                                               "order", options=CRITERION_ORDERS),
+                                      format_func=lambda o: {
                                           "number": tr(lang, "số thứ tự", "number"),
                                           "share": tr(lang, "tỷ lệ xã đạt (thấp trước)",
                                                       "share met (lowest first)")}[o])

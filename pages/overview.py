@@ -15,19 +15,21 @@ from mutte_geo.analysis.targets import (
 from mutte_geo.analysis.trends import trend_caption, trend_chart, trend_frame
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes
-from mutte_geo.maps.attentionmap import ATTENTION_VINTAGE, attention_layer_ids, attention_map
+from mutte_geo.maps.attentionmap import ATTENTION_LAYERS, ATTENTION_VINTAGE, attention_layer_ids, attention_map
 from mutte_geo.model.remarks import not_comparable_reasons, remarks_for
 from mutte_geo.model.units import DISTRICT_CODE
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.exportui import brief_download
+from mutte_geo.ui.viewstate import bound, choose, read_view
 
-lang = current_lang()
-atlas = atlas_or_stop(lang)
+atlas = atlas_or_stop(current_lang())
+view = read_view(atlas)
+lang = view.lang
 
 years = plan_years(atlas.values) or [TARGET_YEAR]
-year = years[-1]
+year = choose(view.plan, years, years[-1], lang, ("năm kế hoạch", "plan year"))
 if len(years) > 1:  # a second plan's targets are loaded
-    year = st.selectbox(tr(lang, "Năm kế hoạch", "Plan year"), years, index=len(years) - 1, key="plan_year")
+    year = st.selectbox(tr(lang, "Năm kế hoạch", "Plan year"), years, **bound("plan_year", year, "plan", options=years))
 st.title(tr(lang, f"Chỉ tiêu năm {year} – huyện Mường Tè", f"{year} targets – Mường Tè district"))
 source = tr(lang, "Nguồn: Báo cáo định hướng xây dựng kế hoạch phát triển KT-XH năm 2025, UBND huyện Mường Tè "
                   "(6/2024): kết quả mục I.2.1 thứ nhất («Kết quả thực hiện các chỉ tiêu chủ yếu», phần lớn là "
@@ -56,7 +58,11 @@ with summary_col:
                   "it). Gap = result minus target; a gap between two rates is in percentage points."))
 with map_col:
     st.markdown(tr(lang, "**Xã cần quan tâm theo báo cáo**", "**Communes the report names for attention**"))
-    layers = attention_layer_ids(atlas.catalogue, include_sensitive=True)
+    allowed = attention_layer_ids(atlas.catalogue, include_sensitive=True)
+    layers = st.pills(tr(lang, "Danh sách hiển thị", "Lists shown"), allowed, selection_mode="multi",
+                      format_func=lambda i: ATTENTION_LAYERS[i].short(lang),
+                      **bound("overview_layers", [i for i in allowed if i in view.layers], "layers",
+                              convert=lambda chosen: tuple(i for i in ATTENTION_LAYERS if i in (chosen or ()))))
     st_folium(attention_map(atlas, lang, layers), height=480, use_container_width=True, returned_objects=[],
               key="attention_map")
     st.caption(tr(lang, "Bật/tắt từng lớp ở góc trên bên phải bản đồ. Báo cáo (6/2024) nêu tên theo đơn vị "

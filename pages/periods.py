@@ -7,15 +7,17 @@ from mutte_geo.core.i18n import format_period, tr
 from mutte_geo.maps.change import CHANGE_MODES, MODE_LABELS, ChangeRequest, change_view
 from mutte_geo.maps.split import dated_periods, default_pair, split_view
 from mutte_geo.maps.view import MapRequest, legend_note, period_choices
+from mutte_geo.maps.viewstate import COMPARISONS
 from mutte_geo.maps.webmap import choropleth_map, legend_html
 from mutte_geo.model.indicators import LATEST, kinds_of
-from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.mappage import DEFAULT_INDICATOR, indicator_label
 from mutte_geo.ui.splitpage import classification_controls, show_change_export, show_split
+from mutte_geo.ui.viewstate import bound, choose, read_view
 
-lang = current_lang()
-atlas = atlas_or_stop(lang)
-vintage = current_vintage()
+atlas = atlas_or_stop(current_lang())
+choice = read_view(atlas, default_indicator=DEFAULT_INDICATOR)
+lang, vintage = choice.lang, choice.vintage
 
 st.title(tr(lang, "So sánh các kỳ", "Compare periods"))
 MODES = {
@@ -25,13 +27,14 @@ MODES = {
 }
 choices = atlas.mappable_indicators(vintage)
 top = st.columns([3, 3])
+indicator_id = choose(choice.indicator, choices, choices[0], lang, ("chỉ tiêu", "indicator"))
 indicator_id = top[0].selectbox(
-    tr(lang, "Chỉ tiêu", "Indicator"), choices,
-    index=choices.index(DEFAULT_INDICATOR) if DEFAULT_INDICATOR in choices else 0,
-    format_func=lambda i: indicator_label(atlas, i, vintage, lang), key="periods_indicator")
+    tr(lang, "Chỉ tiêu", "Indicator"), choices, format_func=lambda i: indicator_label(atlas, i, vintage, lang),
+    **bound("periods_indicator", indicator_id, "indicator", options=choices))
 indicator = atlas.catalogue[indicator_id]
-mode = top[1].radio(tr(lang, "Cách so sánh", "Comparison"), list(MODES), horizontal=True, key="periods_mode",
-                    format_func=lambda m: tr(lang, *MODES[m]))
+mode = top[1].radio(tr(lang, "Cách so sánh", "Comparison"), list(COMPARISONS), horizontal=True,
+                    format_func=lambda m: tr(lang, *MODES[m]),
+                    **bound("periods_mode", choice.mode or COMPARISONS[0], "mode", options=COMPARISONS))
 
 
 def period_label(p: str) -> str:
@@ -51,19 +54,28 @@ if mode == "change" and not indicator.is_numeric:
 if mode in ("periods", "change"):
     named = dated_periods(results) if mode == "change" else results
     first, last = default_pair(results)
-    period_a = row[0].selectbox(tr(lang, "Kỳ thứ nhất", "First period"), named, index=named.index(first),
-                                format_func=period_label, key="periods_a")
-    period_b = row[1].selectbox(tr(lang, "Kỳ thứ hai", "Second period"), named, index=named.index(last),
-                                format_func=period_label, key="periods_b")
+    what = ("kỳ", "period")
+    period_a = row[0].selectbox(
+        tr(lang, "Kỳ thứ nhất", "First period"), named, format_func=period_label,
+        **bound("periods_a", choose(choice.period_from, named, first, lang, what), "period_from", options=named))
+    period_b = row[1].selectbox(
+        tr(lang, "Kỳ thứ hai", "Second period"), named, format_func=period_label,
+        **bound("periods_b", choose(choice.period_to, named, last, lang, what), "period_to", options=named))
 else:
-    period_a = row[0].selectbox(tr(lang, "Kỳ của kết quả", "Result period"), results, format_func=period_label,
-                                key="periods_result")
-    period_b = row[1].selectbox(tr(lang, "Kỳ của chỉ tiêu", "Target period"), targets[1:],
-                                format_func=period_label, key="periods_target")
+    what = ("kỳ", "period")
+    period_a = row[0].selectbox(
+        tr(lang, "Kỳ của kết quả", "Result period"), results, format_func=period_label,
+        **bound("periods_result", choose(choice.result_period, results, results[0], lang, what), "result_period",
+                options=results))
+    period_b = row[1].selectbox(
+        tr(lang, "Kỳ của chỉ tiêu", "Target period"), targets[1:], format_func=period_label,
+        **bound("periods_target", choose(choice.target_period, targets[1:], targets[1], lang, what),
+                "target_period", options=targets[1:]))
 
 if mode == "change":
     change_mode = row[2].radio(
-        tr(lang, "Thay đổi tính bằng", "Change as"), list(CHANGE_MODES), key="periods_change_mode",
+        tr(lang, "Thay đổi tính bằng", "Change as"), list(CHANGE_MODES),
+        **bound("periods_change_mode", choice.change or CHANGE_MODES[0], "change", options=CHANGE_MODES),
         format_func=lambda m: tr(lang, "Chênh lệch (điểm %)", "Difference (pp)")
         if m == "absolute" and indicator.unit_en == "%" else tr(lang, *MODE_LABELS[m]))
     if period_a == period_b:
@@ -79,7 +91,7 @@ if mode == "change":
     st.caption(" · ".join(atlas.attribution(vintage)))
     show_change_export(atlas, change, key="periods_change_export")
 else:
-    scheme, k, manual = classification_controls(indicator, lang, key="periods")
+    scheme, k, manual = classification_controls(indicator, choice, key="periods")
     kinds_b = kinds_of("target") if mode == "target" else kinds_of("actual")
     split = split_view(atlas, MapRequest(indicator_id, vintage, period_a, kinds_of("actual"), lang, scheme, k, manual),
                        MapRequest(indicator_id, vintage, period_b, kinds_b, lang, scheme, k, manual))

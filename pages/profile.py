@@ -4,50 +4,24 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mutte_geo.analysis.overview import targets_html
-from mutte_geo.analysis.profile import (
-    area_text,
-    indicator_table,
-    missing_indicators,
-    resolve_unit,
-    successor_label,
-    unit_summary,
-)
+from mutte_geo.analysis.profile import area_text, indicator_table, missing_indicators, successor_label, unit_summary
 from mutte_geo.analysis.targets import REFORM_NOTE, evaluate_targets, plan_years
 from mutte_geo.analysis.trends import trend_caption, trend_chart, trend_frame, undated_count
 from mutte_geo.core.i18n import tr
 from mutte_geo.maps.attentionmap import locator_map
-from mutte_geo.model.units import qualified_code
-from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.exportui import atlas_download
-from mutte_geo.ui.markdown import md_escape
 from mutte_geo.ui.ntmpage import ntm_card
+from mutte_geo.ui.viewstate import bound, read_view
 
-lang = current_lang()
-atlas = atlas_or_stop(lang)
-vintage = current_vintage()
-requested = st.query_params.get("unit", "")
-resolved = resolve_unit(atlas, requested, vintage) if requested else None
-if requested and resolved is None:
-    shown = md_escape(requested)
-    st.error(tr(lang, f"Mã đơn vị “{shown}” không có trong danh mục năm {vintage}. Hãy chọn trong danh sách.",
-                f"Unit code “{shown}” is not a {vintage} unit. Choose one from the list."))
-code = None
-if resolved is not None:
-    vintage, code = resolved
+atlas = atlas_or_stop(current_lang())
+view = read_view(atlas)
+lang, vintage = view.lang, view.vintage
 units = atlas.units[vintage]
 codes = sorted(units)
-key = f"profile_unit_{vintage}"
-
-
-def _remember_choice() -> None:
-    st.query_params["unit"] = qualified_code(vintage, st.session_state[key])
-    st.query_params["vintage"] = str(vintage)
-
-
-if code is not None:
-    st.session_state[key] = code  # the URL decides; the list follows it
-chosen = st.selectbox(tr(lang, "Đơn vị hành chính", "Unit"), codes, key=key, on_change=_remember_choice,
-                      format_func=lambda c: f"{units[c].label(lang)} ({c})")
+chosen = st.selectbox(tr(lang, "Đơn vị hành chính", "Unit"), codes,
+                      format_func=lambda c: f"{units[c].label(lang)} ({c})",
+                      **bound("profile_unit", view.unit or codes[0], "unit", options=codes))
 
 summary = unit_summary(atlas, vintage, chosen, lang)
 st.title(summary.label)

@@ -9,8 +9,8 @@ from mutte_geo.storage.accounts import AccountError
 from mutte_geo.storage.auth import REGION, ROLES
 from mutte_geo.ui.appstate import atlas_or_stop, current_lang
 from mutte_geo.ui.authpage import ROLE_LABELS, account_store, require
+from mutte_geo.ui.flash import rerun_with, show_flash
 
-DONE_KEY = "users_done"
 SENSITIVE = {None: ("theo vai trò", "as the role says"), True: ("được xem", "granted"),
              False: ("không được xem", "withheld")}
 
@@ -19,8 +19,7 @@ admin = require("users", lang)
 atlas = atlas_or_stop(lang)
 accounts = account_store()
 st.title(tr(lang, "Tài khoản người dùng", "User accounts"))
-if DONE_KEY in st.session_state:
-    st.success(st.session_state.pop(DONE_KEY))
+show_flash()
 
 unit_choices = [REGION] + [f"{v}:{c}" for v in sorted(atlas.units, reverse=True) for c in atlas.units[v]]
 
@@ -45,18 +44,13 @@ st.dataframe(pd.DataFrame.from_records([{
 } for r in records]), hide_index=True, width="stretch")
 
 
-def done(message: str) -> None:
-    st.session_state[DONE_KEY] = message
-    st.rerun()
-
-
 def attempt(action, message: str) -> None:
     try:
         action()
     except AccountError as exc:
         st.error(exc.text(lang))
     else:
-        done(message)
+        rerun_with(message)
 
 
 new_tab, change_tab, reset_tab, state_tab = st.tabs([

@@ -36,7 +36,7 @@ def test_the_app_shows_the_problem_instead_of_a_traceback(monkeypatch, tmp_path:
     bad.write_text('{"type": "FeatureCollection", "features": []}')
     monkeypatch.setenv("MUTTE_BOUNDARIES_2024", str(bad))
     at = AppTest.from_file(str(PROJECT_ROOT / "pages/map.py"), default_timeout=60)
-    at.session_state["lang"] = "vi"
+    at.query_params["lang"] = "vi"
     at.run()
     assert not at.exception
     [error] = at.error
@@ -54,7 +54,7 @@ def test_a_user_geopackage_replaces_the_default_layer(monkeypatch, tmp_path: Pat
     layer.to_file(path)
     monkeypatch.setenv("MUTTE_BOUNDARIES_2024", str(path))
     at = AppTest.from_file(str(PROJECT_ROOT / "pages/profile.py"), default_timeout=60)
-    at.session_state["lang"] = "vi"
+    at.query_params["lang"] = "vi"
     at.query_params["unit"] = "2024:03448"
     at.run()
     assert not at.exception and [e.value for e in at.error] == []

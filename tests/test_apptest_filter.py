@@ -16,7 +16,7 @@ def _page(params: dict[str, str] | None = None, lang: str | None = None) -> AppT
     for name, value in (params or {}).items():
         at.query_params[name] = value
     if lang:
-        at.session_state["lang"] = lang
+        at.query_params["lang"] = lang
     return at.run()
 
 
@@ -48,14 +48,12 @@ def test_a_plan_designation_link_asks_for_targets() -> None:
     assert at.radio(key="f_kind").value == "target"
 
 
-def test_a_malformed_link_says_why_and_falls_back_to_no_filter() -> None:
+def test_a_malformed_link_falls_back_to_no_filter() -> None:
     at = _page({"vintage": "2024", "c": "gdp_growth:gt:5;population:gt:abc", "lang": "vi"})
     assert not at.exception
-    assert "không hợp lệ hoặc đã cũ" in at.error[0].value
-    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # the link's text is shown escaped
-    assert "gdp_growth" in text and "'abc' không phải là số" in text
+    # the messages are shown above the page by app.py (tests/test_viewstate.py, tests/test_e2e_viewstate.py)
     assert "Chưa có điều kiện" in at.info[0].value and not at.metric and not at.dataframe  # no filter
-    assert "c" not in at.query_params and at.query_params["lang"] == "vi"
+    assert at.query_params["lang"] == "vi"
     assert "fc0_ind" not in [w.key for w in at.selectbox]  # no condition rows
 
 

@@ -140,7 +140,7 @@ def test_no_label_repeats_itself(atlas: Atlas) -> None:
 def test_every_page_speaks_one_language(page: str, lang: str, atlas: Atlas, names: tuple[str, ...],
                                         ids: re.Pattern[str]) -> None:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / page), default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
+    at.query_params["lang"] = lang
     at.session_state["user"] = signed_in(ADMIN)  # staff pages too, as an account of a temporary store
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -15,7 +15,7 @@ VIETNAMESE_ONLY = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵ�
 
 def _map_page(lang: str = "vi") -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages/map.py"), default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
+    at.query_params["lang"] = lang
     return at.run()
 
 
@@ -97,7 +97,7 @@ def test_manual_breaks_in_vietnamese_thousands_make_the_classes() -> None:
 
 def test_data_page_lists_values_and_the_contradiction() -> None:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages/data.py"), default_timeout=TIMEOUT)
-    at.session_state["lang"] = "vi"
+    at.query_params["lang"] = "vi"
     at.run()
     assert not at.exception
     assert any("Tỷ lệ xã, thị trấn được thu gom" in w.value for w in at.warning)

@@ -38,7 +38,7 @@ def app() -> AppTest:
 
 
 def test_the_sidebar_choice_is_a_stable_id_in_the_url_and_the_province_has_only_2025(app: AppTest) -> None:
-    assert app.session_state["region"] == "laichau" and app.query_params["region"] == "laichau"
+    assert app.query_params["region"] == "laichau"  # the URL is the only source of truth
     assert app.sidebar.radio(key="vintage_switch").options == ["2025 (38 xã, phường)"]
 
 

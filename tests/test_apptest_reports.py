@@ -11,8 +11,7 @@ TIMEOUT = 120
 
 def _page(name: str, lang: str, **query: str) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / name), default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
-    for key, value in query.items():
+    for key, value in {"lang": lang, **query}.items():  # the view state reads the link
         at.query_params[key] = value
     return at.run()
 

@@ -25,8 +25,8 @@ KEY = (2025, "03442", "villages", "2025-H1", "actual")
 
 def page(name: str, user: User | None) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / name), default_timeout=90)
-    at.session_state["lang"] = "vi"
-    at.session_state["vintage"] = 2025
+    at.query_params["lang"] = "vi"
+    at.query_params["vintage"] = "2025"
     if user is not None:
         at.session_state["user"] = signed_in(user)
     return at.run()
@@ -91,7 +91,8 @@ def test_leaders_see_approved_values_unless_they_switch_on_the_submitted_ones(in
     submitted(PA_U)
     at = AppTest.from_function(_atlas_script, default_timeout=90)
     at.session_state["user"] = signed_in(User("lanhdao", "viewer", "Lãnh đạo huyện"))
-    at.session_state["include_submitted"] = include
+    if include:
+        at.query_params["include_submitted"] = "1"  # the switch lives in the link
     at.run()
     assert not at.exception
     if include:
@@ -138,7 +139,7 @@ def test_exports_with_the_sensitive_layer_are_recorded() -> None:  # type: ignor
                                              ("audit.py", "Audit log")])
 def test_the_new_pages_in_english(name: str, title: str) -> None:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / name), default_timeout=90)
-    at.session_state["lang"] = "en"
+    at.query_params["lang"] = "en"
     at.session_state["user"] = signed_in(User("minh", "admin"))
     at.run()
     assert not at.exception and at.title[0].value == title

@@ -15,7 +15,7 @@ VIETNAMESE_ONLY = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵ�
 
 def _page(name: str, lang: str = "vi") -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / name), default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
+    at.query_params["lang"] = lang
     return at.run()
 
 

@@ -35,7 +35,7 @@ def test_switching_vintage_maps_the_2025_communes(app: AppTest) -> None:
     app.switch_page("app.py").run()  # the sidebar switch lives in the entry script
     app.sidebar.radio(key="vintage_switch").set_value(2025).run()
     assert not app.exception, [e.message for e in app.exception]
-    assert app.session_state["vintage"] == 2025 and app.query_params["vintage"] == "2025"
+    assert app.query_params["vintage"] == "2025"
     app.switch_page("pages/map.py").run()
     assert not app.exception, [e.message for e in app.exception]
     codes = _codes_shown(app)
@@ -43,7 +43,8 @@ def test_switching_vintage_maps_the_2025_communes(app: AppTest) -> None:
 
 
 def test_compare_page_renders_both_vintages_and_the_merge(app: AppTest) -> None:
-    app.session_state["lang"] = "en"
+    app.query_params["lang"] = "en"
+    app.query_params["indicator"] = "population"  # the shared app's link holds the previous test's view
     app.switch_page("pages/compare.py").run()
     assert not app.exception, [e.message for e in app.exception]
     assert [h.value for h in app.subheader] == ["2024 – 14 units", "2025 – new communes", "How the 14 units merged"]
@@ -56,4 +57,4 @@ def test_compare_page_renders_both_vintages_and_the_merge(app: AppTest) -> None:
     assert vang_san["Value 2025"] == "5,697 people"  # the official 2025 figure, not Vàng San's
     app.selectbox(key="compare_commune").set_value("03433").run()
     assert not app.exception, [e.message for e in app.exception]
-    assert app.query_params["unit"] == "2025:03433"
+    assert app.query_params["unit"] == "03433" and app.query_params["vintage"] == "2025"

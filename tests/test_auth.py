@@ -106,7 +106,7 @@ def signed_in(user: User, password: str = "Sông Đà chảy về xuôi") -> Use
 
 def page(name: str, user: User | None) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / name), default_timeout=90)
-    at.session_state["lang"] = "vi"
+    at.query_params["lang"] = "vi"
     if user is not None:
         at.session_state["user"] = signed_in(user)
     return at.run()
@@ -116,7 +116,7 @@ def page(name: str, user: User | None) -> AppTest:
 def test_staff_pages_are_closed_to_visitors_and_viewers(name: str, temp_store) -> None:  # type: ignore[no-untyped-def]
     at = page(name, None)
     assert not at.exception
-    assert [i.value for i in at.info] == ["Trang này dành cho cán bộ: hãy đăng nhập ở thanh bên."]
+    assert [i.value for i in at.info] == ["Trang này dành cho cán bộ: hãy đăng nhập để mở trang."]
     assert not at.title
     at = page(name, VIEWER)
     assert [w.value for w in at.warning] == ["Vai trò của bạn không được phép làm việc này."]

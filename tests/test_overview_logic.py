@@ -7,7 +7,7 @@ import re
 
 from mutte_geo.analysis.completeness import completeness, unit_counts
 from mutte_geo.analysis.overview import status_legend_html, targets_frame, targets_html
-from mutte_geo.analysis.profile import area_text, indicator_table, missing_indicators, resolve_unit, unit_summary
+from mutte_geo.analysis.profile import area_text, indicator_table, missing_indicators, unit_summary
 from mutte_geo.analysis.targets import district_targets, group_by_heading
 from mutte_geo.maps.attentionmap import ATTENTION_LAYERS, attention_layer_ids, attention_map, flagged_units, locator_map
 from mutte_geo.maps.webmap import js_string
@@ -56,10 +56,6 @@ def test_unit_summary_reads_codes_with_their_vintage(atlas: Atlas) -> None:
     assert new.predecessors == "Thị trấn Mường Tè, Xã Can Hồ, Xã Bum Tở"
     assert 11 < old.area_km2 < 13.5 and 380 < new.area_km2 < 390  # from the boundaries, not the tables
     assert area_text(old.area_km2, "vi").endswith(" km²") and "," in area_text(old.area_km2, "vi")
-    assert resolve_unit(atlas, "3448", 2024) == (2024, "03448")
-    assert resolve_unit(atlas, "03448", 2025) is None  # Pa Vệ Sủ merged into Bum Nưa
-    assert resolve_unit(atlas, "2025:03433", 2024) == (2025, "03433")  # the link's vintage wins
-    assert resolve_unit(atlas, "2023:03433", 2024) is None
 
 
 def test_profile_lists_every_indicator_once_or_per_value(atlas: Atlas) -> None:

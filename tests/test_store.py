@@ -187,3 +187,14 @@ def test_later_edits_of_the_bundled_csvs_reach_the_store_but_never_override_user
     assert user_row["value"].tolist() == ["1200"]  # the user's value stays
     assert len(cur[(cur["unit_code"] == "03442") & (cur["indicator"] == "households")]) == households.sum() + 1
     assert store.sync_bundled(edited) is None
+
+
+def test_opening_a_store_creates_every_table_of_its_schema(tmp_path: Path) -> None:
+    # a fresh process that imports only the store module: the NTM tables must not wait for the NTM page
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    script = ("import sys; from sqlalchemy import inspect; from mutte_geo.storage.store import Store, metadata; "
+              "s = Store(sys.argv[1]); made = set(inspect(s.engine).get_table_names()); "
+              "print(sorted(set(metadata.tables) - made), sorted(t for t in made if t.startswith('ntm_')))")
+    result = subprocess.run([sys.executable, "-c", script, url], capture_output=True, text=True, cwd=PROJECT_ROOT,
+                            check=True)
+    assert result.stdout.split() == ["[]", "['ntm_assessments',", "'ntm_history',", "'ntm_recognitions']"]

@@ -99,3 +99,12 @@ def test_higher_is_worse_indicator_reverses_colours(atlas) -> None:  # type: ign
     html = legend_html(legend_title(atlas.catalogue["poverty_rate"], "vi"), view.legend, "",
                        direction_text(atlas.catalogue["poverty_rate"], "vi"))
     assert "Màu đậm hơn = cao hơn · ↑ xấu hơn" in html and html.startswith("<details open")
+
+
+def test_the_note_on_mixed_periods_says_hover_tap_or_table_by_medium(atlas) -> None:  # type: ignore[no-untyped-def]
+    view = map_view(atlas, MapRequest("population", vintage=2024, lang="vi"))  # values of several periods
+    assert "(rê chuột để xem)." in legend_note(view, "vi")
+    assert "(chạm vào xã để xem)." in legend_note(view, "vi", touch=True)
+    assert "rê chuột" not in legend_note(view, "vi", touch=True)
+    assert "(tap a unit to see)." in legend_note(view, "en", touch=True)
+    assert "(xem bảng số liệu)." in legend_note(view, "vi", interactive=False, touch=True)

@@ -45,8 +45,8 @@ def _parts(atlas, indicator: str, tmp_path):  # type: ignore[no-untyped-def]
 def _map_page_component(monkeypatch, indicator: str) -> dict:  # type: ignore[type-arg]
     """The arguments the map page gives the map component (what the browser receives), for ``indicator``."""
     at = AppTest.from_file(str(PROJECT_ROOT / "pages/map.py"), default_timeout=60)
-    at.session_state["lang"] = "vi"
-    at.session_state["indicator"] = indicator
+    at.query_params["lang"] = "vi"
+    at.query_params["indicator"] = indicator
     at.run()
     assert not at.exception
     return json.loads(at.get("component_instance")[0].proto.json_args)

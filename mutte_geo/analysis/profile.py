@@ -16,7 +16,6 @@ from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import CATEGORIES
 from mutte_geo.model.indicators import period_sort_key
 from mutte_geo.model.join import value_text
-from mutte_geo.model.units import normalise_code, parse_qualified_code
 
 REFORM_DATE = dt.date(2025, 7, 1)  # the 2025 communes took effect (Nghị quyết 1670/NQ-UBTVQH15)
 
@@ -36,27 +35,6 @@ class UnitSummary:
     area_km2: float
     successor: str | None  # 2024 unit: the 2025 commune it became part of
     predecessors: str  # 2025 unit: the 2024 units it was formed from
-
-
-def resolve_unit(atlas: Atlas, text: str, default_vintage: int) -> tuple[int, str] | None:
-    """The unit a URL names: ``2025:03433`` (vintage-qualified, as the app writes links) or a
-    bare code read in ``default_vintage``; None if no such unit exists.
-
-    >>> from mutte_geo.model.atlas import Atlas
-    >>> atlas = Atlas.load()
-    >>> resolve_unit(atlas, "2025:03433", 2024), resolve_unit(atlas, "3448", 2024)
-    ((2025, '03433'), (2024, '03448'))
-    >>> resolve_unit(atlas, "2025:03448", 2024) is None
-    True
-    """
-    if ":" in text:
-        try:
-            vintage, code = parse_qualified_code(text)
-        except ValueError:
-            return None
-    else:
-        vintage, code = default_vintage, normalise_code(text)
-    return (vintage, code) if code in atlas.units.get(vintage, {}) else None
 
 
 def unit_summary(atlas: Atlas, vintage: int, code: str, lang: str) -> UnitSummary:

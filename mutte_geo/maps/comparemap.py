@@ -17,7 +17,6 @@ from mutte_geo.model.crosswalk import mark_reaching_outside
 from mutte_geo.model.indicators import LATEST, period_sort_key
 from mutte_geo.model.units import DISTRICT_CODE, map_label, parse_qualified_code, qualified_code
 
-URL_UNIT_KEY = "unit"
 NEW_EDGE = "#1b1b1b"
 OLD_EDGE = "#4a4a4a"
 

@@ -140,11 +140,12 @@ def period_choices(atlas: Atlas, indicator_id: str, vintage: int, kinds: tuple[s
     return [LATEST, *sorted(set(rows["period"]), key=period_sort_key, reverse=True)]
 
 
-def legend_note(view: MapView, lang: str, *, interactive: bool = True) -> str:
+def legend_note(view: MapView, lang: str, *, interactive: bool = True, touch: bool = False) -> str:
     """What a reader must know beside the classes: fallbacks, report remarks, the periods when they
     differ (named, with how many units each), uncertain and unofficial values.
 
-    On paper (``interactive=False``) the reader is sent to the values table instead of hovering.
+    On paper (``interactive=False``) the reader is sent to the values table instead of hovering; on a
+    touch screen (``touch``) told to tap.
     """
     parts = [view.classification.note(lang)]
     joined = view.joined
@@ -155,8 +156,9 @@ def legend_note(view: MapView, lang: str, *, interactive: bool = True) -> str:
         listed = ", ".join(f"{format_period(p, lang)} ({counts[p]})" for p in periods)
         parts.append(tr(lang, f"Số liệu ở các kỳ khác nhau (số đơn vị): {listed}",
                         f"Values of different periods (units): {listed}")
-                     + (tr(lang, " (rê chuột để xem).", " (hover to see).") if interactive else
-                        tr(lang, " (xem bảng số liệu).", " (see the values table).")))
+                     + (tr(lang, " (xem bảng số liệu).", " (see the values table).") if not interactive else
+                        tr(lang, " (chạm vào xã để xem).", " (tap a unit to see).") if touch else
+                        tr(lang, " (rê chuột để xem).", " (hover to see).")))
     if joined["uncertain"].any():
         parts.append(tr(lang, "* số liệu chưa chắc chắn (nguồn yếu).", "* uncertain value (weak source)."))
     unofficial = int(joined.loc[joined["has_data"], "unofficial"].sum()) if "unofficial" in joined else 0

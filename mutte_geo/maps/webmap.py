@@ -31,6 +31,11 @@ from mutte_geo.maps.legend import LegendEntry
 # Streamlit serves ``static/`` at /app/static (server.enableStaticServing); setup fills vendor/.
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
+# Leaflet guesses its marker images from leaflet.css; in streamlit-folium's frame the guess can run
+# before the CSS applies and then drops the "/" (…/leafletmarker-icon.png). Name the folder instead:
+# images/ beside the linked leaflet.css (a standalone export inlines the CSS and has no such link).
+ICON_PATH_JS = ("var lc = document.querySelector('link[href$=\"leaflet.css\"]');"
+                " if (lc) { L.Icon.Default.imagePath = lc.href.replace(/leaflet\\.css$/, 'images/'); }")
 GEOMETRY_DIR = STATIC_DIR / "cache"
 GEOMETRY_URL = "/app/static/cache"
 PLAIN_BACKGROUND = "#eef1f4"
@@ -148,6 +153,7 @@ def offline_map(bounds: np.ndarray, *, attribution: list[str], css: str = MAP_CS
     fit = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
     fmap.fit_bounds(fit)
     fmap.add_child(MapScript(
+        ICON_PATH_JS +
         f"map.getContainer().style.background = {PLAIN_BACKGROUND!r};"
         f"var s = document.createElement('style'); s.textContent = {js_string(css)};"
         "document.head.appendChild(s);"
@@ -363,10 +369,12 @@ def style_layer(
     legend: str,
     lang: str,
     highlight: set[str] | None = None,
+    focus: str | None = None,
 ) -> folium.FeatureGroup:
     """Colours, tooltip texts, legend and labels for one indicator, applied to the base layer.
 
-    Styles are sent as a short list of distinct styles plus one index per unit.
+    Styles are sent as a short list of distinct styles plus one index per unit. The ``focus`` unit
+    (the selected one) gets a black outline and the map zooms to it; its fill keeps its class colour.
     """
     styles: list[dict[str, object]] = []
     seen: dict[str, int] = {}
@@ -384,6 +392,8 @@ def style_layer(
             "weight": 3 if (highlight is not None and not faded) else 1,
             "dashArray": "4 4" if fill is None else None,
         }
+        if code == focus:
+            style.update(color="#000000", weight=4, dashArray=None)
         skey = json.dumps(style, sort_keys=True)
         if skey not in seen:
             seen[skey] = len(styles)
@@ -412,7 +422,12 @@ def style_layer(
         "window.atlasReady.then(function(layer) {"
         " layer.options.style = function(f) { var u = d.units[f.properties.code];"
         "  return u ? d.styles[u[0]] : {fillOpacity: 0, weight: 0}; };"
-        " layer.setStyle(layer.options.style); });"
+        " layer.setStyle(layer.options.style);"
+        f" var focus = {js_string(focus or '')};"
+        " layer.eachLayer(function(l) { if (focus && l.feature.properties.code === focus) {"
+        "  l.bringToFront(); map.fitBounds(l.getBounds(), {padding: [24, 24]}); } });"
+        " if (!focus && window.atlasFocused) { map.fitBounds(layer.getBounds(), {padding: [8, 8]}); }"
+        " window.atlasFocused = !!focus; });"
         "if (window.atlasLegend) { map.removeControl(window.atlasLegend); }"
         + control_js(legend, position="topright", css_class="atlas-legend-control") + "window.atlasLegend = c;"
         # a phone-sized map starts with the legend closed; then the district is fitted around it
@@ -432,6 +447,7 @@ def map_parts(
     attribution: list[str],
     lang: str,
     highlight: set[str] | None = None,
+    focus: str | None = None,
     serve_geometry: bool = False,
     decimals: int = DECIMALS,
 ) -> MapParts:
@@ -445,7 +461,7 @@ def map_parts(
             url = None
     return MapParts(
         base_map(joined, attribution=attribution, lang=lang, url=url, decimals=decimals),
-        style_layer(joined, classification, legend=legend, lang=lang, highlight=highlight),
+        style_layer(joined, classification, legend=legend, lang=lang, highlight=highlight, focus=focus),
     )
 
 

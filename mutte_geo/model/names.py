@@ -91,3 +91,32 @@ def match_unit(text: str, units: dict[str, Unit], *, allow_district: bool = True
     options_en = ", ".join(f"{u.label('en')} ({u.code})" for u in candidates)
     return NameMatch(None, f"tên '{raw}' không rõ là đơn vị nào: {options_vi}; ghi rõ 'Thị trấn'/'Xã' hoặc dùng mã",
                      f"the name '{raw}' is ambiguous: {options_en}; write 'Thị trấn'/'Xã' or use the code")
+
+
+def search_units(text: str, units: dict[str, Unit]) -> list[str]:
+    """Codes of the units whose name (with or without diacritics, prefix optional) contains ``text``:
+    an exact name first, then names starting with it, then any other containing it.
+
+    >>> from mutte_geo.model.units import load_units
+    >>> units = load_units(2024)
+    >>> [units[c].name_vi for c in search_units("pa ve su", units)]
+    ['Pa Vệ Sủ']
+    >>> search_units("TT Muong Te", units)
+    ['03433']
+    """
+    unit_type, query = _split_prefix(fold(text))
+    query = _VARIANTS.get(query, query)
+    if not query:
+        return []
+    ranked = []
+    for unit in units.values():
+        if unit_type is not False and unit.unit_type != unit_type:
+            continue
+        names = {fold(unit.name_vi), fold(unit.name_gso), fold(unit.name_ascii)} - {""}
+        if query in names:
+            ranked.append((0, unit.code))
+        elif any(n.startswith(query) for n in names):
+            ranked.append((1, unit.code))
+        elif any(query in n for n in names):
+            ranked.append((2, unit.code))
+    return [code for _, code in sorted(ranked)]

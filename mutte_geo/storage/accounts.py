@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from mutte_geo.core.errors import BilingualError, Problem
-from mutte_geo.storage import audit
+from mutte_geo.storage import audit, sessions
 from mutte_geo.storage.auth import (
     DUMMY_HASH,
     REGION,
@@ -44,10 +44,10 @@ from mutte_geo.storage.auth import (
     Account,
     User,
     hash_password,
-    on_credentials_changed,
     password_problems,
     verify_password,
 )
+from mutte_geo.storage.sessions import end_sessions_of
 
 metadata = MetaData()
 accounts_table = Table(
@@ -136,6 +136,7 @@ class AccountStore:
         self.engine = engine
         self.policy = policy or DelayPolicy()
         metadata.create_all(engine)
+        sessions.metadata.create_all(engine)
         audit.ensure_tables(engine)
 
     # --- reading -------------------------------------------------------------------------------------
@@ -217,8 +218,8 @@ class AccountStore:
             self._require_an_admin(conn, admins)
             audit.record(conn, actor, "account_changed", target=login,
                          detail=f"{_describe(before.user)} → {_describe(user)}")
-        if access_changed:
-            on_credentials_changed(login)
+            if access_changed:
+                end_sessions_of(conn, login)
         return self._must_get(login)
 
     def reset_password(self, actor: str, login: str, password: str) -> AccountRecord:
@@ -230,7 +231,7 @@ class AccountStore:
                 password_hash=hash_password(password), must_change_password=True, updated_at=_now(),
                 credentials_version=accounts_table.c.credentials_version + 1))
             audit.record(conn, actor, "password_reset", target=login, detail=_describe(before.user))
-        on_credentials_changed(login)
+            end_sessions_of(conn, login)
         return self._must_get(login)
 
     def change_own_password(self, login: str, current: str, new: str, *, client: str = "") -> User:
@@ -246,7 +247,7 @@ class AccountStore:
                 password_hash=hash_password(new), must_change_password=False, updated_at=_now(),
                 credentials_version=accounts_table.c.credentials_version + 1))
             audit.record(conn, login, "password_changed", target=login, client=client)
-        on_credentials_changed(login)
+            end_sessions_of(conn, login)
         return self._must_get(login).user
 
     def set_disabled(self, actor: str, login: str, disabled: bool) -> AccountRecord:
@@ -257,7 +258,7 @@ class AccountStore:
                 disabled=disabled, updated_at=_now(), credentials_version=accounts_table.c.credentials_version + 1))
             self._require_an_admin(conn, admins)
             audit.record(conn, actor, "account_disabled" if disabled else "account_enabled", target=login)
-        on_credentials_changed(login)
+            end_sessions_of(conn, login)
         return self._must_get(login)
 
     def delete(self, actor: str, login: str) -> None:
@@ -267,7 +268,7 @@ class AccountStore:
             conn.execute(delete(accounts_table).where(accounts_table.c.login == login))
             self._require_an_admin(conn, admins)
             audit.record(conn, actor, "account_deleted", target=login, detail=_describe(before.user))
-        on_credentials_changed(login)
+            end_sessions_of(conn, login)
 
     # --- signing in ----------------------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ import logging
 import os
 import secrets
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,25 +169,6 @@ def _common_passwords() -> frozenset[str]:
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
     return frozenset(FREQUENCY_LISTS["passwords"])
-
-
-_credentials_listeners: list[Callable[[str], None]] = []
-
-
-def on_credentials_changed(login: str) -> None:
-    """Called once after a password change, reset, disable, delete or change of access of ``login``.
-
-    Sessions signed in before the change are refused by :func:`accounts.AccountStore.session_user`
-    (the account's credentials version moved). Server-side session stores subscribe with
-    :func:`subscribe_credentials_changed` to revoke every session of the user.
-    """
-    for listener in list(_credentials_listeners):
-        listener(login)
-
-
-def subscribe_credentials_changed(listener: Callable[[str], None]) -> None:
-    if listener not in _credentials_listeners:
-        _credentials_listeners.append(listener)
 
 
 # Shown to whoever tries to sign in (possibly anyone): no path, no parser message; those go to the server log.

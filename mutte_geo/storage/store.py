@@ -156,6 +156,8 @@ class Store:
             self.engine: Engine = create_engine(self.url, connect_args={"timeout": 30})
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True)
+        from mutte_geo.storage import ntmstore  # noqa: F401  its tables are part of the schema (it imports this module)
+
         try:
             for tables in (metadata, accounts.metadata, locks.metadata):
                 tables.create_all(self.engine)

@@ -12,8 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from mutte_geo.analysis.consistency import atlas_inconsistencies
 from mutte_geo.core.errors import AtlasError, ValidationError
 from mutte_geo.core.i18n import tr
+from mutte_geo.maps.viewstate import decode_lang, decode_region, decode_vintage
 from mutte_geo.model.atlas import Atlas
-from mutte_geo.model.regions import DEFAULT_REGION, load_pack, region_ids
+from mutte_geo.model.regions import DEFAULT_REGION, load_pack
 from mutte_geo.storage.approval import Approvals
 from mutte_geo.storage.auth import User, visible_catalogue, visible_values
 from mutte_geo.storage.ntmstore import NtmStore
@@ -23,9 +24,6 @@ from mutte_geo.ui.authpage import current_user, include_submitted
 from mutte_geo.ui.markdown import md_escape
 
 logger = logging.getLogger(__name__)
-LANG_KEY = "lang"
-VINTAGE_KEY = "vintage"
-REGION_KEY = "region"
 REGION_PAGES = ("map", "filter")  # pages that show any region; the others show Mường Tè and say so
 
 
@@ -161,22 +159,18 @@ def atlas_or_stop(lang: str) -> Atlas:
 
 
 def current_lang() -> str:
-    lang = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY, "vi")
-    return lang if lang in ("vi", "en") else "vi"
+    """The language of the view in the URL (mutte_geo.ui.viewstate)."""
+    return decode_lang(st.query_params.to_dict())
 
 
 def current_vintage() -> int:
-    """Boundary vintage chosen in the sidebar (2024: 14 units; 2025: the new communes), one the region has."""
-    value = st.session_state.get(VINTAGE_KEY) or st.query_params.get(VINTAGE_KEY, "2024")
-    vintage = int(value) if str(value) in ("2024", "2025") else 2024
-    vintages = load_pack(current_region()).vintages
-    return vintage if vintage in vintages else vintages[-1]
+    """Boundary vintage of the view in the URL (2024: 14 units; 2025: the new communes), one the region has."""
+    return decode_vintage(st.query_params.to_dict())
 
 
 def current_region() -> str:
-    """Region pack chosen in the sidebar: a stable id, ``mutte`` (the default) or ``laichau``."""
-    value = st.session_state.get(REGION_KEY) or st.query_params.get(REGION_KEY, DEFAULT_REGION)
-    return value if value in region_ids() else DEFAULT_REGION
+    """Region pack of the view in the URL: a stable id, ``mutte`` (the default) or ``laichau``."""
+    return decode_region(st.query_params.to_dict())
 
 
 def region_atlas_or_stop(lang: str, atlas: Atlas | None = None) -> Atlas:

@@ -7,19 +7,26 @@ The criteria builder keeps one set of widget keys per condition (``fc{i}_ind``, 
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import pandas as pd
 
 from mutte_geo.analysis.filters import (
+    CHOICE_OPS,
+    COMBINES,
+    DATA_OPS,
+    KIND_CHOICES,
     MATCH,
     NO_MATCH,
+    NUMBER_OPS,
     OUTCOME_LABELS,
     UNKNOWN,
     Condition,
     Criteria,
+    CriteriaError,
     FilterResult,
+    check_criteria,
     choices_for,
     describe_criteria,
     ops_for,
@@ -27,13 +34,14 @@ from mutte_geo.analysis.filters import (
 )
 from mutte_geo.core.i18n import format_period, kind_label, tr
 from mutte_geo.model.catalogue import Catalogue, Indicator
-from mutte_geo.model.indicators import LATEST, period_sort_key
+from mutte_geo.model.indicators import LATEST, is_valid_period, period_sort_key
 from mutte_geo.model.units import DISTRICT_CODE
 
 # st.session_state (keys are str or int), or a plain dict in tests.
 WidgetState = MutableMapping[str | int, Any]
 
 WIDGET_PREFIX = "fc"
+DRAFT = "_filter_draft"  # (criteria in the URL when the draft was made, criteria being edited)
 JOIN_KEY, PERIOD_KEY, KIND_KEY = "f_join", "f_period", "f_kind"
 OUTCOME_ORDER = {MATCH: 0, UNKNOWN: 1, NO_MATCH: 2}
 
@@ -70,11 +78,65 @@ def load_widgets(state: WidgetState, criteria: Criteria) -> None:
     state.update(widget_values(criteria))
 
 
-def fill_missing_widgets(state: WidgetState, criteria: Criteria) -> None:
-    """Give every builder widget without a value (e.g. after a visit to another page) that of ``criteria``."""
-    for k, v in widget_values(criteria).items():
-        if k not in state:
-            state[k] = v
+def current_draft(state: WidgetState, linked: Criteria) -> Criteria:
+    """The criteria being edited: those of the link, unless the user is part-way through an edit of them
+    that is not complete yet (e.g. "one of" with no value chosen). A new link (back/forward, another
+    link) replaces the draft."""
+    stored = state.get(DRAFT)
+    if stored is None or stored[0] != linked:
+        state[DRAFT] = (linked, linked)
+    draft: Criteria = state[DRAFT][1]
+    return draft
+
+
+def commit_draft(state: WidgetState, criteria: Criteria, catalogue: Catalogue,
+                 write: Callable[[Criteria], None]) -> None:
+    """Keep ``criteria`` as the draft, and ``write`` them into the link once they are complete."""
+    try:
+        check_criteria(criteria, catalogue)
+    except CriteriaError:
+        linked = state[DRAFT][0] if DRAFT in state else Criteria()
+        state[DRAFT] = (linked, criteria)
+        return
+    state[DRAFT] = (criteria, criteria)
+    write(criteria)
+
+
+def has_stale_values(state: WidgetState, count: int, catalogue: Catalogue, draft: Criteria) -> bool:
+    """Whether a builder widget holds something that is not one of its options: a label the browser kept
+    from before a language switch or a back/forward step (Streamlit hands it back as the value).
+    ``draft``: the criteria the widgets showed before this change."""
+    if state.get(JOIN_KEY) not in COMBINES or state.get(KIND_KEY) not in KIND_CHOICES:
+        return True
+    if state.get(PERIOD_KEY) != LATEST and not is_valid_period(str(state.get(PERIOD_KEY))):
+        return True
+    for i in range(count):
+        indicator = catalogue.get(str(state.get(key(i, "ind"))))
+        if indicator is None or state.get(key(i, "op")) not in (*NUMBER_OPS, *CHOICE_OPS, *DATA_OPS):
+            return True
+        # a value of the condition's previous indicator is reset by builder_criteria, not stale
+        changed = i >= len(draft.conditions) or draft.conditions[i].indicator != indicator.id
+        choices = choices_for(indicator)
+        if choices and not changed and (state.get(key(i, "code")) not in (None, *choices)
+                        or any(c not in choices for c in state.get(key(i, "codes")) or [])):
+            return True
+    return False
+
+
+def builder_criteria(state: WidgetState, count: int, catalogue: Catalogue) -> Criteria:
+    """The criteria the builder widgets show, after resetting what no longer fits a changed indicator."""
+    for i in range(count):
+        repair_condition(state, i, catalogue[state[key(i, "ind")]])
+    return criteria_from_widgets(state, count, catalogue)
+
+
+def with_condition(criteria: Criteria, condition: Condition) -> Criteria:
+    return Criteria((*criteria.conditions, condition), criteria.combine, criteria.period, criteria.kind)
+
+
+def without_condition(criteria: Criteria, i: int) -> Criteria:
+    kept = tuple(c for n, c in enumerate(criteria.conditions) if n != i)
+    return Criteria(kept, criteria.combine, criteria.period, criteria.kind)
 
 
 def repair_condition(state: WidgetState, i: int, indicator: Indicator) -> None:

@@ -14,11 +14,10 @@ import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
-
-from mutte_geo.core.paths import PROJECT_ROOT
 
 
 def free_port() -> int:
@@ -56,7 +55,7 @@ def _warm_up() -> None:
 def main(argv: list[str] | None = None) -> None:
     PagesManager.uses_pages_directory = False
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
-    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["streamlit", "run", str(Path(__file__).with_name("asgi.py")), *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 
 

@@ -16,24 +16,30 @@ from mutte_geo.maps.change import ChangeView
 from mutte_geo.maps.classify import SCHEME_LABELS, SCHEMES
 from mutte_geo.maps.printmap import ORIENTATIONS, PrintOptions
 from mutte_geo.maps.split import SplitView, side_heading, side_note, split_legend_html, split_maps
+from mutte_geo.maps.viewstate import ViewState
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Indicator
+from mutte_geo.ui.viewstate import bound
 
 ORIENTATION_LABELS = {"portrait": ("Dọc", "Portrait"), "landscape": ("Ngang", "Landscape")}
 
 
-def classification_controls(indicator: Indicator, lang: str, *, key: str
+def classification_controls(indicator: Indicator, view: ViewState, *, key: str
                             ) -> tuple[str, int, tuple[float, ...] | None]:
-    """Scheme, number of classes and manual breaks (one row of widgets); defaults for categories."""
+    """Scheme, number of classes and manual breaks of ``view`` (one row of widgets, written to the link);
+    defaults for categories."""
+    lang = view.lang
     if not indicator.is_numeric:
         return "quantiles", 5, None
     left, right = st.columns([2, 3])
     scheme = left.selectbox(tr(lang, "Cách phân lớp (chung cho hai bản đồ)", "Classification (shared by both maps)"),
-                            SCHEMES, key=f"{key}_scheme", format_func=lambda s: tr(lang, *SCHEME_LABELS[s]))
+                            SCHEMES, format_func=lambda s: tr(lang, *SCHEME_LABELS[s]),
+                            **bound(f"{key}_scheme", view.scheme, "scheme", options=SCHEMES))
     if scheme != "manual":
-        return scheme, right.slider(tr(lang, "Số lớp", "Classes"), 2, 7, 5, key=f"{key}_k"), None
-    text = right.text_input(tr(lang, "Ngưỡng (cách nhau bởi dấu ;)", "Breaks (separated by ;)"), key=f"{key}_breaks",
-                            placeholder=breaks_example(lang))
+        return scheme, right.slider(tr(lang, "Số lớp", "Classes"), 2, 7,
+                                    **bound(f"{key}_k", view.classes, "classes")), None
+    text = right.text_input(tr(lang, "Ngưỡng (cách nhau bởi dấu ;)", "Breaks (separated by ;)"),
+                            placeholder=breaks_example(lang), **bound(f"{key}_breaks", view.breaks, "breaks"))
     try:
         return scheme, 5, parse_breaks(text, lang)
     except BreaksError as exc:
