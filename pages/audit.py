@@ -5,6 +5,7 @@ import streamlit as st
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.storage import audit
+from mutte_geo.storage.audit import ACTIONS
 from mutte_geo.ui.appstate import current_lang, value_store
 from mutte_geo.ui.authpage import recorded, require
 
@@ -15,7 +16,7 @@ st.title(tr(lang, "Nhật ký kiểm tra", "Audit log"))
 
 events = audit.events(engine)
 actions = st.multiselect(tr(lang, "Loại việc", "Kinds of event"), list(audit.ACTIONS), key="audit_actions",
-                         format_func=lambda a: tr(lang, *audit.ACTIONS[a]),
+                         format_func=lambda a: tr(lang, *ACTIONS[a]),
                          placeholder=tr(lang, "Mọi loại việc", "Every kind"))
 who = st.text_input(tr(lang, "Người (tên đăng nhập)", "Who (user name)"), key="audit_who").strip()
 if actions:

@@ -52,9 +52,9 @@ units = atlas.units[vintage]
 
 st.title(tr(lang, "Theo dõi xây dựng nông thôn mới", "New-rural-area (NTM) tracker"))
 signed, in_force = format_date(criteria_set.signed_on, lang), format_date(criteria_set.in_force_on, lang)
-st.caption(tr(lang, f"{criteria_set.title_vi} — Quyết định {criteria_set.decision} (ký {signed}, hiệu lực "
+st.caption(tr(lang, f"{criteria_set.title(lang)} — Quyết định {criteria_set.decision} (ký {signed}, hiệu lực "
                     f"{in_force}); áp dụng cho các xã theo ranh giới {vintage}.",
-              f"{criteria_set.title_en} — Decision {criteria_set.decision} (signed {signed}, in force "
+              f"{criteria_set.title(lang)} — Decision {criteria_set.decision} (signed {signed}, in force "
               f"{in_force}); applies to the communes of the {vintage} boundaries."))
 
 held_years = years(assessments, criteria_set)
@@ -160,7 +160,7 @@ with grid_tab:
                                        "met": tr(lang, "số tiêu chí đạt", "criteria met")}[o])
     criterion_order = order_col.radio(tr(lang, "Sắp xếp tiêu chí theo", "Sort criteria by"), ["number", "share"],
                                       horizontal=True, key="ntm_sort_criteria", format_func=lambda o: {
-                                          "number": tr(lang, "số thứ tự", "number"),
+                                          "number": tr(lang, "số thứ tự", "criterion number"),
                                           "share": tr(lang, "tỷ lệ xã đạt (thấp trước)",
                                                       "share met (lowest first)")}[o])
     table = grid_table(result, atlas, lang)

@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Column, Connection, DateTime, Engine, Integer, MetaData, String, Table, Text, insert, select
 
+from mutte_geo.core.i18n import tr
 from mutte_geo.core.localtime import local_time_text
 
 metadata = MetaData()
@@ -78,7 +79,7 @@ def audit_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         "Thời điểm (giờ Việt Nam)" if vi else "When (Vietnam time)": [local_time_text(t, lang) for t in frame["at"]],
         "Người" if vi else "Who": frame["actor"],
-        "Việc" if vi else "What": [ACTIONS.get(a, (a, a))[0 if vi else 1] for a in frame["action"]],
+        "Việc" if vi else "What": [tr(lang, *ACTIONS.get(a, (a, a))) for a in frame["action"]],
         "Đối tượng" if vi else "Target": frame["target"],
         "Chi tiết" if vi else "Details": frame["detail"],
         "Địa chỉ máy" if vi else "Client address": frame["client"],

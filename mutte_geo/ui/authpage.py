@@ -91,7 +91,7 @@ def sign_in_sidebar(lang: str) -> None:
             st.form_submit_button(tr(lang, "Đăng nhập", "Sign in"), on_click=_sign_in)
         problem = st.session_state.pop(SIGN_IN_PROBLEM_KEY, None)
         if problem:
-            st.error(tr(lang, *problem))
+            st.error(problem[0] if lang == "vi" else problem[1])
 
 
 def _sign_in() -> None:
