@@ -15,6 +15,12 @@ from babel.messages.pofile import read_po
 
 CATALOGUE_PATH = Path(__file__).resolve().parents[1] / "locale" / "vi" / "LC_MESSAGES" / "messages.po"
 
+
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for the catalogue where it is defined; translate it where it is shown (``gettext``)."""
+    return msgid
+
+
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 NO_DATA = {"vi": "Không có dữ liệu", "en": "No data"}
 KIND_LABELS = {
@@ -46,11 +52,6 @@ def gettext(lang: str, msgid: str) -> str:
 def pgettext(lang: str, context: str, msgid: str) -> str:
     """Like ``gettext``, for an English text translated differently in ``context``."""
     return vietnamese_catalogue().get((context, msgid), msgid) if lang == "vi" else msgid
-
-
-def N_(msgid: str) -> str:
-    """Mark ``msgid`` for the catalogue where it is defined; translate it where it is shown (``gettext``)."""
-    return msgid
 
 
 # two-text:begin
