@@ -73,7 +73,7 @@ bench: setup-dev browser
 # (tests/test_catalogue.py fails until every msgid is translated and none is stale).
 messages: setup
 	mkdir -p build
-	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords -k gettext:2 -k pgettext:2c,3 -k N_ \
+	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords -k gettext:2 -k pgettext:2c,3 -k N_ \
 		--no-location --sort-output --no-wrap -o build/messages.pot .
 	$(VENV)/bin/pybabel update -i build/messages.pot -d mutte_geo/locale -D messages -l vi \
 		--no-wrap --ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date

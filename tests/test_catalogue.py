@@ -64,15 +64,16 @@ def test_placeholders_are_the_same_in_both_languages(catalogue_entries: dict[Key
 
 
 def test_extraction_finds_all_three_forms(tmp_path: Path) -> None:
-    (tmp_path / "babel.cfg").write_text("[python: **.py]\n")
+    (tmp_path / "babel.cfg").write_text((PROJECT_ROOT / "babel.cfg").read_text().split("\n\n")[0]
+                                        + "\n\n[python_ast: **.py]\n")
     (tmp_path / "sample.py").write_text(
         'a = gettext(lang, "{n} communes").format(n=3)\nb = pgettext(lang, "profile", "Unit")\nc = N_("Map")\n'
-        'd = tr(lang, "Bản đồ", "Map")\n')
+        'd = tr(lang, "Bản đồ", "Map")\ne = f"<b>{gettext(lang, \'Legend\')}</b>"\nf = gettext(lang, name)\n')
     with (tmp_path / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     found = {(context, message) for _, _, message, _, context in
              extract_from_dir(tmp_path, method_map, options_map, keywords=KEYWORDS)}
-    assert found == {(None, "{n} communes"), ("profile", "Unit"), (None, "Map")}
+    assert found == {(None, "{n} communes"), ("profile", "Unit"), (None, "Map"), (None, "Legend")}
 
 
 def test_texts_are_looked_up_by_their_english_msgid() -> None:
