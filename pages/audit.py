@@ -7,7 +7,7 @@ from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.storage import audit
 from mutte_geo.storage.audit import ACTIONS
 from mutte_geo.ui.appstate import current_lang, value_store
-from mutte_geo.ui.authpage import recorded, require
+from mutte_geo.ui.authpage import display_names, recorded, require
 
 lang = current_lang()
 require("audit", lang)
@@ -23,7 +23,7 @@ if actions:
     events = events[events["action"].isin(actions)]
 if who:
     events = events[events["actor"].str.lower() == who.lower()]
-table = audit.audit_table(events, lang)
+table = audit.audit_table(events, lang, display_names())
 st.caption(tr(lang, f"{len(table)} sự kiện, mới nhất trước.", f"{len(table)} event(s), newest first."))
 st.dataframe(table, hide_index=True, width="stretch", height=520)
 

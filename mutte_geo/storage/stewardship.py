@@ -288,7 +288,7 @@ STATE_LABELS = {"submitted": ("chờ duyệt", "waiting"), "returned": ("bị tr
 
 
 def submissions_table(frame: pd.DataFrame, current: pd.DataFrame, catalogue: Catalogue, units: UnitsByVintage,
-                      lang: str) -> pd.DataFrame:
+                      lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
     """Submissions for people: what was sent next to the value stored now, who sent it and when, the outcome.
 
     Only indicators in ``catalogue`` (those the user may see). The first column is the submission id.
@@ -306,20 +306,22 @@ def submissions_table(frame: pd.DataFrame, current: pd.DataFrame, catalogue: Cat
             str(stored.get((int(r["vintage"]), r["unit_code"], r["indicator"], r["period"], r["kind"]), "")), lang),
         tr(lang, "Giá trị gửi", "Submitted value"): shown_value(str(r["value"]), lang),
         tr(lang, "Nguồn", "Source"): r["source"],
-        tr(lang, "Người gửi", "Submitted by"): r["submitted_by"],
+        tr(lang, "Người gửi", "Submitted by"): person_label(r["submitted_by"], names or {}, lang),
         tr(lang, "Lúc gửi (giờ VN)", "Submitted (Vietnam time)"): local_time_text(r["submitted_at"], lang),
         tr(lang, "Trạng thái", "State"): tr(lang, *STATE_LABELS.get(r["state"], (r["state"], r["state"]))),
-        tr(lang, "Người quyết định", "Decided by"): r["decided_by"] or "",
+        tr(lang, "Người quyết định", "Decided by"): person_label(r["decided_by"], names or {}, lang)
+        if r["decided_by"] else "",
         tr(lang, "Nhận xét", "Comment"): r["comment"],
     } for r in rows.to_dict("records")])
 
 
-def approval_steps_table(events: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
+def approval_steps_table(events: pd.DataFrame, catalogue: Catalogue, lang: str,
+                         names: dict[str, str] | None = None) -> pd.DataFrame:
     """Every approval step: when (Vietnam time), who, what, on which value, why."""
     rows = events[events["indicator"].isin(list(catalogue))]
     return pd.DataFrame.from_records([{
         tr(lang, "Thời điểm (giờ VN)", "When (Vietnam time)"): local_time_text(r["at"], lang),
-        tr(lang, "Người", "Who"): r["actor"],
+        tr(lang, "Người", "Who"): person_label(r["actor"], names or {}, lang),
         tr(lang, "Việc", "What"): EVENT_LABELS.get(r["action"], (r["action"],) * 2)[0 if lang == "vi" else 1],
         tr(lang, "Giá trị", "Value"): f"{r['vintage']}:{r['unit_code']} {catalogue[r['indicator']].name(lang)} "
                                       f"{format_period(r['period'], lang)} ({kind_label(r['kind'], lang)})"
