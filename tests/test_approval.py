@@ -209,3 +209,7 @@ def test_tables_name_people_by_their_display_name(store: Store, catalogue, units
     assert set(steps["Who"]) == {"Cán bộ xã Pa Ủ (pau)", "Người duyệt thử (TEST DATA) (duyet)"}
     events = audit.audit_table(audit.events(store.engine), "vi", names)
     assert "Cán bộ xã Pa Ủ (pau)" in set(events["Người"])
+    system = audit.audit_table(pd.DataFrame({"at": [pd.Timestamp("2026-12-01T00:00Z")], "actor": ["system"],
+                                             "action": ["seed"], "target": [""], "detail": [""], "client": [""]}),
+                               "vi", names)
+    assert system["Người"].tolist() == ["hệ thống"]

@@ -73,13 +73,21 @@ def events(engine: Engine, *, limit: int = 5000) -> pd.DataFrame:
     return pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in audit_events.columns])
 
 
+def _person(login: str, names: dict[str, str], lang: str) -> str:
+    """Display name and login ("Lò Văn Minh (minh)"); the system in words."""
+    if login == "system":
+        return tr(lang, "hệ thống", "system")
+    name = names.get(login, "")
+    return f"{name} ({login})" if name and name != login else login
+
+
 def audit_table(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
     """The events for people: local time, who (display name and login), what, on what, details, client address."""
     names = names or {}
     vi = lang == "vi"
     return pd.DataFrame({
         "Thời điểm (giờ Việt Nam)" if vi else "When (Vietnam time)": [local_time_text(t, lang) for t in frame["at"]],
-        "Người" if vi else "Who": [f"{names[a]} ({a})" if names.get(a, a) != a else a for a in frame["actor"]],
+        "Người" if vi else "Who": [_person(a, names, lang) for a in frame["actor"]],
         "Việc" if vi else "What": [tr(lang, *ACTIONS.get(a, (a, a))) for a in frame["action"]],
         "Đối tượng" if vi else "Target": frame["target"],
         "Chi tiết" if vi else "Details": frame["detail"],
