@@ -8,7 +8,7 @@ from mutte_geo.storage.approval import Decision, DecisionConflict
 from mutte_geo.storage.auth import can
 from mutte_geo.storage.stewardship import approval_steps_table, submissions_table
 from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, value_store
-from mutte_geo.ui.authpage import require
+from mutte_geo.ui.authpage import display_names, require
 
 SHOWN_KEY = "review_shown"  # the waiting list as the approver saw it: decisions refer to those versions
 DONE_KEY = "review_done"
@@ -28,7 +28,7 @@ if can(user, "approve"):
     if reload or SHOWN_KEY not in st.session_state:
         st.session_state[SHOWN_KEY] = flow.submissions(user, ("submitted",))
     waiting = st.session_state[SHOWN_KEY]
-    table = submissions_table(waiting, store.current(), atlas.catalogue, atlas.units, lang)
+    table = submissions_table(waiting, store.current(), atlas.catalogue, atlas.units, lang, display_names())
     if table.empty:
         st.info(tr(lang, "Không có số liệu nào đang chờ duyệt.", "Nothing is waiting for approval."))
     else:
@@ -91,7 +91,8 @@ if can(user, "approve"):
 st.subheader(tr(lang, "Số liệu đã gửi và kết quả", "Submitted values and their outcome")
              if can(user, "approve") else tr(lang, "Số liệu đơn vị bạn đã gửi", "Values your units submitted"))
 mine = flow.submissions(user, ("submitted", "returned", "approved"))
-st.dataframe(submissions_table(mine.iloc[::-1], store.current(), atlas.catalogue, atlas.units, lang),
+st.dataframe(submissions_table(mine.iloc[::-1], store.current(), atlas.catalogue, atlas.units, lang, display_names()),
              hide_index=True, width="stretch")
 with st.expander(tr(lang, "Mọi bước duyệt (ai, lúc nào, việc gì, vì sao)", "Every step (who, when, what, why)")):
-    st.dataframe(approval_steps_table(flow.events(user), atlas.catalogue, lang), hide_index=True, width="stretch")
+    st.dataframe(approval_steps_table(flow.events(user), atlas.catalogue, lang, display_names()), hide_index=True,
+                 width="stretch")

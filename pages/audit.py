@@ -5,8 +5,9 @@ import streamlit as st
 from mutte_geo.core.i18n import tr
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.storage import audit
+from mutte_geo.storage.audit import ACTIONS
 from mutte_geo.ui.appstate import current_lang, value_store
-from mutte_geo.ui.authpage import recorded, require
+from mutte_geo.ui.authpage import display_names, recorded, require
 
 lang = current_lang()
 require("audit", lang)
@@ -15,14 +16,14 @@ st.title(tr(lang, "Nhật ký kiểm tra", "Audit log"))
 
 events = audit.events(engine)
 actions = st.multiselect(tr(lang, "Loại việc", "Kinds of event"), list(audit.ACTIONS), key="audit_actions",
-                         format_func=lambda a: tr(lang, *audit.ACTIONS[a]),
+                         format_func=lambda a: tr(lang, *ACTIONS[a]),
                          placeholder=tr(lang, "Mọi loại việc", "Every kind"))
 who = st.text_input(tr(lang, "Người (tên đăng nhập)", "Who (user name)"), key="audit_who").strip()
 if actions:
     events = events[events["action"].isin(actions)]
 if who:
     events = events[events["actor"].str.lower() == who.lower()]
-table = audit.audit_table(events, lang)
+table = audit.audit_table(events, lang, display_names())
 st.caption(tr(lang, f"{len(table)} sự kiện, mới nhất trước.", f"{len(table)} event(s), newest first."))
 st.dataframe(table, hide_index=True, width="stretch", height=520)
 

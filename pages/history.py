@@ -34,7 +34,7 @@ names = display_names()
 st.dataframe(history_table(revisions, lang, names), hide_index=True, width="stretch")
 with st.expander(tr(lang, "Các bước gửi và duyệt (ai, lúc nào, việc gì, vì sao)",
                      "Submission and approval steps (who, when, what, why)")):
-    st.dataframe(approval_steps_table(approvals().events(user), atlas.catalogue, lang), hide_index=True,
+    st.dataframe(approval_steps_table(approvals().events(user), atlas.catalogue, lang, names), hide_index=True,
                  width="stretch")
 
 chosen = st.selectbox(tr(lang, "Xem phiên bản", "Show revision"), [r.id for r in revisions], key="history_revision",

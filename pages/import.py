@@ -76,7 +76,7 @@ if uploaded is not None:
         st.selectbox(tr(lang, "Trang tính cần nhập", "Sheet to import"), ["", *report.sheets], key=sheet_key,
                      format_func=lambda name: name or tr(lang, "— chọn —", "— choose —"))
     for vi, en in report.notices:
-        st.caption(md_escape(tr(lang, vi, en)))  # sheet names come from the file
+        st.caption(md_escape(vi if lang == "vi" else en))  # sheet names come from the file
     if not report.ok:
         total = format_number(report.problem_total, lang)
         listed = tr(lang, f" (liệt kê {len(report.problems) - 1} lỗi đầu)", f" (the first {len(report.problems) - 1} "

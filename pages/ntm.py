@@ -58,9 +58,9 @@ units = atlas.units[vintage]
 
 st.title(tr(lang, "Theo dõi xây dựng nông thôn mới", "New-rural-area (NTM) tracker"))
 signed, in_force = format_date(criteria_set.signed_on, lang), format_date(criteria_set.in_force_on, lang)
-st.caption(tr(lang, f"{criteria_set.title_vi} — Quyết định {criteria_set.decision} (ký {signed}, hiệu lực "
+st.caption(tr(lang, f"{criteria_set.title(lang)} — Quyết định {criteria_set.decision} (ký {signed}, hiệu lực "
                     f"{in_force}); áp dụng cho các xã theo ranh giới {vintage}.",
-              f"{criteria_set.title_en} — Decision {criteria_set.decision} (signed {signed}, in force "
+              f"{criteria_set.title(lang)} — Decision {criteria_set.decision} (signed {signed}, in force "
               f"{in_force}); applies to the communes of the {vintage} boundaries."))
 
 held_years = years(assessments, criteria_set)
@@ -172,7 +172,7 @@ with grid_tab:
                                       horizontal=True, **bound("ntm_sort_criteria", choice.order or CRITERION_ORDERS[0],
                                                                "order", options=CRITERION_ORDERS),
                                       format_func=lambda o: {
-                                          "number": tr(lang, "số thứ tự", "number"),
+                                          "number": tr(lang, "số thứ tự", "criterion number"),
                                           "share": tr(lang, "tỷ lệ xã đạt (thấp trước)",
                                                       "share met (lowest first)")}[o])
     table = grid_table(result, atlas, lang)

@@ -111,8 +111,8 @@ with state_tab:
         if left.button(tr(lang, "Mở lại", "Re-enable") if disabled else tr(lang, "Khóa", "Disable"),
                        key="user_toggle"):
             attempt(lambda: accounts.set_disabled(admin.login, chosen, not disabled),
-                    tr(lang, f"Đã {'mở lại' if disabled else 'khóa'} tài khoản {chosen}.",
-                       f"Account {chosen} {'re-enabled' if disabled else 'disabled'}."))
+                    tr(lang, f"Đã mở lại tài khoản {chosen}.", f"Account {chosen} re-enabled.") if disabled
+                    else tr(lang, f"Đã khóa tài khoản {chosen}.", f"Account {chosen} disabled."))
         sure = right.checkbox(tr(lang, f"Tôi muốn xóa hẳn {chosen}", f"I want to delete {chosen}"),
                               key="user_delete_sure")
         if right.button(tr(lang, "Xóa", "Delete"), disabled=not sure, key="user_delete"):

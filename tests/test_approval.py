@@ -193,3 +193,23 @@ def test_direct_changes_need_an_account_with_the_unit(store: Store) -> None:
                     {"value": "3", "status": "", "source": "TEST DATA", "note": ""}, None, None, "", 0)
     with pytest.raises(AccountError, match="may not submit"):
         Approvals(store).submit([change], user=User("xem", "viewer"), file="x.csv")
+
+
+def test_tables_name_people_by_their_display_name(store: Store, catalogue, units) -> None:
+    from mutte_geo.storage.stewardship import approval_steps_table, submissions_table
+    approvals = Approvals(store)
+    send(store, PA_U, "03442,12\n", catalogue, units)
+    approvals.approve(decisions(approvals, APPROVER), user=APPROVER)
+    names = {"pau": PA_U.name, "duyet": "Người duyệt thử (TEST DATA)"}
+    sent = submissions_table(approvals.submissions(APPROVER, ("approved",)), store.current(), catalogue, units, "vi",
+                             names)
+    assert sent[["Người gửi", "Người quyết định"]].values.tolist() == [
+        ["Cán bộ xã Pa Ủ (pau)", "Người duyệt thử (TEST DATA) (duyet)"]]
+    steps = approval_steps_table(approvals.events(APPROVER), catalogue, "en", names)
+    assert set(steps["Who"]) == {"Cán bộ xã Pa Ủ (pau)", "Người duyệt thử (TEST DATA) (duyet)"}
+    events = audit.audit_table(audit.events(store.engine), "vi", names)
+    assert "Cán bộ xã Pa Ủ (pau)" in set(events["Người"])
+    system = audit.audit_table(pd.DataFrame({"at": [pd.Timestamp("2026-12-01T00:00Z")], "actor": ["system"],
+                                             "action": ["seed"], "target": [""], "detail": [""], "client": [""]}),
+                               "vi", names)
+    assert system["Người"].tolist() == ["hệ thống"]

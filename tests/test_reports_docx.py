@@ -209,7 +209,7 @@ def test_english_report(atlas) -> None:  # type: ignore[no-untyped-def]
                                           user=None)))
     assert [p.text for p in doc.paragraphs if p.style.name == "Title"][0] == "REPORT"
     assert _captions(doc, "Figure")[0].startswith("Figure 1. Population.")
-    assert _captions(doc, "Table")[0] == "Table 1. Population by unit (latest value of each unit)"
+    assert _captions(doc, "Table")[0] == "Table 1. Population by communes and towns (latest value of each unit)"
     assert doc.core_properties.language == "en"
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Hình" not in text and "Bảng" not in text

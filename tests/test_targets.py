@@ -20,6 +20,7 @@ from mutte_geo.analysis.targets import (
     group_by_heading,
     latest_results,
     status_counts,
+    status_label,
     target_status,
 )
 from mutte_geo.model.atlas import Atlas
@@ -103,9 +104,10 @@ def test_a_result_of_unclear_period_is_not_judged(rows: dict[str, TargetRow]) ->
 
 
 def test_status_words_say_what_is_compared() -> None:
-    assert STATUS_LABELS[BEHIND] == ("Chưa đạt chỉ tiêu 2025", "Not yet at the 2025 target")
-    assert STATUS_LABELS[ON_TRACK][0] == "Đã đạt chỉ tiêu 2025"
-    assert not any("tiến độ" in vi for vi, _ in STATUS_LABELS.values())
+    assert (status_label(BEHIND, "vi"), status_label(BEHIND, "en")) == ("Chưa đạt chỉ tiêu 2025",
+                                                                      "Not yet at the 2025 target")
+    assert status_label(ON_TRACK, "vi") == "Đã đạt chỉ tiêu 2025"
+    assert not any("tiến độ" in status_label(status, "vi") for status in STATUS_LABELS)
 
 
 def test_grain_estimate_for_six_months_is_flagged_not_compared(rows: dict[str, TargetRow]) -> None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import N_, gettext, tr
 from mutte_geo.model.atlas import Atlas
 
-# state -> mark, (Vietnamese, English), cell style; in the order a cell takes them (first wins)
+# state -> mark, label (English msgid), cell style; in the order a cell takes them (first wins)
 STATES = {
-    "submitted": ("⏳", ("chờ duyệt", "waiting for approval"), "background-color:#fdd49e"),
-    "returned": ("↩", ("bị trả lại", "returned"), "background-color:#fcbba1"),
-    "approved": ("✔", ("đã duyệt (khóa)", "approved (locked)"), "background-color:#a1d99b"),
-    "published": ("●", ("số liệu công bố (dữ liệu gốc)", "published (bundled report data)"),
+    "submitted": ("⏳", N_("waiting for approval"), "background-color:#fdd49e"),
+    "returned": ("↩", N_("returned"), "background-color:#fcbba1"),
+    "approved": ("✔", N_("approved (locked)"), "background-color:#a1d99b"),
+    "published": ("●", N_("published (bundled report data)"),
                   "background-color:#deebf7"),
-    "": ("–", ("không có dữ liệu", "no data"), ""),
+    "": ("–", N_("no data"), ""),
 }
 _STYLES = {mark: style for mark, _, style in STATES.values()}
 
@@ -66,4 +66,4 @@ def approval_table(atlas: Atlas, grid: pd.DataFrame, vintage: int, lang: str) ->
 
 
 def approval_legend(lang: str) -> str:
-    return " · ".join(f"{mark} {tr(lang, *label)}" for mark, label, _ in STATES.values())
+    return " · ".join(f"{mark} {gettext(lang, label)}" for mark, label, _ in STATES.values())

@@ -370,7 +370,7 @@ class Question:
     criteria: Criteria
 
     def title(self, lang: str) -> str:
-        return tr(lang, self.title_vi, self.title_en)
+        return self.title_vi if lang == "vi" else self.title_en
 
     def available(self, catalogue: Catalogue) -> bool:
         """Whether every indicator the question needs is in ``catalogue`` (e.g. the user's visible one)."""

@@ -306,8 +306,8 @@ def predecessor_context(atlas: Atlas, assessments: pd.DataFrame, recognitions: p
         if unit.successor_code != code_2025:
             continue
         if unit.unit_type == TOWN_TYPE:
-            lines.append(tr(lang, f"{unit.label('vi')}: thị trấn (không áp dụng)",
-                            f"{unit.label('en')}: town (not applicable)"))
+            town = unit.label(lang)
+            lines.append(tr(lang, f"{town}: thị trấn (không áp dụng)", f"{town}: town (not applicable)"))
             continue
         rec = recognitions[(recognitions["vintage"] == 2024) & (recognitions["unit_code"] == code)]
         history = year_by_year(assessments, set_2024, code)

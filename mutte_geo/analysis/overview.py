@@ -52,8 +52,7 @@ _TABLE_CSS = (
 
 
 def heading_label(category: str, lang: str) -> str:
-    vi, en = CATEGORIES[category]
-    return tr(lang, vi, en)
+    return tr(lang, *CATEGORIES[category])
 
 
 def result_text(row: TargetRow, lang: str) -> str:

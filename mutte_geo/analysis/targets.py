@@ -103,10 +103,9 @@ def pairing_label(row: TargetRow, lang: str) -> str:
     """'cùng kỳ 2025' / 'kết quả gần nhất trước đó: 2024'; '' without a result."""
     if row.pairing is None or row.actual_period is None:
         return ""
-    vi, en = PAIRING_LABELS[row.pairing]
+    pairing = tr(lang, *PAIRING_LABELS[row.pairing])
     period = format_period(row.actual_period, lang)
-    return tr(lang, f"{vi} {period}", f"{en} {period}") if row.pairing == SAME_PERIOD \
-        else tr(lang, f"{vi}: {period}", f"{en}: {period}")
+    return f"{pairing} {period}" if row.pairing == SAME_PERIOD else f"{pairing}: {period}"
 
 
 def status_label(status: str, lang: str) -> str:

@@ -1,9 +1,25 @@
-"""Language helpers: Vietnamese first, English second; numbers and dates by convention."""
+"""Language helpers: Vietnamese first, English second; numbers and dates by convention.
+
+Texts are English msgids in the code, translated to Vietnamese by the gettext catalogue
+``mutte_geo/locale/vi/LC_MESSAGES/messages.po`` (read with Babel when this module is imported).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+CATALOGUE_PATH = Path(__file__).resolve().parents[1] / "locale" / "vi" / "LC_MESSAGES" / "messages.po"
+
+
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for the catalogue where it is defined; translate it where it is shown (``gettext``)."""
+    return msgid
+
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 NO_DATA = {"vi": "Không có dữ liệu", "en": "No data"}
@@ -15,13 +31,34 @@ KIND_LABELS = {
 YES_NO_LABELS = {"yes": ("Có", "Yes"), "no": ("Không", "No")}
 
 
-def tr(lang: str, vi: str, en: str) -> str:
-    """Pick the text for ``lang``.
+@cache
+def vietnamese_catalogue(path: Path = CATALOGUE_PATH) -> dict[tuple[str | None, str], str]:
+    """(context, English msgid) -> Vietnamese, the translated entries of the catalogue (fuzzy ones left out)."""
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale="vi")
+    return {(m.context, m.id): m.string for m in catalogue
+            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy}
 
-    >>> tr("en", "Bản đồ", "Map")
+
+def gettext(lang: str, msgid: str) -> str:
+    """The text ``msgid`` (English) in ``lang``; placeholders are named, filled with ``.format`` afterwards.
+
+    >>> gettext("en", "Map")
     'Map'
     """
+    return vietnamese_catalogue().get((None, msgid), msgid) if lang == "vi" else msgid
+
+
+def pgettext(lang: str, context: str, msgid: str) -> str:
+    """Like ``gettext``, for an English text translated differently in ``context``."""
+    return vietnamese_catalogue().get((context, msgid), msgid) if lang == "vi" else msgid
+
+
+# two-text:begin
+def tr(lang: str, vi: str, en: str) -> str:
+    """Transitional two-text form, replaced by ``gettext`` (the catalogue codemod removes it)."""
     return vi if lang == "vi" else en
+# two-text:end
 
 
 def format_number(value: float, lang: str, decimals: int = 0) -> str:
@@ -56,7 +93,8 @@ def format_period(period: str, lang: str) -> str:
         return tr(lang, f"quý {quarter}/{year}", f"Q{quarter} {year}")
     if "-" in period:
         year, month = period.split("-")
-        return tr(lang, f"tháng {int(month)}/{year}", f"{year}-{month}")
+        month_number = int(month)
+        return tr(lang, f"tháng {month_number}/{year}", f"{year}-{month_number:02d}")
     return period
 
 
@@ -70,10 +108,8 @@ def format_date(day: dt.date, lang: str) -> str:
 
 
 def kind_label(kind: str, lang: str) -> str:
-    vi, en = KIND_LABELS[kind]
-    return tr(lang, vi, en)
+    return tr(lang, *KIND_LABELS[kind])
 
 
 def yes_no_label(value: str, lang: str) -> str:
-    vi, en = YES_NO_LABELS[value]
-    return tr(lang, vi, en)
+    return tr(lang, *YES_NO_LABELS[value])

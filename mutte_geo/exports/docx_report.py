@@ -378,7 +378,7 @@ class _Writer:
         period = self.t("số liệu mới nhất của mỗi đơn vị", "latest value of each unit") if request.period == LATEST \
             else format_period(request.period, lang)
         caption = self.caption("table", self.t(f"{indicator.name(lang)} theo {self.noun} ({period})",
-                                               f"{indicator.name(lang)} by unit ({period})"))
+                                               f"{indicator.name(lang)} by {self.noun} ({period})"))
         caption.paragraph_format.keep_with_next = True
         rows = [[str(i), str(r.label), str(r.code), str(r.value_text), str(r.period_text),
                  source_label(str(r.source)) if r.source else ""]

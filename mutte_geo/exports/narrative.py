@@ -55,7 +55,7 @@ class Draft:
 def units_noun(atlas: Atlas, vintage: int, lang: str) -> str:
     """'xã, thị trấn' when the vintage has a town, else 'xã' (the 2025 communes)."""
     has_town = any(u.unit_type == TOWN_TYPE for u in atlas.units[vintage].values())
-    return tr(lang, "xã, thị trấn" if has_town else "xã", "communes and towns" if has_town else "communes")
+    return tr(lang, "xã, thị trấn", "communes and towns") if has_town else tr(lang, "xã", "communes")
 
 
 def _lower_first(text: str) -> str:
@@ -67,7 +67,10 @@ def _when(period: str, lang: str) -> str:
     if period == "n.d.":
         return tr(lang, "Theo số liệu không ghi kỳ", "In figures without a stated period")
     text = format_period(period, lang)
-    return tr(lang, f"Năm {text}" if text.isdigit() else text[:1].upper() + text[1:], f"In {text}")
+    if text.isdigit():
+        return tr(lang, f"Năm {text}", f"In {text}")
+    shown = text[:1].upper() + text[1:]
+    return tr(lang, f"{shown}", f"In {shown}")
 
 
 def draft_indicator(atlas: Atlas, indicator_id: str, *, vintage: int, lang: str, period: str = LATEST,
@@ -104,12 +107,12 @@ def _commune_sentences(draft: Draft, atlas: Atlas, indicator: Indicator, vintage
     if indicator.value_type == "yes/no":
         named = [units[c].label(lang) for c, r in rows.iterrows() if r["value"] == "yes"]
         listed = f": {', '.join(named)}" if named else ""
-        lead = when if when.startswith("Năm") else when + ","
+        lead = when if lang == "vi" and when.startswith("Năm") else when + ","
+        with_value = tr(lang, " có số liệu", " with a value") if present < total else ""
+        ending = f" ({coverage})." if present < total else "."
         draft.sentences.append(tr(
-            lang, f"{lead} có {len(named)}/{present} {noun}{' có số liệu' if present < total else ''} thuộc diện "
-                  f"“{name}”{listed}" + (f" ({coverage})." if present < total else "."),
-            f"{when}, {len(named)} of the {present} {noun}{' with a value' if present < total else ''} are "
-            f"“{name}”{listed}" + (f" ({coverage})." if present < total else ".")))
+            lang, f"{lead} có {len(named)}/{present} {noun}{with_value} thuộc diện “{name}”{listed}{ending}",
+            f"{lead} {len(named)} of the {present} {noun}{with_value} are “{name}”{listed}{ending}"))
     elif indicator.value_type == "category":
         groups: dict[str, list[str]] = {}
         for code, row in rows.iterrows():

@@ -22,8 +22,8 @@ def grid_notes(tracker: Tracker, atlas: Atlas, lang: str, options: PrintOptions 
     criteria_set = tracker.criteria_set
     options = options or PrintOptions()
     return [
-        tr(lang, f"Bộ tiêu chí: {criteria_set.title_vi} ({criteria_set.decision}, ký {criteria_set.signed}).",
-           f"Criteria set: {criteria_set.title_en} ({criteria_set.decision}, signed {criteria_set.signed})."),
+        tr(lang, f"Bộ tiêu chí: {criteria_set.title(lang)} ({criteria_set.decision}, ký {criteria_set.signed}).",
+           f"Criteria set: {criteria_set.title(lang)} ({criteria_set.decision}, signed {criteria_set.signed})."),
         tr(lang, f"Nguồn pháp lý: {criteria_set.source}", f"Legal source: {criteria_set.source}"),
         tr(lang, f"Kết quả đánh giá năm {tracker.year}; ô trống: chưa đánh giá (không phải chưa đạt).",
            f"Assessment year {tracker.year}; empty cell: not assessed (not the same as not met)."),

@@ -30,7 +30,7 @@ class AttentionStyle:
     short_en: str
 
     def short(self, lang: str) -> str:
-        return tr(lang, self.short_vi, self.short_en)
+        return self.short_vi if lang == "vi" else self.short_en
 
 
 # Okabe–Ito colours; each layer also has its own symbol and outline so colour is never the only cue.

@@ -172,6 +172,6 @@ def merge_map(atlas: Atlas, lang: str, *, highlight: str | None = None) -> foliu
         icon = _label(row["name"].upper(), "new-commune-label")
         folium.Marker([point.y, point.x], icon=icon, interactive=False).add_to(fmap)
 
-    legend = merge_legend_html(lang, [tr(lang, vi, en) for vi, en in notes])
+    legend = merge_legend_html(lang, [vi if lang == "vi" else en for vi, en in notes])
     fmap.add_child(MapScript(control_js(legend, position="topright", css_class="atlas-legend-control")))
     return fmap

@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Column, Connection, DateTime, Engine, Integer, MetaData, String, Table, Text, insert, select
 
+from mutte_geo.core.i18n import tr
 from mutte_geo.core.localtime import local_time_text
 
 metadata = MetaData()
@@ -73,13 +74,22 @@ def events(engine: Engine, *, limit: int = 5000) -> pd.DataFrame:
     return pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in audit_events.columns])
 
 
-def audit_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The events for people: local time, who, what, on what, details, client address."""
+def _person(login: str, names: dict[str, str], lang: str) -> str:
+    """Display name and login ("Lò Văn Minh (minh)"); the system in words."""
+    if login == "system":
+        return tr(lang, "hệ thống", "system")
+    name = names.get(login, "")
+    return f"{name} ({login})" if name and name != login else login
+
+
+def audit_table(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The events for people: local time, who (display name and login), what, on what, details, client address."""
+    names = names or {}
     vi = lang == "vi"
     return pd.DataFrame({
         "Thời điểm (giờ Việt Nam)" if vi else "When (Vietnam time)": [local_time_text(t, lang) for t in frame["at"]],
-        "Người" if vi else "Who": frame["actor"],
-        "Việc" if vi else "What": [ACTIONS.get(a, (a, a))[0 if vi else 1] for a in frame["action"]],
+        "Người" if vi else "Who": [_person(a, names, lang) for a in frame["actor"]],
+        "Việc" if vi else "What": [tr(lang, *ACTIONS.get(a, (a, a))) for a in frame["action"]],
         "Đối tượng" if vi else "Target": frame["target"],
         "Chi tiết" if vi else "Details": frame["detail"],
         "Địa chỉ máy" if vi else "Client address": frame["client"],

@@ -135,13 +135,13 @@ def confirm(store: Store, report: ImportReport, *, user: str, action: str = "imp
 def report_lines(report: ImportReport, lang: str) -> list[str]:
     """The plain-text report printed by the command line."""
     lines = [f"ERROR {p.describe(lang)}" for p in report.problems]
-    lines += [tr(lang, vi, en) for vi, en in report.notices]
+    lines += [vi if lang == "vi" else en for vi, en in report.notices]
     lines += [f"UNUSUAL {p.describe(lang)}" for p in report.unusual]
     if report.ok:
-        layout_vi = {"long": "dọc", "wide": "ngang"}.get(report.layout, report.layout)
-        lines.append(tr(lang, f"{report.file}: dạng {layout_vi}; {report.new_count} giá trị mới, "
+        layout = {"long": tr(lang, "dọc", "long"), "wide": tr(lang, "ngang", "wide")}.get(report.layout, report.layout)
+        lines.append(tr(lang, f"{report.file}: dạng {layout}; {report.new_count} giá trị mới, "
                               f"{report.changed_count} thay đổi, {report.unchanged} không đổi",
-                        f"{report.file}: {report.layout} layout; {report.new_count} new, "
+                        f"{report.file}: {layout} layout; {report.new_count} new, "
                         f"{report.changed_count} changed, {report.unchanged} unchanged"))
         for change in report.changes:
             vintage, code, indicator, period, kind = change.key
@@ -160,9 +160,9 @@ def changes_table(changes: list[Change], catalogue: Catalogue, units: UnitsByVin
     for change in changes:
         vintage, code, indicator, period, kind = change.key
         unit = units[vintage].get(code)
+        unit_name = unit.label(lang) if unit else tr(lang, "Huyện Mường Tè", "Mường Tè district")
         records.append({
-            tr(lang, "Đơn vị", "Unit"): f"{unit.label(lang) if unit else tr(lang, DISTRICT_NAME, 'Mường Tè district')}"
-                                        f" ({vintage}:{code})",
+            tr(lang, "Đơn vị", "Unit"): f"{unit_name} ({vintage}:{code})",
             tr(lang, "Chỉ tiêu", "Indicator"): catalogue[indicator].name(lang) if indicator in catalogue else indicator,
             tr(lang, "Kỳ", "Period"): format_period(period, lang),
             tr(lang, "Loại", "Kind"): kind_label(kind, lang),
@@ -288,7 +288,7 @@ STATE_LABELS = {"submitted": ("chờ duyệt", "waiting"), "returned": ("bị tr
 
 
 def submissions_table(frame: pd.DataFrame, current: pd.DataFrame, catalogue: Catalogue, units: UnitsByVintage,
-                      lang: str) -> pd.DataFrame:
+                      lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
     """Submissions for people: what was sent next to the value stored now, who sent it and when, the outcome.
 
     Only indicators in ``catalogue`` (those the user may see). The first column is the submission id.
@@ -306,21 +306,23 @@ def submissions_table(frame: pd.DataFrame, current: pd.DataFrame, catalogue: Cat
             str(stored.get((int(r["vintage"]), r["unit_code"], r["indicator"], r["period"], r["kind"]), "")), lang),
         tr(lang, "Giá trị gửi", "Submitted value"): shown_value(str(r["value"]), lang),
         tr(lang, "Nguồn", "Source"): r["source"],
-        tr(lang, "Người gửi", "Submitted by"): r["submitted_by"],
+        tr(lang, "Người gửi", "Submitted by"): person_label(r["submitted_by"], names or {}, lang),
         tr(lang, "Lúc gửi (giờ VN)", "Submitted (Vietnam time)"): local_time_text(r["submitted_at"], lang),
         tr(lang, "Trạng thái", "State"): tr(lang, *STATE_LABELS.get(r["state"], (r["state"], r["state"]))),
-        tr(lang, "Người quyết định", "Decided by"): r["decided_by"] or "",
+        tr(lang, "Người quyết định", "Decided by"): person_label(r["decided_by"], names or {}, lang)
+        if r["decided_by"] else "",
         tr(lang, "Nhận xét", "Comment"): r["comment"],
     } for r in rows.to_dict("records")])
 
 
-def approval_steps_table(events: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
+def approval_steps_table(events: pd.DataFrame, catalogue: Catalogue, lang: str,
+                         names: dict[str, str] | None = None) -> pd.DataFrame:
     """Every approval step: when (Vietnam time), who, what, on which value, why."""
     rows = events[events["indicator"].isin(list(catalogue))]
     return pd.DataFrame.from_records([{
         tr(lang, "Thời điểm (giờ VN)", "When (Vietnam time)"): local_time_text(r["at"], lang),
-        tr(lang, "Người", "Who"): r["actor"],
-        tr(lang, "Việc", "What"): tr(lang, *EVENT_LABELS.get(r["action"], (r["action"], r["action"]))),
+        tr(lang, "Người", "Who"): person_label(r["actor"], names or {}, lang),
+        tr(lang, "Việc", "What"): EVENT_LABELS.get(r["action"], (r["action"],) * 2)[0 if lang == "vi" else 1],
         tr(lang, "Giá trị", "Value"): f"{r['vintage']}:{r['unit_code']} {catalogue[r['indicator']].name(lang)} "
                                       f"{format_period(r['period'], lang)} ({kind_label(r['kind'], lang)})"
                                       + (f" = {shown_value(str(r['value']), lang)}" if r["value"] else ""),
@@ -355,7 +357,7 @@ def summary_text(summary: str, lang: str) -> str:
     for pattern, (vi, en) in _SUMMARIES:
         found = pattern.match(summary)
         if found:
-            return tr(lang, vi, en).format(*found.groups())
+            return (vi if lang == "vi" else en).format(*found.groups())
     return summary
 
 

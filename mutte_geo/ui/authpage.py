@@ -166,7 +166,7 @@ def sign_in_form(lang: str, form_key: str) -> None:
         st.form_submit_button(tr(lang, "Đăng nhập", "Sign in"), on_click=_sign_in, args=(form_key,))
     problem = st.session_state.pop(f"{form_key}_{SIGN_IN_PROBLEM_KEY}", None)
     if problem:
-        st.error(tr(lang, *problem))
+        st.error(problem[0] if lang == "vi" else problem[1])
 
 
 def _sign_in(form_key: str) -> None:

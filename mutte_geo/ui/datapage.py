@@ -8,7 +8,7 @@ from mutte_geo.core.i18n import format_period, kind_label, tr
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import CATEGORIES, VALUE_TYPE_LABELS
 from mutte_geo.model.join import value_text
-from mutte_geo.model.units import DISTRICT_CODE, DISTRICT_NAME
+from mutte_geo.model.units import DISTRICT_CODE
 
 
 def values_table(atlas: Atlas, lang: str) -> pd.DataFrame:
@@ -16,7 +16,7 @@ def values_table(atlas: Atlas, lang: str) -> pd.DataFrame:
     for _, row in atlas.values.iterrows():
         indicator = atlas.catalogue[row["indicator"]]
         vintage, code = int(row["vintage"]), row["unit_code"]
-        unit = tr(lang, DISTRICT_NAME, "Mường Tè district") if code == DISTRICT_CODE else \
+        unit = tr(lang, "Huyện Mường Tè", "Mường Tè district") if code == DISTRICT_CODE else \
             atlas.units[vintage][code].label(lang)
         records.append({
             tr(lang, "Ranh giới", "Vintage"): vintage,
@@ -42,7 +42,7 @@ def catalogue_table(atlas: Atlas, lang: str) -> pd.DataFrame:
     return pd.DataFrame.from_records([{
         tr(lang, "Mã chỉ tiêu (dùng khi nhập tệp)", "Indicator id (for import files)"): ind.id,
         tr(lang, "Tên", "Name"): ind.name(lang),
-        tr(lang, "Nhóm", "Group"): CATEGORIES[ind.category][0 if lang == "vi" else 1],
+        tr(lang, "Nhóm", "Group"): tr(lang, *CATEGORIES[ind.category]),
         tr(lang, "Đơn vị tính", "Unit"): ind.unit(lang),
         tr(lang, "Kiểu", "Type"): tr(lang, *VALUE_TYPE_LABELS[ind.value_type]),
         tr(lang, "Chiều", "Direction"): direction[ind.higher_is_better],

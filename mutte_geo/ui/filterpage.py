@@ -197,7 +197,8 @@ def result_table(result: FilterResult, catalogue: Catalogue, lang: str) -> pd.Da
             tr(lang, "Mã", "Code"): unit.code,
             tr(lang, "Đơn vị", "Unit"): unit.label,
             tr(lang, "Kết quả", "Result"): tr(lang, *OUTCOME_LABELS[unit.outcome]),
-            tr(lang, "Căn cứ", "Decided by"): "; ".join(value_phrase(v, catalogue, lang) for v in unit.deciding),
+            tr(lang, "Căn cứ", "Decided by"):
+                "; ".join(value_phrase(v, catalogue, lang) for v in unit.deciding),
         }
         for name, value in zip(names, unit.values):
             when = "" if value.period is None or value.kind is None else (

@@ -25,7 +25,7 @@ def indicator_choices(atlas: Atlas, vintage: int) -> list[str]:
 
 def indicator_label(atlas: Atlas, indicator_id: str, vintage: int, lang: str) -> str:
     indicator = atlas.catalogue[indicator_id]
-    group = CATEGORIES[indicator.category][0 if lang == "vi" else 1]
+    group = tr(lang, *CATEGORIES[indicator.category])
     label = indicator.name(lang) if group == indicator.name(lang) else f"{indicator.name(lang)} · {group}"
     if indicator_id not in atlas.mappable_indicators(vintage):
         label += tr(lang, " (chỉ có số liệu toàn huyện)", " (district figure only)") \

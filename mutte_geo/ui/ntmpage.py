@@ -139,7 +139,7 @@ def ntm_card(atlas: Atlas, vintage: int, code: str, lang: str) -> None:
     criteria_set = set_for_vintage(sets, vintage)
     assessments, recognitions = current_data()
     rec = recognitions[(recognitions["vintage"] == vintage) & (recognitions["unit_code"] == code)]
-    lines = [tr(lang, f"Bộ tiêu chí: {criteria_set.short('vi')}", f"Criteria set: {criteria_set.short('en')}")]
+    lines = [tr(lang, f"Bộ tiêu chí: {criteria_set.short(lang)}", f"Criteria set: {criteria_set.short(lang)}")]
     for r in rec.to_dict("records"):
         decision = r["decision"] or tr(lang, "chưa rõ số quyết định", "decision number unknown")
         uncertain = tr(lang, " — nguồn chưa chắc chắn", " — uncertain source") if r["status"] == "UNCERTAIN" else ""
