@@ -57,8 +57,8 @@ lang, vintage = view.lang, view.vintage
 catalogue = atlas.catalogue
 state = st.session_state
 
-region = atlas.region.name
-st.title(tr(lang, f"Lọc xã theo tiêu chí – {region.vi}", f"Filter communes by criteria – {region.en}"))
+region = atlas.region.name(lang)
+st.title(tr(lang, f"Lọc xã theo tiêu chí – {region}", f"Filter communes by criteria – {region}"))
 
 # The link holds the criteria; the widgets always show the draft (the link's criteria, or an edit of
 # them not complete yet), so a language switch or back/forward cannot leave them empty or stale.

@@ -27,8 +27,8 @@ atlas = region_atlas_or_stop(current_lang())
 choice = read_view(atlas)
 lang, vintage = choice.lang, choice.vintage
 
-region = atlas.region.name
-st.title(tr(lang, f"Bản đồ chỉ tiêu theo xã – {region.vi}", f"Commune indicator map – {region.en}"))
+region = atlas.region.name(lang)
+st.title(tr(lang, f"Bản đồ chỉ tiêu theo xã – {region}", f"Commune indicator map – {region}"))
 
 phone = on_phone()
 if phone:  # the map first, the choices folded under it, then the selected unit's profile
@@ -142,7 +142,7 @@ with side:
             st.page_link("pages/profile.py", label=tr(lang, "Mở hồ sơ đầy đủ của đơn vị",
                                                       "Open the unit's full profile"),
                          icon=":material/badge:", query_params=encode_view(choice))
-        st.button(tr(lang, f"Bỏ chọn, xem cả {atlas.region.name.vi}", f"Clear, show all of {atlas.region.name.en}"),
+        st.button(tr(lang, f"Bỏ chọn, xem cả {region}", f"Clear, show all of {region}"),
                   key="clear_unit",
                   icon=":material/zoom_out_map:", on_click=change_view, args=(lambda v: replace(v, unit=None),))
 

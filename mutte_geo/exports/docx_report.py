@@ -431,12 +431,13 @@ class _Writer:
         total = len(ntm.grid)
         self._orientation(WD_ORIENT.LANDSCAPE)
         self.heading(self.t(f"{part}. KẾT QUẢ THỰC HIỆN TIÊU CHÍ NÔNG THÔN MỚI", f"{part}. NEW-RURAL-AREA CRITERIA"), 1)
+        set_title = criteria_set.title_vi if lang == "vi" else criteria_set.title_en
         self.body(self.t(
-            f"Đánh giá theo {criteria_set.title_vi} ban hành kèm theo Quyết định số {criteria_set.decision} ngày "
+            f"Đánh giá theo {set_title} ban hành kèm theo Quyết định số {criteria_set.decision} ngày "
             f"{signed} của Thủ tướng Chính phủ ({criteria_set.size} tiêu chí). Năm {ntm.year}: "
             f"{len(ntm.meeting_all())}/{total} xã đạt đủ {criteria_set.size} tiêu chí; "
             f"{len(ntm.fully_assessed)}/{total} xã đã được đánh giá đủ các tiêu chí.",
-            f"Assessed against the {criteria_set.title_en}, issued with the Prime Minister's Decision No. "
+            f"Assessed against the {set_title}, issued with the Prime Minister's Decision No. "
             f"{criteria_set.decision} of {signed} ({criteria_set.size} criteria). {ntm.year}: "
             f"{len(ntm.meeting_all())}/{total} communes meet all {criteria_set.size} criteria; "
             f"{len(ntm.fully_assessed)}/{total} communes are assessed on every criterion."))
@@ -444,9 +445,10 @@ class _Writer:
             f"Kết quả thực hiện tiêu chí nông thôn mới năm {ntm.year} theo xã (Quyết định {criteria_set.decision})",
             f"New-rural-area criteria met in {ntm.year} by commune (Decision {criteria_set.decision})"))
         caption.paragraph_format.keep_with_next = True
-        key = self.body(self.t(f"{NTM_MARKS[MET][0]}: đạt; {NTM_MARKS[NOT_MET][0]}: chưa đạt; ô trống: chưa đánh giá "
+        met_mark, not_met_mark = (NTM_MARKS[s][0 if lang == "vi" else 1] for s in (MET, NOT_MET))
+        key = self.body(self.t(f"{met_mark}: đạt; {not_met_mark}: chưa đạt; ô trống: chưa đánh giá "
                                "(không phải chưa đạt).",
-                               f"{NTM_MARKS[MET][1]}: met; {NTM_MARKS[NOT_MET][1]}: not met; empty: not assessed "
+                               f"{met_mark}: met; {not_met_mark}: not met; empty: not assessed "
                                "(not the same as not met)."))
         key.paragraph_format.keep_with_next = True
         index = 0 if lang == "vi" else 1

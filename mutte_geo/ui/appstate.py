@@ -193,7 +193,8 @@ def region_notice(page_path: str, lang: str) -> None:
     region = current_region()
     if region != DEFAULT_REGION and page_path not in REGION_PAGES:
         home, chosen = load_pack(DEFAULT_REGION), load_pack(region)
-        st.info(tr(lang, f"Trang này chỉ hiển thị {home.name.vi}; {chosen.name.vi} có ở trang Bản đồ chỉ tiêu và "
+        home_name, chosen_name = home.name(lang), chosen.name(lang)
+        st.info(tr(lang, f"Trang này chỉ hiển thị {home_name}; {chosen_name} có ở trang Bản đồ chỉ tiêu và "
                          "Lọc xã theo tiêu chí.",
-                   f"This page shows {home.name.en} only; {chosen.name.en} is on the Indicator map and Filter "
+                   f"This page shows {home_name} only; {chosen_name} is on the Indicator map and Filter "
                    "communes pages."))

@@ -138,8 +138,9 @@ def choose(value: Any, options: Collection[Any], default: Any, lang: str, what: 
     if value in options:
         return value
     if value not in ("", None):
-        st.warning(tr(lang, f"{what[0]} “{value}” trong liên kết không có ở đây; dùng “{default}”.",
-                      f"The link's {what[1]} “{value}” is not available here; using “{default}”."))
+        named = what[0] if lang == "vi" else what[1]
+        st.warning(tr(lang, f"{named} “{value}” trong liên kết không có ở đây; dùng “{default}”.",
+                      f"The link's {named} “{value}” is not available here; using “{default}”."))
     return default
 
 
