@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mutte_geo.core.i18n import LANGUAGES, tr
+from mutte_geo.core.i18n import LANGUAGES, gettext
 from mutte_geo.maps.viewstate import encode_view, switch_region, switch_vintage
 from mutte_geo.model.regions import load_pack, region_ids
 from mutte_geo.storage.auth import can
@@ -35,53 +35,52 @@ with st.sidebar:
     st.radio("Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True,
              **bound("lang_switch", lang, "lang", options=LANGUAGES))
     st.session_state["region_switch"] = view.region
-    st.radio(tr(lang, "Vùng", "Region"), region_ids(), key="region_switch",
+    st.radio(gettext(lang, "Region"), region_ids(), key="region_switch",
              format_func=lambda r: load_pack(r).choice(lang), on_change=switch_to_chosen_region)
     st.session_state["vintage_switch"] = view.vintage
-    st.radio(tr(lang, "Ranh giới", "Boundaries"), region.vintages, key="vintage_switch",
+    st.radio(gettext(lang, "Boundaries"), region.vintages, key="vintage_switch",
              format_func=lambda v: region.vintage_label[v](lang), on_change=switch_to_chosen_vintage)
     nav = st.container()
-    with st.expander(tr(lang, "Liên kết tới màn hình này", "Link to this view"), icon=":material/link:"):
-        st.caption(tr(lang, "Sao chép liên kết (nút bên phải) để gửi hoặc đánh dấu đúng bản đồ này.",
-                      "Copy the link (button on the right) to send or bookmark exactly this view."))
+    with st.expander(gettext(lang, "Link to this view"), icon=":material/link:"):
+        st.caption(gettext(lang, "Copy the link (button on the right) to send or bookmark exactly this view."))
         st.code(view_link(view), language=None, wrap_lines=True)
     sign_in_sidebar(lang)
 
 pages = [
-    st.Page("pages/overview.py", title=tr(lang, "Tổng quan", "Overview"), icon=":material/flag:",
+    st.Page("pages/overview.py", title=gettext(lang, "Overview"), icon=":material/flag:",
             default=True),  # the default page is served at "/" (Streamlit ignores its url_path)
-    st.Page("pages/map.py", title=tr(lang, "Bản đồ chỉ tiêu", "Indicator map"), icon=":material/map:",
+    st.Page("pages/map.py", title=gettext(lang, "Indicator map"), icon=":material/map:",
             url_path="map"),
-    st.Page("pages/filter.py", title=tr(lang, "Lọc xã theo tiêu chí", "Filter communes"),
+    st.Page("pages/filter.py", title=gettext(lang, "Filter communes"),
             icon=":material/filter_alt:", url_path="filter"),
-    st.Page("pages/profile.py", title=tr(lang, "Hồ sơ xã", "Commune profile"), icon=":material/badge:",
+    st.Page("pages/profile.py", title=gettext(lang, "Commune profile"), icon=":material/badge:",
             url_path="profile"),
-    st.Page("pages/ntm.py", title=tr(lang, "Nông thôn mới", "New rural areas"), icon=":material/agriculture:",
+    st.Page("pages/ntm.py", title=gettext(lang, "New rural areas"), icon=":material/agriculture:",
             url_path="ntm"),
-    st.Page("pages/completeness.py", title=tr(lang, "Mức độ đầy đủ dữ liệu", "Data completeness"),
+    st.Page("pages/completeness.py", title=gettext(lang, "Data completeness"),
             icon=":material/grid_on:", url_path="completeness"),
-    st.Page("pages/compare.py", title=tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"),
+    st.Page("pages/compare.py", title=gettext(lang, "Compare 2024 – 2025"),
             icon=":material/compare_arrows:",
             url_path="compare"),
-    st.Page("pages/periods.py", title=tr(lang, "So sánh các kỳ", "Compare periods"), icon=":material/timeline:",
+    st.Page("pages/periods.py", title=gettext(lang, "Compare periods"), icon=":material/timeline:",
             url_path="periods"),
-    st.Page("pages/data.py", title=tr(lang, "Dữ liệu và kiểm tra", "Data and checks"), icon=":material/table_view:",
+    st.Page("pages/data.py", title=gettext(lang, "Data and checks"), icon=":material/table_view:",
             url_path="data"),
 ]
 # Staff pages are always routed, so a bookmarked /import signed out shows the sign-in form (each page
 # checks the role again); the sidebar lists only the pages the user may use.
 staff_pages = [
-    ("edit", st.Page("pages/import.py", title=tr(lang, "Nhập số liệu", "Import values"),
+    ("edit", st.Page("pages/import.py", title=gettext(lang, "Import values"),
                      icon=":material/upload_file:", url_path="import")),
-    ("edit", st.Page("pages/edit.py", title=tr(lang, "Sửa số liệu", "Edit values"), icon=":material/edit:",
+    ("edit", st.Page("pages/edit.py", title=gettext(lang, "Edit values"), icon=":material/edit:",
                      url_path="edit")),
-    ("edit", st.Page("pages/approve.py", title=tr(lang, "Duyệt số liệu", "Review values"),
+    ("edit", st.Page("pages/approve.py", title=gettext(lang, "Review values"),
                      icon=":material/task_alt:", url_path="review")),
-    ("edit", st.Page("pages/history.py", title=tr(lang, "Lịch sử thay đổi", "Change history"),
+    ("edit", st.Page("pages/history.py", title=gettext(lang, "Change history"),
                      icon=":material/history:", url_path="history")),
-    ("users", st.Page("pages/users.py", title=tr(lang, "Tài khoản", "Accounts"), icon=":material/group:",
+    ("users", st.Page("pages/users.py", title=gettext(lang, "Accounts"), icon=":material/group:",
                       url_path="users")),
-    ("audit", st.Page("pages/audit.py", title=tr(lang, "Nhật ký kiểm tra", "Audit log"), icon=":material/policy:",
+    ("audit", st.Page("pages/audit.py", title=gettext(lang, "Audit log"), icon=":material/policy:",
                       url_path="audit")),
 ]
 user = current_user()

@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.core.i18n import format_period, gettext
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.maps.comparemap import (
     compare_indicators,
@@ -28,41 +28,35 @@ atlas = atlas_or_stop(current_lang())
 view = read_view(atlas, default_indicator=DEFAULT_INDICATOR)
 lang = view.lang
 
-st.title(tr(lang, "So sánh 2024 – 2025", "Compare 2024 – 2025"))
-st.caption(tr(
-    lang,
-    "Từ 01/07/2025 (Nghị quyết 1670/NQ-UBTVQH15) 14 xã, thị trấn của huyện Mường Tè thành 7 xã mới, "
-    "xã Vàng San nhập vào xã Hua Bum. Số liệu 2024 được chuyển sang xã 2025 theo quy tắc của từng chỉ tiêu "
-    "và luôn ghi rõ “suy ra từ” các đơn vị nào.",
-    "On 1 July 2025 (Resolution 1670/NQ-UBTVQH15) the 14 units of Mường Tè district became 7 new communes, "
-    "and Vàng San joined Hua Bum. 2024 values are moved onto the 2025 communes by each indicator's rule and "
-    "always say which units they were “derived from”.",
-))
+st.title(gettext(lang, "Compare 2024 – 2025"))
+st.caption(gettext(lang, "On 1 July 2025 (Resolution 1670/NQ-UBTVQH15) the 14 units of Mường Tè district became 7 "
+                         "new communes, and Vàng San joined Hua Bum. 2024 values are moved onto the 2025 communes by "
+                         "each indicator's rule and always say which units they were “derived from”."))
 
 communes = sorted(atlas.units[2025])
 url_commune = selected_commune(atlas, qualified_code(view.vintage, view.unit) if view.unit else None)
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
 choices = compare_indicators(atlas)
 if view.indicator not in choices:
-    st.warning(tr(lang, f"“{atlas.catalogue[view.indicator].name(lang)}” không có số liệu cấp xã để so sánh.",
-                  f"“{atlas.catalogue[view.indicator].name(lang)}” has no commune values to compare."))
+    st.warning(gettext(lang, "“{name}” has no commune values to compare.").format(
+                   name=atlas.catalogue[view.indicator].name(lang)))
 indicator_id = c1.selectbox(
-    tr(lang, "Chỉ tiêu", "Indicator"), choices if view.indicator in choices else [*choices, view.indicator],
+    gettext(lang, "Indicator"), choices if view.indicator in choices else [*choices, view.indicator],
     format_func=lambda i: atlas.catalogue[i].name(lang),
     **bound("compare_indicator", view.indicator, "indicator", options=choices),
 )
 kind_choice = c2.radio(
-    tr(lang, "Loại số liệu", "Kind of value"), list(KIND_CHOICES), horizontal=True,
+    gettext(lang, "Kind of value"), list(KIND_CHOICES), horizontal=True,
     **bound("compare_kind", view.kind, "kind", options=KIND_CHOICES),
-    format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
-    else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
+    format_func=lambda k: gettext(lang, "Actual / estimate") if k == "actual"
+    else gettext(lang, "Target"),
 )
 kinds = kinds_of(kind_choice)
 periods = compare_periods(atlas, indicator_id, kinds)
 period = c3.selectbox(
-    tr(lang, "Kỳ", "Period"), periods if view.period in periods else [*periods, view.period],
+    gettext(lang, "Period"), periods if view.period in periods else [*periods, view.period],
     **bound("compare_period", view.period, "period", options=periods),
-    format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST
+    format_func=lambda p: gettext(lang, "Latest for each unit") if p == LATEST
     else format_period(p, lang),
 )
 
@@ -76,8 +70,8 @@ def highlight_commune(chosen: str | None) -> None:
 
 st.session_state["compare_commune"] = url_commune
 commune = c4.selectbox(
-    tr(lang, "Làm nổi xã 2025", "Highlight a 2025 commune"), [None, *communes], key="compare_commune",
-    format_func=lambda c: tr(lang, "(không)", "(none)") if c is None else atlas.units[2025][c].label(lang),
+    gettext(lang, "Highlight a 2025 commune"), [None, *communes], key="compare_commune",
+    format_func=lambda c: gettext(lang, "(none)") if c is None else atlas.units[2025][c].label(lang),
     on_change=lambda: highlight_commune(st.session_state["compare_commune"]),
 )
 
@@ -87,10 +81,10 @@ split = compare_split(atlas, indicator_id, lang=lang, period=period, kinds=kinds
                       manual_breaks=manual)
 outline = highlights(atlas, commune)
 show_split(atlas, split, group="compare", highlights=(outline[2024], outline[2025]), key="compare",
-           headings=(tr(lang, "2024 – 14 xã, thị trấn", "2024 – 14 units"),
-                     tr(lang, "2025 – xã mới", "2025 – new communes")))
+           headings=(gettext(lang, "2024 – 14 units"),
+                     gettext(lang, "2025 – new communes")))
 
-st.subheader(tr(lang, "14 đơn vị đã sáp nhập thế nào", "How the 14 units merged"))
+st.subheader(gettext(lang, "How the 14 units merged"))
 st_folium(merge_map(atlas, lang, highlight=commune), height=560, use_container_width=True, returned_objects=[],
           key="compare_merge")
 st.caption(" · ".join(atlas.attribution(2024)))
@@ -98,7 +92,7 @@ st.caption(" · ".join(atlas.attribution(2024)))
 table = compare_table(atlas, split, lang)
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
-    tr(lang, "Tải bảng (CSV)", "Download table (CSV)"),
+    gettext(lang, "Download table (CSV)"),
     sensitive_export(to_csv_bytes(table, notes=[indicator.name(lang), *atlas.attribution(2024)]),
                      indicator.sensitive, f"compare table {indicator_id} (CSV)"),
     file_name=f"so-sanh-2024-2025-{indicator_id}.csv", mime="text/csv", key="compare_csv",

@@ -13,7 +13,7 @@ from mutte_geo.analysis.completeness import (
     unit_counts,
 )
 from mutte_geo.core.formatting import format_quantity
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext, pgettext
 from mutte_geo.exports.tables import to_csv_bytes
 from mutte_geo.maps.viewstate import GRID_LAYERS
 from mutte_geo.ui.appstate import approvals, atlas_or_stop, current_lang, current_vintage
@@ -24,26 +24,25 @@ lang = current_lang()
 atlas = atlas_or_stop(lang)
 vintage = current_vintage()
 
-st.title(tr(lang, "Mức độ đầy đủ của dữ liệu", "Data completeness"))
+st.title(pgettext(lang, "completeness", "Data completeness"))
 result = completeness(atlas, vintage)
 left, middle, right = st.columns(3)
-left.metric(tr(lang, "Ô có số liệu", "Cells with data"), f"{result.filled}/{result.cells}",
-            help=tr(lang, "Ô = một chỉ tiêu của một đơn vị", "A cell is one indicator of one unit"))
-middle.metric(tr(lang, "Tỷ lệ có số liệu", "Share with data"), format_quantity(result.percent_filled, "%", lang, 1))
-right.metric(tr(lang, "Tỷ lệ đã kiểm chứng", "Share verified"), format_quantity(result.percent_verified, "%", lang, 1))
-st.caption(tr(lang, f"{VERIFIED_MARK} có số liệu đã kiểm chứng · {UNCERTAIN_MARK} chỉ có số liệu chưa chắc chắn · "
-                    f"{MISSING_MARK} không có dữ liệu. Chỉ tính số liệu thực hiện/ước của từng đơn vị năm {vintage}; "
-                    "số liệu toàn huyện xem ở trang Tổng quan.",
-              f"{VERIFIED_MARK} verified value · {UNCERTAIN_MARK} only uncertain values · {MISSING_MARK} no data. "
-              f"Counts actual/estimate values of each {vintage} unit; district figures are on the Overview."))
+left.metric(gettext(lang, "Cells with data"), f"{result.filled}/{result.cells}",
+            help=gettext(lang, "A cell is one indicator of one unit"))
+middle.metric(gettext(lang, "Share with data"), format_quantity(result.percent_filled, "%", lang, 1))
+right.metric(gettext(lang, "Share verified"), format_quantity(result.percent_verified, "%", lang, 1))
+st.caption(gettext(lang, "{verified_mark} verified value · {uncertain_mark} only uncertain values · "
+                         "{missing_mark} no data. Counts actual/estimate values of each {vintage} unit; "
+                         "district figures are on the Overview.").format(
+               verified_mark=VERIFIED_MARK, uncertain_mark=UNCERTAIN_MARK, missing_mark=MISSING_MARK, vintage=vintage))
 
 user = current_user()
 layer = "data"
 if user is not None:  # the approval state is staff information
-    layer = st.radio(tr(lang, "Lớp", "Layer"), list(GRID_LAYERS), horizontal=True,
+    layer = st.radio(gettext(lang, "Layer"), list(GRID_LAYERS), horizontal=True,
                      **bound("completeness_layer", read_view(atlas).layer or "data", "layer", options=GRID_LAYERS),
-                     format_func=lambda x: tr(lang, "Có số liệu", "Data present") if x == "data"
-                     else tr(lang, "Tình trạng duyệt", "Approval state"))
+                     format_func=lambda x: gettext(lang, "Data present") if x == "data"
+                     else gettext(lang, "Approval state"))
 if layer == "approval":
     grid = approval_grid(atlas, vintage, approvals().submissions(user, ("submitted", "returned")),
                          approvals().locked_keys())
@@ -53,9 +52,9 @@ if layer == "approval":
 else:
     table = completeness_table(atlas, result, vintage, lang)
     st.dataframe(table.style.map(cell_style), hide_index=True, width="stretch", height=600)
-st.download_button(tr(lang, "Tải bảng (CSV)", "Download (CSV)"), to_csv_bytes(table),
+st.download_button(gettext(lang, "Download (CSV)"), to_csv_bytes(table),
                    file_name=f"do-day-du-du-lieu-{vintage}.csv" if layer == "data"
                    else f"tinh-trang-duyet-{vintage}.csv", mime="text/csv")
 
-st.subheader(tr(lang, "Theo đơn vị", "By unit"))
+st.subheader(gettext(lang, "By unit"))
 st.dataframe(unit_counts(atlas, result, vintage, lang), hide_index=True, width="stretch")

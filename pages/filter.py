@@ -20,7 +20,7 @@ from mutte_geo.analysis.filters import (
     ops_for,
 )
 from mutte_geo.core.errors import CriteriaError
-from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.core.i18n import format_period, gettext, pgettext
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
 from mutte_geo.maps.filtermap import filter_map
 from mutte_geo.model.indicators import LATEST
@@ -58,7 +58,7 @@ catalogue = atlas.catalogue
 state = st.session_state
 
 region = atlas.region.name(lang)
-st.title(tr(lang, f"Lọc xã theo tiêu chí – {region}", f"Filter communes by criteria – {region}"))
+st.title(gettext(lang, "Filter communes by criteria – {region}").format(region=region))
 
 # The link holds the criteria; the widgets always show the draft (the link's criteria, or an edit of
 # them not complete yet), so a language switch or back/forward cannot leave them empty or stale.
@@ -84,7 +84,7 @@ def remove_condition(i: int) -> None:
     set_criteria(without_condition(state[DRAFT][1], i))
 
 
-st.markdown(tr(lang, "**Câu hỏi có sẵn** (theo báo cáo):", "**Ready-made questions** (from the report):"))
+st.markdown(gettext(lang, "**Ready-made questions** (from the report):"))
 with st.container(horizontal=True, wrap=True):
     for question in QUESTIONS:
         if question.available(catalogue):
@@ -92,61 +92,60 @@ with st.container(horizontal=True, wrap=True):
                       args=(question.criteria,), help=describe_criteria(question.criteria, catalogue, lang))
         else:
             st.button(question.title(lang), key=f"q_{question.id}", disabled=True,
-                      help=tr(lang, "Câu hỏi dùng chỉ tiêu bạn không được xem (cần đăng nhập).",
-                              "Uses an indicator that is not available to you (sign-in needed)."))
+                      help=gettext(lang, "Uses an indicator that is not available to you (sign-in needed)."))
 
-st.subheader(tr(lang, "Điều kiện", "Conditions"))
+st.subheader(gettext(lang, "Conditions"))
 choices = indicator_choices(atlas, vintage)
 for i in range(count):
     cols = st.columns([4, 2, 3, 1], vertical_alignment="bottom")
     indicator_id = cols[0].selectbox(
-        tr(lang, f"Chỉ tiêu {i + 1}", f"Indicator {i + 1}"), choices, key=key(i, "ind"),
+        gettext(lang, "Indicator {value}").format(value=i + 1), choices, key=key(i, "ind"),
         on_change=on_builder_change,
         format_func=lambda c: indicator_label(atlas, c, vintage, lang))
     indicator = catalogue[indicator_id]
-    op = cols[1].selectbox(tr(lang, "Phép so sánh", "Operator"), ops_for(indicator), key=key(i, "op"),
+    op = cols[1].selectbox(gettext(lang, "Operator"), ops_for(indicator), key=key(i, "op"),
                            on_change=on_builder_change,
-                           format_func=lambda o: tr(lang, *OP_LABELS[o]))
+                           format_func=lambda o: gettext(lang, OP_LABELS[o]))
     with cols[2]:
         if op in ("has_data", "no_data"):
-            st.caption(tr(lang, "(không cần giá trị)", "(no value needed)"))
+            st.caption(gettext(lang, "(no value needed)"))
         elif indicator.is_numeric:
             unit = indicator.unit(lang)
             if op == "between":
                 low, high = st.columns(2)
-                low.number_input(tr(lang, "Từ", "From") + f" ({unit})", key=key(i, "a"), format="%g",
+                low.number_input(gettext(lang, "From") + f" ({unit})", key=key(i, "a"), format="%g",
                                 on_change=on_builder_change)
-                high.number_input(tr(lang, "Đến", "To") + f" ({unit})", key=key(i, "b"), format="%g",
+                high.number_input(gettext(lang, "To") + f" ({unit})", key=key(i, "b"), format="%g",
                                  on_change=on_builder_change)
             else:
-                st.number_input(tr(lang, "Giá trị", "Value") + f" ({unit})", key=key(i, "a"), format="%g",
+                st.number_input(gettext(lang, "Value") + f" ({unit})", key=key(i, "a"), format="%g",
                                 on_change=on_builder_change)
         else:
             if op == "one_of":
-                st.multiselect(tr(lang, "Giá trị", "Values"), choices_for(indicator), key=key(i, "codes"),
+                st.multiselect(gettext(lang, "Values"), choices_for(indicator), key=key(i, "codes"),
                                on_change=on_builder_change,
                                format_func=partial(code_text, indicator, lang=lang))
             else:
-                st.selectbox(tr(lang, "Giá trị", "Value"), choices_for(indicator), key=key(i, "code"),
+                st.selectbox(gettext(lang, "Value"), choices_for(indicator), key=key(i, "code"),
                              on_change=on_builder_change,
                              format_func=partial(code_text, indicator, lang=lang))
     cols[3].button("✕", key=f"remove_{i}", on_click=remove_condition, args=(i,),
-                   help=tr(lang, "Bỏ điều kiện này", "Remove this condition"))
+                   help=gettext(lang, "Remove this condition"))
 
 settings = st.columns([2, 2, 3, 3], vertical_alignment="bottom")
-settings[0].button(tr(lang, "Thêm điều kiện", "Add condition"), key="add_condition", on_click=add_condition,
+settings[0].button(gettext(lang, "Add condition"), key="add_condition", on_click=add_condition,
                   icon=":material/add:")
-settings[1].radio(tr(lang, "Kết hợp", "Combine"), ["and", "or"], key=JOIN_KEY, horizontal=True,
+settings[1].radio(gettext(lang, "Combine"), ["and", "or"], key=JOIN_KEY, horizontal=True,
                   on_change=on_builder_change,
-                  format_func=lambda j: tr(lang, "VÀ (tất cả)", "AND (all)") if j == "and"
-                  else tr(lang, "HOẶC (ít nhất một)", "OR (any)"))
-settings[3].radio(tr(lang, "Loại số liệu", "Kind of value"), ["actual", "target"], key=KIND_KEY, horizontal=True,
+                  format_func=lambda j: gettext(lang, "AND (all)") if j == "and"
+                  else gettext(lang, "OR (any)"))
+settings[3].radio(gettext(lang, "Kind of value"), ["actual", "target"], key=KIND_KEY, horizontal=True,
                   on_change=on_builder_change,
-                  format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
-                  else tr(lang, "Chỉ tiêu kế hoạch", "Target"))
+                  format_func=lambda k: gettext(lang, "Actual / estimate") if k == "actual"
+                  else gettext(lang, "Target"))
 periods = period_options(atlas.values, draft, vintage)
-settings[2].selectbox(tr(lang, "Kỳ", "Period"), periods, key=PERIOD_KEY, on_change=on_builder_change,
-                      format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit")
+settings[2].selectbox(gettext(lang, "Period"), periods, key=PERIOD_KEY, on_change=on_builder_change,
+                      format_func=lambda p: gettext(lang, "Latest for each unit")
                       if p == LATEST else format_period(p, lang))
 
 criteria = draft
@@ -154,17 +153,16 @@ try:
     result = evaluate(criteria, values=atlas.values, catalogue=catalogue, units=atlas.units[vintage],
                       vintage=vintage, lang=lang)
 except CriteriaError as exc:
-    st.warning(tr(lang, "Điều kiện chưa đầy đủ:", "The conditions are incomplete:"))
+    st.warning(gettext(lang, "The conditions are incomplete:"))
     st.markdown("\n".join(f"- {md_escape(p)}" for p in exc.describe(lang)))
     st.stop()
 
 if criteria.is_empty:
-    st.info(tr(lang, "Chưa có điều kiện: chọn một câu hỏi có sẵn hoặc thêm điều kiện.",
-               "No condition yet: pick a ready-made question or add a condition."))
+    st.info(gettext(lang, "No condition yet: pick a ready-made question or add a condition."))
 else:
     summary = st.columns(3)
     for column, outcome in zip(summary, (MATCH, UNKNOWN, NO_MATCH)):
-        column.metric(tr(lang, *OUTCOME_LABELS[outcome]), result.count(outcome))
+        column.metric(gettext(lang, OUTCOME_LABELS[outcome]), result.count(outcome))
 
 fmap = filter_map(result, atlas.web_layer(vintage), units=atlas.units[vintage], catalogue=catalogue,
                   attribution=atlas.attribution(vintage), lang=lang)
@@ -174,25 +172,24 @@ st.caption(" · ".join(atlas.attribution(vintage)))
 table = result_table(result, catalogue, lang)
 notes = export_notes(result, catalogue, atlas.attribution(vintage), lang)
 if not criteria.is_empty:
-    outcome_column = tr(lang, "Kết quả", "Result")
-    st.subheader(tr(lang, "Đơn vị thỏa mãn", "Matching units"))
-    st.dataframe(table[table[outcome_column] == tr(lang, *OUTCOME_LABELS[MATCH])], hide_index=True,
+    outcome_column = gettext(lang, "Result")
+    st.subheader(gettext(lang, "Matching units"))
+    st.dataframe(table[table[outcome_column] == gettext(lang, OUTCOME_LABELS[MATCH])], hide_index=True,
                  width="stretch", key="table_match")
     if result.count(UNKNOWN):
-        st.subheader(tr(lang, "Không xác định được (thiếu dữ liệu)", "Cannot tell (no data)"))
-        st.dataframe(table[table[outcome_column] == tr(lang, *OUTCOME_LABELS[UNKNOWN])], hide_index=True,
+        st.subheader(gettext(lang, "Cannot tell (no data)"))
+        st.dataframe(table[table[outcome_column] == gettext(lang, OUTCOME_LABELS[UNKNOWN])], hide_index=True,
                      width="stretch", key="table_unknown")
-    with st.expander(tr(lang, f"Không thỏa mãn ({result.count(NO_MATCH)})",
-                        f"No match ({result.count(NO_MATCH)})")):
-        st.dataframe(table[table[outcome_column] == tr(lang, *OUTCOME_LABELS[NO_MATCH])], hide_index=True,
+    with st.expander(gettext(lang, "No match ({count})").format(count=result.count(NO_MATCH))):
+        st.dataframe(table[table[outcome_column] == gettext(lang, OUTCOME_LABELS[NO_MATCH])], hide_index=True,
                      width="stretch", key="table_no_match")
     downloads = st.columns(2)
     sensitive = any(atlas.catalogue[c.indicator].sensitive for c in result.criteria.conditions)
-    downloads[0].download_button(tr(lang, "Tải bảng CSV", "Download CSV"),
+    downloads[0].download_button(pgettext(lang, "filter", "Download CSV"),
                                  sensitive_export(to_csv_bytes(table, notes=notes), sensitive, "filter CSV"),
                                  file_name=f"loc_xa_{vintage}.csv", mime="text/csv", key="download_csv")
-    downloads[1].download_button(tr(lang, "Tải bảng XLSX", "Download XLSX"),
-                                 sensitive_export(to_xlsx_bytes(table, sheet=tr(lang, "loc_xa", "filter"), notes=notes),
+    downloads[1].download_button(pgettext(lang, "filter", "Download XLSX"),
+                                 sensitive_export(to_xlsx_bytes(table, sheet=gettext(lang, "filter"), notes=notes),
                                                   sensitive, "filter XLSX"),
                                  file_name=f"loc_xa_{vintage}.xlsx", key="download_xlsx",
                                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

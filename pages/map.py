@@ -7,7 +7,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from mutte_geo.analysis.consistency import atlas_inconsistencies
-from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.core.i18n import format_period, gettext
 from mutte_geo.maps.breaks import BreaksError, parse_breaks
 from mutte_geo.maps.breaks import example as breaks_example
 from mutte_geo.maps.classify import SCHEME_LABELS, SCHEMES
@@ -28,13 +28,13 @@ choice = read_view(atlas)
 lang, vintage = choice.lang, choice.vintage
 
 region = atlas.region.name(lang)
-st.title(tr(lang, f"Bản đồ chỉ tiêu theo xã – {region}", f"Commune indicator map – {region}"))
+st.title(gettext(lang, "Commune indicator map – {region}").format(region=region))
 
 phone = on_phone()
 if phone:  # the map first, the choices folded under it, then the selected unit's profile
     map_col = st.container()
     controls: DeltaGenerator = st.expander(
-        tr(lang, "Chọn chỉ tiêu, kỳ, cách phân lớp", "Choose indicator, period, classes"), icon=":material/tune:")
+        gettext(lang, "Choose indicator, period, classes"), icon=":material/tune:")
     side = st.container()
 elif choice.unit is None:
     controls, map_col = st.columns([1, 3])
@@ -45,53 +45,51 @@ with controls:
     unit_search(atlas.units[vintage], lang)
     choices = indicator_choices(atlas, vintage)
     indicator_id = st.selectbox(
-        tr(lang, "Chỉ tiêu", "Indicator"), choices, format_func=lambda i: indicator_label(atlas, i, vintage, lang),
+        gettext(lang, "Indicator"), choices, format_func=lambda i: indicator_label(atlas, i, vintage, lang),
         **bound("indicator", choice.indicator, options=choices),
     )
     indicator = atlas.catalogue[indicator_id]
     kind_choice = st.radio(
-        tr(lang, "Loại số liệu", "Kind of value"), list(KIND_CHOICES), horizontal=True,
+        gettext(lang, "Kind of value"), list(KIND_CHOICES), horizontal=True,
         **bound("kind", choice.kind, options=KIND_CHOICES),
-        format_func=lambda k: tr(lang, "Thực hiện / ước", "Actual / estimate") if k == "actual"
-        else tr(lang, "Chỉ tiêu kế hoạch", "Target"),
+        format_func=lambda k: gettext(lang, "Actual / estimate") if k == "actual"
+        else gettext(lang, "Target"),
     )
     kinds = kinds_of(kind_choice)
     available = period_choices(atlas, indicator_id, vintage, kinds)
     # a period named by the link stays chosen
     periods = available + ([] if choice.period in available else [choice.period])
     period = st.selectbox(
-        tr(lang, "Kỳ", "Period"), periods, **bound("period", choice.period, options=periods),
-        format_func=lambda p: tr(lang, "Mới nhất của mỗi đơn vị", "Latest for each unit") if p == LATEST
+        gettext(lang, "Period"), periods, **bound("period", choice.period, options=periods),
+        format_func=lambda p: gettext(lang, "Latest for each unit") if p == LATEST
         else format_period(p, lang),
     )
-    for column, step, text in zip(st.columns(2), (-1, 1), (tr(lang, "◀ Kỳ trước", "◀ Earlier"),
-                                                           tr(lang, "Kỳ sau ▶", "Later ▶"))):
+    for column, step, text in zip(st.columns(2), (-1, 1), (gettext(lang, "◀ Earlier"),
+                                                           gettext(lang, "Later ▶"))):
         target = step_period(available, period, step)
         column.button(text, key=f"period_step_{step}", disabled=target is None, width="stretch",
                       on_click=change_view, args=(lambda v, t=target: replace(v, period=t),))
-    locked = st.checkbox(tr(lang, "Giữ lớp cho mọi kỳ", "Lock classes"), **bound("locked", choice.locked),
-                         help=tr(lang, "Một bộ ngưỡng tính trên số liệu của mọi kỳ: đổi kỳ thấy thay đổi thật.",
-                                 "One set of breaks over every period's values: changing the period shows real "
-                                 "change, not re-scaled colours."))
+    locked = st.checkbox(gettext(lang, "Lock classes"), **bound("locked", choice.locked),
+                         help=gettext(lang, "One set of breaks over every period's values: changing the period shows "
+                                            "real change, not re-scaled colours."))
     for notice in view_notices(choice, atlas, lang):
         st.warning(notice)
     scheme, k, manual = choice.scheme, choice.classes, None
     if indicator.is_numeric:
-        scheme = st.selectbox(tr(lang, "Cách phân lớp", "Classification"), SCHEMES,
+        scheme = st.selectbox(gettext(lang, "Classification"), SCHEMES,
                               **bound("scheme", choice.scheme, options=SCHEMES),
-                              format_func=lambda s: tr(lang, *SCHEME_LABELS[s]))
+                              format_func=lambda s: gettext(lang, SCHEME_LABELS[s]))
         if scheme == "manual":
-            text = st.text_input(tr(lang, "Ngưỡng (cách nhau bởi dấu ;)", "Breaks (separated by ;)"),
+            text = st.text_input(gettext(lang, "Breaks (separated by ;)"),
                                  placeholder=breaks_example(lang), **bound("breaks", choice.breaks))
             try:
                 manual = parse_breaks(text, lang)
             except BreaksError as exc:
                 show = st.error if text.strip() else st.info
-                show(exc.describe(lang) + tr(lang, " Cho đến khi có ngưỡng hợp lệ, bản đồ dùng cách phân lớp phân vị.",
-                                             " Until the breaks are valid, the map uses quantiles."))
+                show(exc.describe(lang) + gettext(lang, " Until the breaks are valid, the map uses quantiles."))
                 scheme = "quantiles"
         else:
-            k = st.slider(tr(lang, "Số lớp", "Classes"), CLASS_RANGE[0], CLASS_RANGE[-1],
+            k = st.slider(gettext(lang, "Classes"), CLASS_RANGE[0], CLASS_RANGE[-1],
                           **bound("classes", choice.classes))
 
 request = MapRequest(indicator_id, vintage, period, kinds, lang, scheme, k, manual, locked)
@@ -115,14 +113,13 @@ with map_col:
 with controls:
     district = district_values(atlas, indicator_id, lang)
     if district:
-        st.markdown(tr(lang, "**Toàn huyện:**", "**Whole district:**"))
+        st.markdown(gettext(lang, "**Whole district:**"))
         st.markdown("\n".join(f"- {line}" for line in district))
     for issue in atlas_inconsistencies(atlas):
         if issue.indicator == indicator_id:
-            st.warning(tr(lang, "Số liệu không nhất quán: ", "Inconsistent figures: ") + issue.describe(lang))
+            st.warning(gettext(lang, "Inconsistent figures: ") + issue.describe(lang))
     if not view.joined["has_data"].any():
-        st.info(tr(lang, "Chưa có số liệu cấp xã cho chỉ tiêu này: mọi xã hiển thị “Không có dữ liệu”.",
-                   "No commune-level data for this indicator yet: every unit shows “No data”."))
+        st.info(gettext(lang, "No commune-level data for this indicator yet: every unit shows “No data”."))
 
 feature = (clicked or {}).get("last_active_drawing") or {}
 if select_clicked((feature.get("properties") or {}).get("code")):
@@ -130,23 +127,20 @@ if select_clicked((feature.get("properties") or {}).get("code")):
 
 with side:
     if choice.unit is None:
-        st.caption(tr(lang, "Chạm vào một xã trên bản đồ hoặc tìm theo tên để xem hồ sơ của xã.",
-                      "Tap a unit on the map or find it by name to see its profile.") if phone else
-                   tr(lang, "Bấm vào một xã trên bản đồ hoặc tìm theo tên để xem hồ sơ của xã.",
-                      "Click a unit on the map or find it by name to see its profile."))
+        st.caption(gettext(lang, "Tap a unit on the map or find it by name to see its profile.") if phone else
+                   gettext(lang, "Click a unit on the map or find it by name to see its profile."))
     else:
         unit = atlas.units[vintage][choice.unit]
-        st.subheader(tr(lang, "Hồ sơ: ", "Profile: ") + f"{unit.label(lang)} ({unit.code})")
+        st.subheader(gettext(lang, "Profile: ") + f"{unit.label(lang)} ({unit.code})")
         st.dataframe(atlas.unit_profile(vintage, choice.unit, lang), hide_index=True, width="stretch", height=320)
         if atlas.region.id == DEFAULT_REGION:  # the full profile page shows the district's units
-            st.page_link("pages/profile.py", label=tr(lang, "Mở hồ sơ đầy đủ của đơn vị",
-                                                      "Open the unit's full profile"),
+            st.page_link("pages/profile.py", label=gettext(lang, "Open the unit's full profile"),
                          icon=":material/badge:", query_params=encode_view(choice))
-        st.button(tr(lang, f"Bỏ chọn, xem cả {region}", f"Clear, show all of {region}"),
+        st.button(gettext(lang, "Clear, show all of {region}").format(region=region),
                   key="clear_unit",
                   icon=":material/zoom_out_map:", on_click=change_view, args=(lambda v: replace(v, unit=None),))
 
-st.subheader(tr(lang, "Bảng giá trị", "Values table"))
+st.subheader(gettext(lang, "Values table"))
 st.dataframe(screen_table(atlas, view, request), hide_index=True, width="stretch")
 
 export_panel(atlas, view, request)

@@ -17,7 +17,7 @@ from mutte_geo.analysis.ntm import (
     tracker_atlas,
     years,
 )
-from mutte_geo.core.i18n import format_date, tr
+from mutte_geo.core.i18n import format_date, gettext
 from mutte_geo.exports.formats import MIME
 from mutte_geo.exports.ntmexport import grid_bytes
 from mutte_geo.maps.viewstate import COMMUNE_ORDERS, CRITERION_ORDERS
@@ -49,100 +49,93 @@ applicable = [s for s in criteria_sets().values() if s.vintage == vintage]
 by_id = {s.set_id: s for s in applicable}
 set_id = choose(choice.criteria_set, by_id, criteria_set.set_id, lang, ("bộ tiêu chí", "criteria set"))
 if len(applicable) > 1:  # e.g. a province's own set loaded beside the national one
-    set_id = st.selectbox(tr(lang, "Bộ tiêu chí", "Criteria set"), list(by_id),
+    set_id = st.selectbox(gettext(lang, "Criteria set"), list(by_id),
                           format_func=lambda i: by_id[i].short(lang),
                           **bound("ntm_set", set_id, "criteria_set", options=by_id))
 criteria_set = by_id.get(set_id, criteria_set)
 assessments, recognitions = current_data()
 units = atlas.units[vintage]
 
-st.title(tr(lang, "Theo dõi xây dựng nông thôn mới", "New-rural-area (NTM) tracker"))
+st.title(gettext(lang, "New-rural-area (NTM) tracker"))
 signed, in_force = format_date(criteria_set.signed_on, lang), format_date(criteria_set.in_force_on, lang)
-st.caption(tr(lang, f"{criteria_set.title(lang)} — Quyết định {criteria_set.decision} (ký {signed}, hiệu lực "
-                    f"{in_force}); áp dụng cho các xã theo ranh giới {vintage}.",
-              f"{criteria_set.title(lang)} — Decision {criteria_set.decision} (signed {signed}, in force "
-              f"{in_force}); applies to the communes of the {vintage} boundaries."))
+st.caption(gettext(lang, "{title} — Decision {decision} (signed {signed}, in force {in_force}); applies to "
+                         "the communes of the {vintage} boundaries.").format(
+               title=criteria_set.title(lang), decision=criteria_set.decision, signed=signed, in_force=in_force,
+               vintage=vintage))
 
 held_years = years(assessments, criteria_set)
 year_options = held_years or list(range(criteria_set.year_to, criteria_set.year_from - 1, -1))
-year = st.selectbox(tr(lang, "Năm đánh giá", "Assessment year"), year_options, **bound(
+year = st.selectbox(gettext(lang, "Assessment year"), year_options, **bound(
     "ntm_year", choose(choice.year, year_options, year_options[0], lang, ("năm đánh giá", "assessment year")), "year",
     options=year_options))
 result = tracker(atlas, assessments, criteria_set, year)
 if not held_years:
-    st.info(tr(lang, "Chưa có kết quả đánh giá nào được nhập cho bộ tiêu chí này: mọi ô là “chưa đánh giá”. "
-                     "Cán bộ nhập kết quả bằng mẫu ở cuối trang.",
-               "No assessment has been entered for this criteria set yet: every cell is “not assessed”. Staff "
-               "enter results with the template at the bottom of the page."))
+    st.info(gettext(lang, "No assessment has been entered for this criteria set yet: every cell is “not assessed”. "
+                          "Staff enter results with the template at the bottom of the page."))
 
 # --- the public record ---------------------------------------------------------------------------------
 record = public_record()
 count = district_count(record)
 with st.container(border=True):
-    st.markdown(tr(lang, "**Hồ sơ công khai**", "**Public record**"))
+    st.markdown(gettext(lang, "**Public record**"))
     lines = []
     if count is not None and vintage == 2024:
-        lines.append(tr(lang, f"Báo cáo huyện (6/2024): **03 xã** đạt chuẩn nông thôn mới năm {count['year']}; "
-                              "báo cáo không nêu tên các xã.",
-                        f"District report (6/2024): **3 communes** at the NTM standard in {count['year']}; "
-                        "the report does not name them."))
+        lines.append(gettext(lang, "District report (6/2024): **3 communes** at the NTM standard in {year}; "
+                                   "the report does not name them.").format(year=count['year']))
     for r in recognitions[recognitions["vintage"] == vintage].to_dict("records"):
         name = units[r["unit_code"]].label(lang)
-        decision = r["decision"] or tr(lang, "chưa rõ số quyết định", "decision number not found")
-        mark = tr(lang, " (nguồn chưa chắc chắn)", " (uncertain source)") if r["status"] == "UNCERTAIN" else ""
-        lines.append(tr(lang, f"{name}: công nhận đạt chuẩn năm {r['year']}, {decision}{mark}",
-                        f"{name}: recognised in {r['year']}, {decision}{mark}"))
+        decision = r["decision"] or gettext(lang, "decision number not found")
+        mark = gettext(lang, " (uncertain source)") if r["status"] == "UNCERTAIN" else ""
+        lines.append(gettext(lang, "{name}: recognised in {year}, {decision}{mark}").format(
+                         name=name, year=r['year'], decision=decision, mark=mark))
     plan = planned(record, vintage)
     if not plan.empty:
         names = ", ".join(units[c].name_vi for c in plan["unit_code"])
-        lines.append(tr(lang, f"Kế hoạch năm {plan['year'].iloc[0]}: công nhận mới {len(plan)} xã ({names}) – "
-                              "báo cáo mục II.4.1.a",
-                        f"Plan for {plan['year'].iloc[0]}: {len(plan)} more communes ({names}) – report II.4.1.a"))
+        lines.append(gettext(lang, "Plan for {iloc}: {n_plan} more communes ({names}) – report II.4.1.a").format(
+                         iloc=plan['year'].iloc[0], n_plan=len(plan), names=names))
     if vintage == 2025:
-        lines.append(tr(lang, "Các xã mới từ 01/07/2025 là đơn vị mới: không thừa hưởng kết quả “đạt” của xã cũ "
-                              "(xem hồ sơ từng xã để biết tình trạng các xã trước sáp nhập).",
-                        "The communes formed on 1 July 2025 are new units: they inherit no “met” from the old "
-                        "communes (each commune's profile shows its predecessors' status)."))
+        lines.append(gettext(lang, "The communes formed on 1 July 2025 are new units: they inherit no “met” from the "
+                                   "old communes (each commune's profile shows its predecessors' status)."))
     st.markdown("\n".join(f"- {line}" for line in lines))
 
 # --- at a glance ---------------------------------------------------------------------------------------
 total = len(result.grid)
 all_met = result.meeting_all()
 left, middle, right = st.columns(3)
-left.metric(tr(lang, f"Xã đạt đủ {criteria_set.size} tiêu chí ({year})", f"Communes meeting all {criteria_set.size}"
-               f" ({year})"), f"{len(all_met)}/{total}")
-middle.metric(tr(lang, "Xã đã được đánh giá đủ", "Communes fully assessed"), f"{len(result.fully_assessed)}/{total}")
-right.metric(tr(lang, "Ô chưa đánh giá", "Cells not assessed"), int(result.grid.isna().sum().sum()))
+left.metric(gettext(lang, "Communes meeting all {size} ({year})").format(
+                size=criteria_set.size, year=year), f"{len(all_met)}/{total}")
+middle.metric(gettext(lang, "Communes fully assessed"), f"{len(result.fully_assessed)}/{total}")
+right.metric(gettext(lang, "Cells not assessed"), int(result.grid.isna().sum().sum()))
 average_text, mismatch = average_check(result, lang)
 (st.warning if mismatch else st.markdown)(average_text)
 if all_met:
-    st.markdown(tr(lang, "**Xã đạt đủ tiêu chí:** ", "**Communes meeting all criteria:** ")
+    st.markdown(gettext(lang, "**Communes meeting all criteria:** ")
                 + ", ".join(units[c].name_vi for c in all_met))
 hardest = result.hardest()
 if hardest:
-    st.markdown(tr(lang, "**Tiêu chí ít xã đạt nhất:** ", "**Criteria the fewest communes meet:** ") + "; ".join(
+    st.markdown(gettext(lang, "**Criteria the fewest communes meet:** ") + "; ".join(
         f"{criteria_set.criterion(n).label(lang)} ({int((result.grid[n] == MET).sum())}/{total})"  # type: ignore[union-attr]
         for n in hardest))
 losses = losses_since_recognition(result, recognitions)
 if not losses.empty:
-    st.error(tr(lang, "**Nguy cơ mất chuẩn** (xã đã công nhận nay có tiêu chí chưa đạt): ",
-                "**At risk of losing the standard** (recognised communes now missing a criterion): ") + "; ".join(
-        f"{units[r['unit_code']].name_vi} ({tr(lang, 'công nhận', 'recognised')} {r['recognised']}): "
+    st.error(gettext(lang, "**At risk of losing the standard** (recognised communes now missing a "
+                           "criterion): ") + "; ".join(
+        f"{units[r['unit_code']].name_vi} ({gettext(lang, 'recognised')} {r['recognised']}): "
         + ", ".join(criteria_set.criterion(n).label(lang) for n in r["lost"])  # type: ignore[union-attr]
         for r in losses.to_dict("records")))
 closest = [c for c in result.met.sort_values(ascending=False).index if c not in all_met and result.missing(c)][:3]
 if closest:
-    st.markdown(tr(lang, "**Gần đạt chuẩn nhất:**", "**Closest to the standard:**"))
+    st.markdown(gettext(lang, "**Closest to the standard:**"))
     st.markdown("\n".join(f"- {units[c].name_vi} – {int(result.met[c])}/{criteria_set.size}; "
                           f"{gap_text(result, c, lang)}" for c in closest))
 
 # --- maps --------------------------------------------------------------------------------------------
 shown = tracker_atlas(atlas, result, lang)
 count_tab, criterion_tab, grid_tab, sets_tab = st.tabs([
-    tr(lang, "Bản đồ số tiêu chí đạt", "Map: criteria met"),
-    tr(lang, "Bản đồ theo tiêu chí", "Map per criterion"),
-    tr(lang, "Bảng xã × tiêu chí", "Commune × criterion grid"),
-    tr(lang, "Bộ tiêu chí và nguồn", "Criteria and sources"),
+    gettext(lang, "Map: criteria met"),
+    gettext(lang, "Map per criterion"),
+    gettext(lang, "Commune × criterion grid"),
+    gettext(lang, "Criteria and sources"),
 ])
 with count_tab:
     request = met_count_request(criteria_set, year, lang)
@@ -152,7 +145,7 @@ with count_tab:
     export_panel(shown, view, request, key="ntm_count_export")
 with criterion_tab:
     labels = {c.number: c.label(lang) for c in criteria_set.criteria}
-    number = st.selectbox(tr(lang, "Tiêu chí", "Criterion"), list(labels), format_func=labels.__getitem__, **bound(
+    number = st.selectbox(gettext(lang, "Criterion"), list(labels), format_func=labels.__getitem__, **bound(
         "ntm_criterion", choose(choice.criterion, labels, next(iter(labels)), lang, ("tiêu chí", "criterion")),
         "criterion", options=labels))
     request = criterion_request(criteria_set, int(number or 1), year, lang)
@@ -163,18 +156,17 @@ with criterion_tab:
 # --- the grid ------------------------------------------------------------------------------------------
 with grid_tab:
     sort_col, order_col = st.columns(2)
-    commune_order = sort_col.radio(tr(lang, "Sắp xếp xã theo", "Sort communes by"), list(COMMUNE_ORDERS),
+    commune_order = sort_col.radio(gettext(lang, "Sort communes by"), list(COMMUNE_ORDERS),
                                    horizontal=True, **bound("ntm_sort_communes", choice.sort or COMMUNE_ORDERS[0],
                                                             "sort", options=COMMUNE_ORDERS), format_func=lambda o: {
-                                       "name": tr(lang, "tên xã", "name"),
-                                       "met": tr(lang, "số tiêu chí đạt", "criteria met")}[o])
-    criterion_order = order_col.radio(tr(lang, "Sắp xếp tiêu chí theo", "Sort criteria by"), list(CRITERION_ORDERS),
+                                       "name": gettext(lang, "name"),
+                                       "met": gettext(lang, "criteria met")}[o])
+    criterion_order = order_col.radio(gettext(lang, "Sort criteria by"), list(CRITERION_ORDERS),
                                       horizontal=True, **bound("ntm_sort_criteria", choice.order or CRITERION_ORDERS[0],
                                                                "order", options=CRITERION_ORDERS),
                                       format_func=lambda o: {
-                                          "number": tr(lang, "số thứ tự", "criterion number"),
-                                          "share": tr(lang, "tỷ lệ xã đạt (thấp trước)",
-                                                      "share met (lowest first)")}[o])
+                                          "number": gettext(lang, "criterion number"),
+                                          "share": gettext(lang, "share met (lowest first)")}[o])
     table = grid_table(result, atlas, lang)
     commune_col = table.columns[0]
     met_col = table.columns[-2]
@@ -190,40 +182,38 @@ with grid_tab:
                "background-color: #fcbba1"}
     st.dataframe(table.style.map(lambda v: colours.get(v, ""), subset=criterion_cols), hide_index=True,
                  width="stretch")
-    st.markdown(tr(lang, "**Tỷ lệ xã đạt từng tiêu chí**", "**Share of communes meeting each criterion**"))
+    st.markdown(gettext(lang, "**Share of communes meeting each criterion**"))
     st.dataframe(shares_table(result, lang), hide_index=True, width="stretch")
     cols = st.columns(3)
     for col, fmt in zip(cols, ("png", "pdf", "xlsx"), strict=True):
         name = f"ntm_{criteria_set.set_id}_{year}_v{vintage}.{fmt}"
-        col.download_button(tr(lang, "Tải bảng ", "Download grid ") + fmt.upper(), file_name=name,
+        col.download_button(gettext(lang, "Download grid ") + fmt.upper(), file_name=name,
                             data=partial(grid_bytes, fmt, result, atlas, lang), mime=MIME[fmt],
                             on_click="ignore", key=f"ntm_grid_{fmt}")
 
 with sets_tab:
     st.markdown(f"**{criteria_set.title(lang)}** — {criteria_set.decision}")
-    st.caption(tr(lang, "Nguồn: ", "Source: ") + criteria_set.source)
+    st.caption(gettext(lang, "Source: ") + criteria_set.source)
     if criteria_set.note:  # written in Vietnamese in data/ntm/criteria_sets.csv: quoted as it stands in English
-        st.caption(tr(lang, f"Ghi chú: {criteria_set.note}", f"Note in the data file: “{criteria_set.note}”"))
+        st.caption(gettext(lang, "Note in the data file: “{note}”").format(note=criteria_set.note))
     st.dataframe(pd.DataFrame([{
-        tr(lang, "Số", "No."): c.number, tr(lang, "Tiêu chí", "Criterion"): c.name(lang),
-        tr(lang, "Nhóm nội dung", "Group"): c.group_vi if lang == "vi" else c.group_en,
-        tr(lang, "Chỉ tiêu atlas liên quan", "Related atlas indicators"): ", ".join(
+        gettext(lang, "No."): c.number, gettext(lang, "Criterion"): c.name(lang),
+        gettext(lang, "Group"): c.group_vi if lang == "vi" else c.group_en,
+        gettext(lang, "Related atlas indicators"): ", ".join(
             atlas.catalogue[i].name(lang) for i in c.app_indicators if i in atlas.catalogue),
-        tr(lang, "Vị trí trong nguồn", "Where in the source"): c.where_in_source,
-        tr(lang, "Nguồn", "Source"): c.source} for c in criteria_set.criteria]), hide_index=True, width="stretch")
-    st.caption(tr(lang, "Các chỉ tiêu con và ngưỡng đạt chưa kiểm chứng được trong văn bản pháp luật nên không được "
-                        "ghi (xem data/ntm/README.md).",
-                  "Sub-indicators and thresholds could not be verified in the legal text and are left out "
-                  "(see data/ntm/README.md)."))
+        gettext(lang, "Where in the source"): c.where_in_source,
+        gettext(lang, "Source"): c.source} for c in criteria_set.criteria]), hide_index=True, width="stretch")
+    st.caption(gettext(lang, "Sub-indicators and thresholds could not be verified in the legal text and are left out "
+                             "(see data/ntm/README.md)."))
 
 # --- template and import -------------------------------------------------------------------------------
-st.subheader(tr(lang, "Mẫu nhập kết quả đánh giá", "Assessment template"))
+st.subheader(gettext(lang, "Assessment template"))
 left, right = st.columns(2)
-left.download_button(tr(lang, "Mẫu XLSX: mỗi xã một trang", "XLSX template: one sheet per commune"),
+left.download_button(gettext(lang, "XLSX template: one sheet per commune"),
                      data=lambda: template_xlsx(criteria_set, atlas.units, layout="per-commune"),
                      file_name=f"mau_ntm_{criteria_set.set_id}_moi_xa_mot_trang.xlsx", mime=MIME["xlsx"],
                      on_click="ignore", key="ntm_template_sheets")
-right.download_button(tr(lang, "Mẫu XLSX: các xã theo cột", "XLSX template: communes as columns"),
+right.download_button(gettext(lang, "XLSX template: communes as columns"),
                       data=lambda: template_xlsx(criteria_set, atlas.units, layout="communes-as-columns"),
                       file_name=f"mau_ntm_{criteria_set.set_id}_xa_theo_cot.xlsx", mime=MIME["xlsx"],
                       on_click="ignore", key="ntm_template_columns")
@@ -232,11 +222,10 @@ if can(user, "import"):
     assert user is not None
     import_box(atlas, user, criteria_set, lang)
 else:
-    st.caption(tr(lang, "Cán bộ biên tập đăng nhập để nhập kết quả đánh giá.",
-                  "Editors sign in to import assessment results."))
+    st.caption(gettext(lang, "Editors sign in to import assessment results."))
 if can(user, "edit"):
     assert user is not None
-    st.subheader(tr(lang, "Sửa kết quả đánh giá trực tiếp", "Edit assessment results in place"))
+    st.subheader(gettext(lang, "Edit assessment results in place"))
     edit_box(atlas, user, criteria_set, year, lang)
-    st.subheader(tr(lang, "Lịch sử kết quả đánh giá", "History of assessment results"))
+    st.subheader(gettext(lang, "History of assessment results"))
     history_box(atlas, user, vintage, st.session_state.get("ntm_edit_unit"), lang)

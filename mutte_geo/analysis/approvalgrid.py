@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mutte_geo.core.i18n import N_, gettext, tr
+from mutte_geo.core.i18n import N_, gettext
 from mutte_geo.model.atlas import Atlas
 
 # state -> mark, label (English msgid), cell style; in the order a cell takes them (first wins)
@@ -60,8 +60,8 @@ def approval_table(atlas: Atlas, grid: pd.DataFrame, vintage: int, lang: str) ->
     table = grid.replace({state: mark for state, (mark, _, _) in STATES.items()})
     table.columns = [f"{units[c].name_vi} ({c})" for c in grid.columns]
     waiting = (grid == "submitted").sum(axis=1)
-    table.insert(0, tr(lang, "Số xã chờ duyệt", "Units waiting"), waiting.to_numpy())
-    table.insert(0, tr(lang, "Chỉ tiêu", "Indicator"), [atlas.catalogue[i].name(lang) for i in grid.index])
+    table.insert(0, gettext(lang, "Units waiting"), waiting.to_numpy())
+    table.insert(0, gettext(lang, "Indicator"), [atlas.catalogue[i].name(lang) for i in grid.index])
     return table.reset_index(drop=True)
 
 

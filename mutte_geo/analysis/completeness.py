@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mutte_geo.core.formatting import format_quantity
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext
 from mutte_geo.model.atlas import Atlas
 
 VERIFIED_MARK = "●"
@@ -65,8 +65,8 @@ def completeness_table(atlas: Atlas, result: Completeness, vintage: int, lang: s
     table = result.grid.replace(marks)
     table.columns = [f"{units[c].name_vi} ({c})" for c in result.grid.columns]
     filled = (result.grid != "").sum(axis=1)
-    table.insert(0, tr(lang, "Số xã có số liệu", "Units with data"), [f"{n}/{result.grid.shape[1]}" for n in filled])
-    table.insert(0, tr(lang, "Chỉ tiêu", "Indicator"), [atlas.catalogue[i].name(lang) for i in result.grid.index])
+    table.insert(0, gettext(lang, "Units with data"), [f"{n}/{result.grid.shape[1]}" for n in filled])
+    table.insert(0, gettext(lang, "Indicator"), [atlas.catalogue[i].name(lang) for i in result.grid.index])
     return table.reset_index(drop=True)
 
 
@@ -77,9 +77,9 @@ def unit_counts(atlas: Atlas, result: Completeness, vintage: int, lang: str) -> 
     verified = (result.grid == "verified").sum(axis=0)
     total = result.grid.shape[0]
     return pd.DataFrame({
-        tr(lang, "Mã", "Code"): list(result.grid.columns),
-        tr(lang, "Đơn vị", "Unit"): [units[c].label(lang) for c in result.grid.columns],
-        tr(lang, "Chỉ tiêu có số liệu", "Indicators with data"): filled.to_numpy(),
-        tr(lang, "Trong đó đã kiểm chứng", "Of which verified"): verified.to_numpy(),
-        tr(lang, "Tỷ lệ", "Share"): [format_quantity(100.0 * n / total, "%", lang, 1) for n in filled],
+        gettext(lang, "Code"): list(result.grid.columns),
+        gettext(lang, "Unit"): [units[c].label(lang) for c in result.grid.columns],
+        gettext(lang, "Indicators with data"): filled.to_numpy(),
+        gettext(lang, "Of which verified"): verified.to_numpy(),
+        gettext(lang, "Share"): [format_quantity(100.0 * n / total, "%", lang, 1) for n in filled],
     })

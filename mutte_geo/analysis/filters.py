@@ -17,7 +17,7 @@ from enum import Enum
 import pandas as pd
 
 from mutte_geo.core.errors import CriteriaError
-from mutte_geo.core.i18n import format_number, format_period, tr
+from mutte_geo.core.i18n import N_, format_number, format_period, gettext, pgettext
 from mutte_geo.model.catalogue import Catalogue, Indicator
 from mutte_geo.model.indicators import KIND_CHOICES, LATEST, YES_NO, is_valid_period, kinds_of, select
 from mutte_geo.model.join import value_text
@@ -28,18 +28,18 @@ CHOICE_OPS = ("is", "is_not", "one_of")
 DATA_OPS = ("has_data", "no_data")
 OP_SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 OP_LABELS = {
-    "eq": ("bằng (=)", "equals (=)"),
-    "ne": ("khác (≠)", "differs from (≠)"),
-    "lt": ("nhỏ hơn (<)", "less than (<)"),
-    "le": ("nhỏ hơn hoặc bằng (≤)", "at most (≤)"),
-    "gt": ("lớn hơn (>)", "greater than (>)"),
-    "ge": ("lớn hơn hoặc bằng (≥)", "at least (≥)"),
-    "between": ("trong khoảng (từ … đến …)", "between (inclusive)"),
-    "is": ("là", "is"),
-    "is_not": ("không phải là", "is not"),
-    "one_of": ("là một trong", "is one of"),
-    "has_data": ("có số liệu", "has data"),
-    "no_data": ("không có số liệu", "has no data"),
+    "eq": N_("equals (=)"),
+    "ne": N_("differs from (≠)"),
+    "lt": N_("less than (<)"),
+    "le": N_("at most (≤)"),
+    "gt": N_("greater than (>)"),
+    "ge": N_("at least (≥)"),
+    "between": N_("between (inclusive)"),
+    "is": N_("is"),
+    "is_not": N_("is not"),
+    "one_of": N_("is one of"),
+    "has_data": N_("has data"),
+    "no_data": N_("has no data"),
 }
 COMBINES = ("and", "or")
 
@@ -52,9 +52,9 @@ class Outcome(Enum):
 
 MATCH, NO_MATCH, UNKNOWN = Outcome.MATCH, Outcome.NO_MATCH, Outcome.UNKNOWN
 OUTCOME_LABELS = {
-    MATCH: ("Thỏa mãn", "Match"),
-    NO_MATCH: ("Không thỏa mãn", "No match"),
-    UNKNOWN: ("Không xác định được (thiếu dữ liệu)", "Cannot tell (no data)"),
+    MATCH: N_("Match"),
+    NO_MATCH: N_("No match"),
+    UNKNOWN: N_("Cannot tell (no data)"),
 }
 
 
@@ -278,7 +278,7 @@ def evaluate(
                 condition=condition,
                 outcome=outcome,
                 value=None if row is None else str(row["value"]),
-                text=tr(lang, "Không có dữ liệu", "No data") if row is None else value_text(indicator, row, lang),
+                text=gettext(lang, "No data") if row is None else value_text(indicator, row, lang),
                 period=None if row is None else str(row["period"]),
                 kind=None if row is None else str(row["kind"]),
                 source="" if row is None else str(row["source"]),
@@ -292,7 +292,7 @@ def evaluate(
 def value_phrase(value: ConditionValue, catalogue: Catalogue, lang: str) -> str:
     """'Indicator name: value', flagged when the value is uncertain."""
     text = f"{catalogue[value.condition.indicator].name(lang)}: {value.text}"
-    return text + tr(lang, " (chưa chắc chắn)", " (uncertain)") if value.uncertain else text
+    return text + gettext(lang, " (uncertain)") if value.uncertain else text
 
 
 # --- Words -----------------------------------------------------------------------------------------
@@ -328,32 +328,31 @@ def describe_condition(condition: Condition, catalogue: Catalogue, lang: str) ->
         return f"{name} {OP_SYMBOLS[op]} {num(condition.numbers[0])}"
     if op == "between":
         low, high = (num(n) for n in condition.numbers)
-        return tr(lang, f"{name} từ {low} đến {high}", f"{name} between {low} and {high}")
+        return gettext(lang, "{name} between {low} and {high}").format(name=name, low=low, high=high)
     if op in DATA_OPS:
-        return f"{name} {tr(lang, *OP_LABELS[op])}"
+        return f"{name} {gettext(lang, OP_LABELS[op])}"
     texts = [code_text(indicator, c, lang) for c in condition.codes]
     if op == "one_of":
-        return tr(lang, f"{name} là một trong: {', '.join(texts)}", f"{name} is one of: {', '.join(texts)}")
-    return f"{name} {tr(lang, *OP_LABELS[op])} {texts[0]}"
+        return gettext(lang, "{name} is one of: {join}").format(name=name, join=', '.join(texts))
+    return f"{name} {gettext(lang, OP_LABELS[op])} {texts[0]}"
 
 
 def describe_criteria(criteria: Criteria, catalogue: Catalogue, lang: str) -> str:
     """The whole criteria as one sentence, for the legend and the exports."""
     if criteria.is_empty:
-        return tr(lang, "Chưa có điều kiện lọc: hiển thị mọi đơn vị.", "No filter: every unit is shown.")
-    joiner = tr(lang, " và ", " and ") if criteria.combine == "and" else tr(lang, " hoặc ", " or ")
+        return gettext(lang, "No filter: every unit is shown.")
+    joiner = gettext(lang, " and ") if criteria.combine == "and" else gettext(lang, " or ")
     parts = [describe_condition(c, catalogue, lang) for c in criteria.conditions]
     if len(parts) == 1:
-        head = tr(lang, "Đơn vị có ", "Units where ")
+        head = gettext(lang, "Units where ")
     elif criteria.combine == "and":
-        head = tr(lang, "Đơn vị thỏa mãn tất cả: ", "Units meeting all of: ")
+        head = gettext(lang, "Units meeting all of: ")
     else:
-        head = tr(lang, "Đơn vị thỏa mãn ít nhất một: ", "Units meeting at least one of: ")
-    period = (tr(lang, "mới nhất của mỗi đơn vị", "latest for each unit") if criteria.period == LATEST
+        head = gettext(lang, "Units meeting at least one of: ")
+    period = (gettext(lang, "latest for each unit") if criteria.period == LATEST
               else format_period(criteria.period, lang))
-    kind = tr(lang, "thực hiện/ước thực hiện", "actual/estimate") if criteria.kind == "actual" else tr(
-        lang, "chỉ tiêu kế hoạch", "target")
-    return f"{head}{joiner.join(parts)} ({tr(lang, 'kỳ', 'period')}: {period}; {tr(lang, 'loại', 'kind')}: {kind})."
+    kind = gettext(lang, "actual/estimate") if criteria.kind == "actual" else pgettext(lang, "filters", "target")
+    return f"{head}{joiner.join(parts)} ({gettext(lang, 'period')}: {period}; {gettext(lang, 'kind')}: {kind})."
 
 
 # --- Ready-made questions from the report ---------------------------------------------------------

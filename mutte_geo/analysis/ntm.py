@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from mutte_geo.core.i18n import format_number, tr
+from mutte_geo.core.i18n import format_number, gettext
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.ntm import ASSESSORS, MET, NOT_MET, CriteriaSet, status_label
 from mutte_geo.model.units import TOWN_TYPE
@@ -119,25 +119,22 @@ def gap_text(tracker: Tracker, code: str, lang: str) -> str:
     if not missing:
         return ""
     names = ", ".join(tracker.criteria_set.criterion(n).label(lang) for n in missing)  # type: ignore[union-attr]
-    return tr(lang, f"còn thiếu: {names}", f"missing: {names}")
+    return gettext(lang, "missing: {names}").format(names=names)
 
 
 def card_lines(tracker: Tracker, code: str, lang: str) -> list[str]:
     """A commune's result of the grid's year: criteria met, what it lacks, what is not assessed, the sources."""
     criteria_set = tracker.criteria_set
-    lines = [tr(lang, f"Năm {tracker.year}: đạt {int(tracker.met[code])}/{criteria_set.size} tiêu chí (Quyết định "
-                      f"{criteria_set.decision})",
-                f"{tracker.year}: {int(tracker.met[code])}/{criteria_set.size} criteria met (Decision "
-                f"{criteria_set.decision})")]
+    lines = [gettext(lang, "{year}: {met}/{size} criteria met (Decision {decision})").format(
+                 year=tracker.year, met=int(tracker.met[code]), size=criteria_set.size, decision=criteria_set.decision)]
     gap = gap_text(tracker, code, lang)
     if gap:
         lines.append(gap[0].upper() + gap[1:])
     unassessed = [str(c.number) for c in criteria_set.criteria if pd.isna(tracker.grid.loc[code, c.number])]
     if unassessed:
-        lines.append(tr(lang, f"Chưa đánh giá: tiêu chí {', '.join(unassessed)}",
-                        f"Not assessed: criteria {', '.join(unassessed)}"))
+        lines.append(gettext(lang, "Not assessed: criteria {join}").format(join=', '.join(unassessed)))
     sources = sorted(set(tracker.details.loc[tracker.details["unit_code"] == code, "source"]))
-    return lines + [tr(lang, "Nguồn đánh giá: ", "Assessment source: ") + source for source in sources]
+    return lines + [gettext(lang, "Assessment source: ") + source for source in sources]
 
 
 def average_check(tracker: Tracker, lang: str) -> tuple[str, bool]:
@@ -152,29 +149,24 @@ def average_check(tracker: Tracker, lang: str) -> tuple[str, bool]:
     full = len(tracker.fully_assessed)
     if tracker.criteria_set.size != 19 or tracker.criteria_set.vintage != 2024:  # the report counts 19 criteria
         if average is None:
-            return tr(lang, "Chưa tính được bình quân từ bảng (chưa xã nào được đánh giá đủ các tiêu chí).",
-                      "No average from the grid yet (no commune assessed on every criterion)."), False
-        return tr(lang, f"Bình quân từ bảng: **{format_number(average, lang, 2)}** tiêu chí/xã ({full}/{total} xã "
-                        "được đánh giá đủ).",
-                  f"Average from the grid: **{format_number(average, lang, 2)}** criteria per commune "
-                  f"({full}/{total} communes fully assessed)."), False
+            return gettext(lang, "No average from the grid yet (no commune assessed on every criterion)."), False
+        return gettext(lang, "Average from the grid: **{average}** criteria per commune ({full}/{total} "
+                             "communes fully assessed).").format(
+                   average=format_number(average, lang, 2), full=full, total=total), False
     if average is None:
-        return tr(lang, f"Chưa tính được bình quân từ bảng (chưa xã nào được đánh giá đủ {tracker.criteria_set.size} "
-                        f"tiêu chí). Báo cáo: {report} tiêu chí/xã (chỉ tiêu năm {REPORT_AVERAGE_YEAR}).",
-                  f"No average from the grid yet (no commune assessed on all {tracker.criteria_set.size} criteria). "
-                  f"Report: {report} criteria per commune ({REPORT_AVERAGE_YEAR} target)."), False
+        return gettext(lang, "No average from the grid yet (no commune assessed on all {size} criteria). "
+                             "Report: {report} criteria per commune ({report_average_year} target).").format(
+                   size=tracker.criteria_set.size, report=report, report_average_year=REPORT_AVERAGE_YEAR), False
     computed = format_number(average, lang, 2)
     comparable = (full == total and tracker.year == REPORT_AVERAGE_YEAR and tracker.criteria_set.size == 19)
     mismatch = comparable and abs(average - REPORT_AVERAGE) > 0.005
-    text = tr(lang, f"Bình quân từ bảng: **{computed}** tiêu chí/xã ({full}/{total} xã được đánh giá đủ). "
-                    f"Báo cáo: {report} tiêu chí/xã (chỉ tiêu năm {REPORT_AVERAGE_YEAR}).",
-              f"Average from the grid: **{computed}** criteria per commune ({full}/{total} communes fully "
-              f"assessed). Report: {report} ({REPORT_AVERAGE_YEAR} target).")
+    text = gettext(lang, "Average from the grid: **{computed}** criteria per commune ({full}/{total} communes "
+                         "fully assessed). Report: {report} ({report_average_year} target).").format(
+               computed=computed, full=full, total=total, report=report, report_average_year=REPORT_AVERAGE_YEAR)
     if mismatch:
-        text += tr(lang, " ⚠ Không khớp với báo cáo.", " ⚠ Does not match the report.")
+        text += gettext(lang, " ⚠ Does not match the report.")
     elif not comparable:
-        text += tr(lang, " (Không so sánh được: khác năm, khác bộ tiêu chí hoặc chưa đánh giá đủ các xã.)",
-                   " (Not comparable: another year or set, or not every commune fully assessed.)")
+        text += gettext(lang, " (Not comparable: another year or set, or not every commune fully assessed.)")
     return text, mismatch
 
 
@@ -210,23 +202,23 @@ def grid_table(tracker: Tracker, atlas: Atlas, lang: str) -> pd.DataFrame:
     """The grid for the screen and XLSX: one row per commune, one column per criterion, then totals."""
     units = atlas.units[tracker.criteria_set.vintage]
     size = tracker.criteria_set.size
-    table = pd.DataFrame({tr(lang, "Xã", "Commune"): [units[c].name_vi for c in tracker.grid.index]})
+    table = pd.DataFrame({gettext(lang, "Commune"): [units[c].name_vi for c in tracker.grid.index]})
     for criterion in tracker.criteria_set.criteria:
         table[criterion.label(lang)] = [status_label(s, lang) for s in tracker.grid[criterion.number]]
-    table[tr(lang, f"Số tiêu chí đạt (/{size})", f"Criteria met (/{size})")] = tracker.met.to_numpy()
-    table[tr(lang, "Số tiêu chí chưa đánh giá", "Criteria not assessed")] = (size - tracker.assessed).to_numpy()
+    table[gettext(lang, "Criteria met (/{size})").format(size=size)] = tracker.met.to_numpy()
+    table[gettext(lang, "Criteria not assessed")] = (size - tracker.assessed).to_numpy()
     return table
 
 
 def shares_table(tracker: Tracker, lang: str) -> pd.DataFrame:
     shares = tracker.criterion_shares()
     return pd.DataFrame({
-        tr(lang, "Tiêu chí", "Criterion"): [tracker.criteria_set.criterion(int(n)).label(lang)  # type: ignore[union-attr]
+        gettext(lang, "Criterion"): [tracker.criteria_set.criterion(int(n)).label(lang)  # type: ignore[union-attr]
                                             for n in shares["criterion"]],
-        tr(lang, "Số xã đạt", "Communes met"): shares["met"],
-        tr(lang, "Số xã chưa đạt", "Communes not met"): shares["not_met"],
-        tr(lang, "Số xã chưa đánh giá", "Communes not assessed"): shares["not_assessed"],
-        tr(lang, "Tỷ lệ xã đạt (%)", "Share met (%)"): (100 * shares["share_met"]).round(1),
+        gettext(lang, "Communes met"): shares["met"],
+        gettext(lang, "Communes not met"): shares["not_met"],
+        gettext(lang, "Communes not assessed"): shares["not_assessed"],
+        gettext(lang, "Share met (%)"): (100 * shares["share_met"]).round(1),
     })
 
 
@@ -263,8 +255,8 @@ def tracker_atlas(atlas: Atlas, tracker: Tracker, lang: str) -> Atlas:
         if assessed:
             records.append({**common, "indicator": MET_COUNT_ID, "value": str(int(tracker.met[code])),
                             "number": float(tracker.met[code]),
-                            "note": tr(lang, f"{assessed}/{criteria_set.size} tiêu chí được đánh giá",
-                                       f"{assessed}/{criteria_set.size} criteria assessed")})
+                            "note": gettext(lang, "{assessed}/{size} criteria assessed").format(
+                                        assessed=assessed, size=criteria_set.size)})
         for number in tracker.grid.columns:
             status = tracker.grid.loc[code, number]
             if status is not None and not pd.isna(status):
@@ -307,20 +299,19 @@ def predecessor_context(atlas: Atlas, assessments: pd.DataFrame, recognitions: p
             continue
         if unit.unit_type == TOWN_TYPE:
             town = unit.label(lang)
-            lines.append(tr(lang, f"{town}: thị trấn (không áp dụng)", f"{town}: town (not applicable)"))
+            lines.append(gettext(lang, "{town}: town (not applicable)").format(town=town))
             continue
         rec = recognitions[(recognitions["vintage"] == 2024) & (recognitions["unit_code"] == code)]
         history = year_by_year(assessments, set_2024, code)
         parts = []
         if not rec.empty:
             year = int(rec.iloc[0]["year"])
-            parts.append(tr(lang, f"đạt chuẩn NTM (công nhận năm {year})", f"recognised as NTM in {year}"))
+            parts.append(gettext(lang, "recognised as NTM in {year}").format(year=year))
         if not history.empty:
             last = history.iloc[-1]
-            parts.append(tr(lang, f"năm {last['year']}: đạt {last['met']}/{set_2024.size} tiêu chí",
-                            f"{last['year']}: {last['met']}/{set_2024.size} criteria met"))
-        lines.append(f"{unit.label(lang)}: " + ("; ".join(parts) if parts else tr(lang, "chưa có đánh giá",
-                                                                                   "no assessment")))
+            parts.append(gettext(lang, "{year}: {met}/{size} criteria met").format(
+                             year=last['year'], met=last['met'], size=set_2024.size))
+        lines.append(f"{unit.label(lang)}: " + ("; ".join(parts) if parts else gettext(lang, "no assessment")))
     return lines
 
 

@@ -22,7 +22,7 @@ from mutte_geo.analysis.targets import (
     status_label,
 )
 from mutte_geo.core.formatting import format_gap, format_quantity
-from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.core.i18n import format_period, gettext, pgettext
 from mutte_geo.model.catalogue import CATEGORIES
 from mutte_geo.model.remarks import Remark, remarks_for
 
@@ -52,7 +52,7 @@ _TABLE_CSS = (
 
 
 def heading_label(category: str, lang: str) -> str:
-    return tr(lang, *CATEGORIES[category])
+    return gettext(lang, CATEGORIES[category])
 
 
 def result_text(row: TargetRow, lang: str) -> str:
@@ -69,11 +69,11 @@ def target_text(row: TargetRow, lang: str) -> str:
 def gap_text(row: TargetRow, lang: str) -> str:
     """The signed gap (result minus target); says why when there is none."""
     if row.status == PERIODS_DIFFER:
-        return tr(lang, "không so sánh (kỳ khác nhau)", "not compared (periods differ)")
+        return gettext(lang, "not compared (periods differ)")
     if row.status == PERIOD_UNCLEAR:
-        return tr(lang, "không so sánh (không rõ kỳ)", "not compared (period unclear)")
+        return gettext(lang, "not compared (period unclear)")
     if row.status == NOT_COMPARABLE:
-        return tr(lang, "không so sánh (định nghĩa khác nhau)", "not compared (defined differently)")
+        return gettext(lang, "not compared (defined differently)")
     if row.gap is None:
         return "–"
     ind = row.indicator
@@ -84,18 +84,18 @@ def flags(row: TargetRow, lang: str) -> list[str]:
     """Warnings a reader must see beside the result: estimate, uncertain source."""
     out = []
     if row.is_estimate:
-        out.append(tr(lang, "ước", "estimate"))
+        out.append(pgettext(lang, "overview", "estimate"))
     if row.actual_uncertain:
-        out.append(tr(lang, "chưa chắc chắn", "uncertain"))
+        out.append(gettext(lang, "uncertain"))
     if row.crosses_reform:
-        out.append(tr(lang, "suy ra qua sắp xếp 2025", "derived across the 2025 reform"))
+        out.append(gettext(lang, "derived across the 2025 reform"))
     return out
 
 
 def target_heading(rows: list[TargetRow], lang: str) -> str:
     """'Chỉ tiêu 2025' / '2025 target': the plan year of the rows."""
     year = rows[0].target_period if rows else TARGET_YEAR
-    return tr(lang, f"Chỉ tiêu {year}", f"{year} target")
+    return gettext(lang, "{year} target").format(year=year)
 
 
 def notes(row: TargetRow, lang: str = "vi", remarks: tuple[Remark, ...] = ()) -> str:
@@ -117,26 +117,26 @@ def targets_frame(rows: list[TargetRow], lang: str, remarks: tuple[Remark, ...] 
     for category, group in group_by_heading(rows):
         for row in group:
             records.append({
-                tr(lang, "Nhóm", "Heading"): heading_label(category, lang),
-                tr(lang, "Chỉ tiêu", "Indicator"): row.indicator.name(lang),
-                tr(lang, "Kết quả mới nhất", "Latest result"): result_text(row, lang),
-                tr(lang, "Kỳ", "Period"): "" if row.actual_period is None else format_period(row.actual_period, lang),
-                tr(lang, "So với", "Compared with"): pairing_label(row, lang),
-                tr(lang, "Lưu ý", "Flags"): ", ".join(flags(row, lang)),
+                gettext(lang, "Heading"): heading_label(category, lang),
+                gettext(lang, "Indicator"): row.indicator.name(lang),
+                gettext(lang, "Latest result"): result_text(row, lang),
+                gettext(lang, "Period"): "" if row.actual_period is None else format_period(row.actual_period, lang),
+                gettext(lang, "Compared with"): pairing_label(row, lang),
+                gettext(lang, "Flags"): ", ".join(flags(row, lang)),
                 target_heading(rows, lang): target_text(row, lang),
-                tr(lang, "Chênh lệch", "Gap"): gap_text(row, lang),
-                tr(lang, "Chiều tiến bộ", "Direction"): direction_label(row.indicator.higher_is_better, lang),
-                tr(lang, "Trạng thái", "Status"): status_label(row.status, lang),
-                tr(lang, "Ghi chú", "Notes"): notes(row, lang, remarks),
+                gettext(lang, "Gap"): gap_text(row, lang),
+                gettext(lang, "Direction"): direction_label(row.indicator.higher_is_better, lang),
+                gettext(lang, "Status"): status_label(row.status, lang),
+                gettext(lang, "Notes"): notes(row, lang, remarks),
             })
     return pd.DataFrame.from_records(records)
 
 
 def targets_html(rows: list[TargetRow], lang: str, remarks: tuple[Remark, ...] = ()) -> str:
     """An HTML table for one heading's rows, with status badges and estimate flags."""
-    head = [tr(lang, "Chỉ tiêu", "Indicator"), tr(lang, "Kết quả mới nhất", "Latest result"),
-            target_heading(rows, lang), tr(lang, "Chênh lệch", "Gap"),
-            tr(lang, "Chiều tiến bộ", "Direction"), tr(lang, "Trạng thái", "Status")]
+    head = [gettext(lang, "Indicator"), gettext(lang, "Latest result"),
+            target_heading(rows, lang), gettext(lang, "Gap"),
+            gettext(lang, "Direction"), gettext(lang, "Status")]
     lines = [_TABLE_CSS, '<table class="targets"><colgroup>',
              "".join(f'<col style="width:{w}%">' for w in COLUMN_WIDTHS), "</colgroup><thead><tr>",
              "".join(f"<th>{html.escape(h)}</th>" for h in head), "</tr></thead><tbody>"]
@@ -163,20 +163,15 @@ def targets_html(rows: list[TargetRow], lang: str, remarks: tuple[Remark, ...] =
 def status_legend_html(lang: str, present: set[str]) -> str:
     """What each badge means, in one line; 'no direction' only when some row has it."""
     meanings = {
-        ON_TRACK: tr(lang, "kết quả 2024 (phần lớn là ước) đã bằng hoặc vượt mức chỉ tiêu 2025 theo chiều tiến bộ",
-                     "the 2024 result (mostly an estimate) already reaches the 2025 target level in the direction "
-                     "that counts"),
-        BEHIND: tr(lang, "kết quả 2024 chưa tới mức chỉ tiêu 2025 (so một năm với năm sau, không phải tiến độ)",
-                   "the 2024 result is below the 2025 target level (one year against the next, not progress)"),
-        NO_DATA: tr(lang, "báo cáo chưa có kết quả", "the report gives no result"),
-        PERIODS_DIFFER: tr(lang, "kết quả chỉ cho một phần năm, không so với chỉ tiêu cả năm",
-                           "the result covers part of a year; not compared with a full-year target"),
-        PERIOD_UNCLEAR: tr(lang, "báo cáo không nêu rõ kỳ của kết quả, không đánh giá",
-                           "the report does not say which period the result covers; not judged"),
-        NOT_COMPARABLE: tr(lang, "kết quả và chỉ tiêu được định nghĩa khác nhau (xem ghi chú)",
-                           "the result and the target are defined differently (see the note)"),
-        NO_DIRECTION: tr(lang, "danh mục chưa ghi chiều tiến bộ: chỉ nêu chênh lệch",
-                         "the catalogue sets no direction: only the gap is shown"),
+        ON_TRACK: gettext(lang, "the 2024 result (mostly an estimate) already reaches the 2025 target level in the "
+                                "direction that counts"),
+        BEHIND: gettext(lang, "the 2024 result is below the 2025 target level (one year against the next, not "
+                              "progress)"),
+        NO_DATA: gettext(lang, "the report gives no result"),
+        PERIODS_DIFFER: gettext(lang, "the result covers part of a year; not compared with a full-year target"),
+        PERIOD_UNCLEAR: gettext(lang, "the report does not say which period the result covers; not judged"),
+        NOT_COMPARABLE: gettext(lang, "the result and the target are defined differently (see the note)"),
+        NO_DIRECTION: gettext(lang, "the catalogue sets no direction: only the gap is shown"),
     }
     optional = (NO_DIRECTION, PERIOD_UNCLEAR, NOT_COMPARABLE)
     shown = [s for s in meanings if s not in optional or s in present]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mutte_geo.core.formatting import format_plain
-from mutte_geo.core.i18n import NO_DATA, format_date, format_period, kind_label, tr
+from mutte_geo.core.i18n import NO_DATA, format_date, format_period, gettext, kind_label, pgettext
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import CATEGORIES
 from mutte_geo.model.indicators import period_sort_key
@@ -23,7 +23,7 @@ REFORM_DATE = dt.date(2025, 7, 1)  # the 2025 communes took effect (Nghị quy�
 def successor_label(lang: str) -> str:
     """'Từ 01/07/2025 thuộc' / 'From 2025-07-01 part of'."""
     day = format_date(REFORM_DATE, lang)
-    return tr(lang, f"Từ {day} thuộc", f"From {day} part of")
+    return gettext(lang, "From {day} part of").format(day=day)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def unit_summary(atlas: Atlas, vintage: int, code: str, lang: str) -> UnitSummar
     successor = None
     if unit.successor_code:
         new = atlas.units[2025][unit.successor_code]
-        successor = f"{new.label(lang)} ({new.code}, {tr(lang, 'ranh giới 2025', '2025 boundaries')})"
+        successor = f"{new.label(lang)} ({new.code}, {gettext(lang, '2025 boundaries')})"
     return UnitSummary(vintage, code, unit.label(lang), unit.type_label(lang), area, successor, unit.predecessors)
 
 
@@ -61,25 +61,25 @@ def indicator_table(atlas: Atlas, vintage: int, code: str, lang: str, *, include
         if ind.sensitive and not include_sensitive:
             continue
         mine = rows[rows["indicator"] == ind.id]
-        base = {tr(lang, "Nhóm", "Group"): tr(lang, *CATEGORIES[ind.category]),
-                tr(lang, "Chỉ tiêu", "Indicator"): ind.name(lang)}
+        base = {pgettext(lang, "profile", "Group"): gettext(lang, CATEGORIES[ind.category]),
+                gettext(lang, "Indicator"): ind.name(lang)}
         if mine.empty:
-            missing.append({**base, tr(lang, "Giá trị", "Value"): NO_DATA[lang], tr(lang, "Kỳ", "Period"): "",
-                            tr(lang, "Loại", "Kind"): "", tr(lang, "Tình trạng", "Status"): "",
-                            tr(lang, "Nguồn", "Source"): "", tr(lang, "Ghi chú", "Note"): ""})
+            missing.append({**base, gettext(lang, "Value"): NO_DATA[lang], gettext(lang, "Period"): "",
+                            gettext(lang, "Kind"): "", pgettext(lang, "profile", "Status"): "",
+                            gettext(lang, "Source"): "", gettext(lang, "Note"): ""})
             continue
         mine = mine.assign(_o=mine["period"].map(period_sort_key)).sort_values("_o", ascending=False)
         for _, row in mine.iterrows():
             uncertain = row["status"] == "UNCERTAIN"
             present.append({
                 **base,
-                tr(lang, "Giá trị", "Value"): value_text(ind, row, lang) + (" *" if uncertain else ""),
-                tr(lang, "Kỳ", "Period"): format_period(row["period"], lang),
-                tr(lang, "Loại", "Kind"): kind_label(row["kind"], lang),
-                tr(lang, "Tình trạng", "Status"): tr(lang, "chưa chắc chắn", "uncertain") if uncertain
-                else tr(lang, "đã kiểm chứng", "verified"),
-                tr(lang, "Nguồn", "Source"): row["source"],
-                tr(lang, "Ghi chú", "Note"): row["note"],
+                gettext(lang, "Value"): value_text(ind, row, lang) + (" *" if uncertain else ""),
+                gettext(lang, "Period"): format_period(row["period"], lang),
+                gettext(lang, "Kind"): kind_label(row["kind"], lang),
+                pgettext(lang, "profile", "Status"): gettext(lang, "uncertain") if uncertain
+                else gettext(lang, "verified"),
+                gettext(lang, "Source"): row["source"],
+                gettext(lang, "Note"): row["note"],
             })
     return pd.DataFrame.from_records(present + missing)
 
@@ -92,5 +92,5 @@ def missing_indicators(atlas: Atlas, vintage: int, code: str, lang: str, *, incl
     groups: dict[str, list[str]] = {}
     for ind in atlas.catalogue.values():
         if ind.id not in present and (include_sensitive or not ind.sensitive):
-            groups.setdefault(tr(lang, *CATEGORIES[ind.category]), []).append(ind.name(lang))
+            groups.setdefault(gettext(lang, CATEGORIES[ind.category]), []).append(ind.name(lang))
     return groups

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.core.i18n import N_, format_period, gettext
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import CATEGORIES, Catalogue, Indicator
 from mutte_geo.model.indicators import RESULT_KINDS, UNDATED, latest_per_unit, period_sort_key
@@ -46,13 +46,13 @@ PERIOD_UNCLEAR = "period_unclear"
 NOT_COMPARABLE = "not_comparable"
 NO_DIRECTION = "no_direction"
 STATUS_LABELS = {
-    ON_TRACK: ("Đã đạt chỉ tiêu 2025", "Already at the 2025 target"),
-    BEHIND: ("Chưa đạt chỉ tiêu 2025", "Not yet at the 2025 target"),
-    NO_DATA: ("Không có dữ liệu", "No data"),
-    PERIODS_DIFFER: ("Kỳ khác nhau, không đánh giá", "Periods differ: not judged"),
-    PERIOD_UNCLEAR: ("Không rõ kỳ, không đánh giá", "Period unclear: not judged"),
-    NOT_COMPARABLE: ("Không so sánh trực tiếp được", "Not directly comparable"),
-    NO_DIRECTION: ("Không xác định chiều", "No direction"),
+    ON_TRACK: N_("Already at the 2025 target"),
+    BEHIND: N_("Not yet at the 2025 target"),
+    NO_DATA: N_("No data"),
+    PERIODS_DIFFER: N_("Periods differ: not judged"),
+    PERIOD_UNCLEAR: N_("Period unclear: not judged"),
+    NOT_COMPARABLE: N_("Not directly comparable"),
+    NO_DIRECTION: N_("No direction"),
 }
 # The report's own headings (section II.3), in report order.
 HEADINGS = ("economy", "infrastructure", "education", "health", "labour_poverty", "culture", "environment")
@@ -66,8 +66,8 @@ REFORM_NOTE = (
     "indicator's crosswalk rule (sum, weighted mean, yes/no); the note names the units.",
 )
 PAIRING_LABELS = {
-    SAME_PERIOD: ("cùng kỳ", "same period"),
-    EARLIER: ("kết quả gần nhất trước đó", "latest earlier result"),
+    SAME_PERIOD: N_("same period"),
+    EARLIER: N_("latest earlier result"),
 }
 
 
@@ -103,21 +103,21 @@ def pairing_label(row: TargetRow, lang: str) -> str:
     """'cùng kỳ 2025' / 'kết quả gần nhất trước đó: 2024'; '' without a result."""
     if row.pairing is None or row.actual_period is None:
         return ""
-    pairing = tr(lang, *PAIRING_LABELS[row.pairing])
+    pairing = gettext(lang, PAIRING_LABELS[row.pairing])
     period = format_period(row.actual_period, lang)
     return f"{pairing} {period}" if row.pairing == SAME_PERIOD else f"{pairing}: {period}"
 
 
 def status_label(status: str, lang: str) -> str:
-    return tr(lang, *STATUS_LABELS[status])
+    return gettext(lang, STATUS_LABELS[status])
 
 
 def direction_label(higher_is_better: bool | None, lang: str) -> str:
     if higher_is_better is None:
-        return tr(lang, "Không xác định", "Not set")
+        return gettext(lang, "Not set")
     if higher_is_better:
-        return tr(lang, "↑ Cao hơn là tốt", "↑ Higher is better")
-    return tr(lang, "↓ Thấp hơn là tốt", "↓ Lower is better")
+        return gettext(lang, "↑ Higher is better")
+    return gettext(lang, "↓ Lower is better")
 
 
 def is_full_year(period: str) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import altair as alt
 import pandas as pd
 
-from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.core.i18n import format_period, gettext, kind_label
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import UNDATED, period_sort_key
 from mutte_geo.model.join import value_text
@@ -39,8 +39,8 @@ def period_position(period: str) -> float:
 
 
 def district_label(vintage: int, lang: str) -> str:
-    return tr(lang, "Huyện Mường Tè", "Mường Tè district") if vintage < 2025 \
-        else tr(lang, "Huyện Mường Tè (cũ)", "Former Mường Tè district")
+    return gettext(lang, "Mường Tè district") if vintage < 2025 \
+        else gettext(lang, "Former Mường Tè district")
 
 
 def trend_frame(atlas: Atlas, vintage: int, code: str, lang: str, *, indicators: Iterable[str] | None = None,
@@ -80,13 +80,10 @@ def trend_frame(atlas: Atlas, vintage: int, code: str, lang: str, *, indicators:
 
 def trend_caption(undated: int, lang: str) -> str:
     """How to read the charts, and how many undated values they leave out."""
-    text = tr(lang, "● thực hiện (nối bằng đường) · ▲ ước thực hiện · ◆ chỉ tiêu kế hoạch (không nối). Mỗi ô có "
-                    "thang đo riêng; đơn vị và toàn huyện đặt cạnh nhau.",
-              "● actual (joined by a line) · ▲ estimate · ◆ target (not joined). Each panel has its own scale; "
-              "the unit and the whole district side by side.")
+    text = gettext(lang, "● actual (joined by a line) · ▲ estimate · ◆ target (not joined). Each panel has its own "
+                         "scale; the unit and the whole district side by side.")
     if undated:
-        text += tr(lang, f" {undated} giá trị không ghi kỳ không vẽ được trên trục thời gian.",
-                   f" {undated} undated values cannot be placed on a time axis.")
+        text += gettext(lang, " {undated} undated values cannot be placed on a time axis.").format(undated=undated)
     return text
 
 
@@ -114,19 +111,19 @@ def trend_chart(frame: pd.DataFrame, lang: str, *, facet: str = "series", column
     targets with their own shape and colour."""
     kinds = [k for k in KIND_ORDER if k in set(frame["kind"])]
     labels = [kind_label(k, lang) for k in kinds]
-    kind = alt.Color("kind_label:N", title=tr(lang, "Loại số liệu", "Kind of value"),
+    kind = alt.Color("kind_label:N", title=gettext(lang, "Kind of value"),
                      scale=alt.Scale(domain=labels, range=[KIND_COLORS[k] for k in kinds]),
                      legend=alt.Legend(orient="bottom"))
     shape = alt.Shape("kind_label:N", scale=alt.Scale(domain=labels, range=[KIND_SHAPES[k] for k in kinds]))
     x = alt.X("when:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0),
               scale=alt.Scale(zero=False, nice=False, padding=12))
     y = alt.Y("number:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelExpr=number_label_expr(lang)))
-    tooltip = [alt.Tooltip("series:N", title=tr(lang, "Đơn vị", "Unit")),
-               alt.Tooltip("indicator_name:N", title=tr(lang, "Chỉ tiêu", "Indicator")),
-               alt.Tooltip("period_label:N", title=tr(lang, "Kỳ", "Period")),
-               alt.Tooltip("value_text:N", title=tr(lang, "Giá trị", "Value")),
-               alt.Tooltip("kind_label:N", title=tr(lang, "Loại", "Kind")),
-               alt.Tooltip("source:N", title=tr(lang, "Nguồn", "Source"))]
+    tooltip = [alt.Tooltip("series:N", title=gettext(lang, "Unit")),
+               alt.Tooltip("indicator_name:N", title=gettext(lang, "Indicator")),
+               alt.Tooltip("period_label:N", title=gettext(lang, "Period")),
+               alt.Tooltip("value_text:N", title=gettext(lang, "Value")),
+               alt.Tooltip("kind_label:N", title=gettext(lang, "Kind")),
+               alt.Tooltip("source:N", title=gettext(lang, "Source"))]
     base = alt.Chart().encode(x=x, y=y)
     line = base.transform_filter(alt.FieldOneOfPredicate(field="kind", oneOf=["actual", "estimate"])).mark_line(
         color="#4d4d4d", strokeWidth=1.2)

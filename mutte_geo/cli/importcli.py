@@ -50,22 +50,22 @@ def _read(args: argparse.Namespace) -> bytes | None:
 
 def _reported(lines: list[str], args: argparse.Namespace, *, ok: bool, changes: bool) -> int | None:
     """Print the report; the exit code when the run ends here (problems, dry run, nothing to change)."""
-    from mutte_geo.core.i18n import tr
+    from mutte_geo.core.i18n import gettext
 
     for line in lines:
         print(line, file=sys.stderr if line.startswith(("ERROR", "UNUSUAL")) else sys.stdout)
     if not ok:
         return 1
     if args.dry_run or not changes:
-        print(tr(args.lang, "Chạy thử: không ghi gì.", "Dry run: nothing written.") if args.dry_run else
-              tr(args.lang, "Không có gì thay đổi.", "Nothing to change."))
+        print(gettext(args.lang, "Dry run: nothing written.") if args.dry_run else
+              gettext(args.lang, "Nothing to change."))
         return 0
     return None
 
 
 def _import_boundaries(data: bytes, args: argparse.Namespace, units: UnitsByVintage) -> int:
     """A boundary file: the check report; unless --dry-run, the clean layer under data/store/."""
-    from mutte_geo.core.i18n import tr
+    from mutte_geo.core.i18n import gettext
     from mutte_geo.core.paths import DATA_DIR
     from mutte_geo.storage.boundaryimport import accept, check_boundaries
 
@@ -76,18 +76,18 @@ def _import_boundaries(data: bytes, args: argparse.Namespace, units: UnitsByVint
     if not report.ok:
         return 1
     if args.dry_run:
-        print(tr(args.lang, "Chạy thử: không ghi gì.", "Dry run: nothing written."))
+        print(gettext(args.lang, "Dry run: nothing written."))
         return 0
     path = accept(report, DATA_DIR / "store")
-    print(tr(args.lang, f"Đã ghi {path}; để ứng dụng dùng ranh giới này, đặt MUTTE_BOUNDARIES_{vintage}={path}",
-             f"Written {path}; to use these boundaries in the app set MUTTE_BOUNDARIES_{vintage}={path}"))
+    print(gettext(args.lang, "Written {path}; to use these boundaries in the app set "
+                             "MUTTE_BOUNDARIES_{vintage}={path}").format(path=path, vintage=vintage))
     return 0
 
 
 def _account(store: Store, args: argparse.Namespace) -> tuple[bool, User | None]:
     """(False, None) after an error line when ``--user`` (default: the login name) is not an active account of
     the store; a dry run without ``--user`` needs no account (None)."""
-    from mutte_geo.core.i18n import tr
+    from mutte_geo.core.i18n import gettext
     from mutte_geo.storage.accounts import AccountStore
     from mutte_geo.storage.auth import load_accounts
 
@@ -99,16 +99,15 @@ def _account(store: Store, args: argparse.Namespace) -> tuple[bool, User | None]
         return True, account.user
     if args.dry_run and not args.user:
         return True, None
-    print(f"ERROR {login}: " + tr(args.lang, "không phải tài khoản đang hoạt động của kho số liệu này; số liệu "
-                                  "được gửi bởi một tài khoản (--user TÊN)", "not an active account of this store; "
-                                  "values are submitted by an account (--user LOGIN)"), file=sys.stderr)
+    print(f"ERROR {login}: " + gettext(args.lang, "not an active account of this store; values are "
+                                                  "submitted by an account (--user LOGIN)"), file=sys.stderr)
     return False, None
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Print the report; 0 when the file is clean (and written unless --dry-run), 1 on any problem."""
     from mutte_geo.core.errors import ValidationError
-    from mutte_geo.core.i18n import tr
+    from mutte_geo.core.i18n import gettext
     from mutte_geo.model.catalogue import load_catalogue
     from mutte_geo.model.units import VINTAGES, load_units
     from mutte_geo.storage.importer import Options
@@ -134,10 +133,9 @@ def run_import(args: argparse.Namespace) -> int:
     if ended is not None:
         return ended
     if report.unusual and not args.accept_unusual:
-        print(tr(args.lang, f"{len(report.unusual)} giá trị bất thường: kiểm tra rồi chạy lại với --accept-unusual; "
-                            "không có gì được ghi.",
-                 f"{len(report.unusual)} unusual value(s): check them, then run again with --accept-unusual; "
-                 "nothing was written."), file=sys.stderr)
+        print(gettext(args.lang, "{n_unusual} unusual value(s): check them, then run again with "
+                                 "--accept-unusual; nothing was written.").format(
+                  n_unusual=len(report.unusual)), file=sys.stderr)
         return 1
     assert user is not None
     try:
@@ -149,8 +147,7 @@ def run_import(args: argparse.Namespace) -> int:
     except StoreUnavailable as exc:
         print(f"ERROR {exc.describe(args.lang)}", file=sys.stderr)
         return 1
-    print(tr(args.lang, f"Đã gửi {len(sent)} giá trị, đang chờ duyệt.",
-             f"Submitted {len(sent)} value(s); waiting for approval."))
+    print(gettext(args.lang, "Submitted {n_sent} value(s); waiting for approval.").format(n_sent=len(sent)))
     return 0
 
 
@@ -169,7 +166,7 @@ def add_ntm_import_parser(commands: argparse._SubParsersAction[argparse.Argument
 
 def run_ntm_import(args: argparse.Namespace) -> int:
     """Print the report; 0 when the file is clean (and written unless --dry-run), 1 on any problem."""
-    from mutte_geo.core.i18n import tr
+    from mutte_geo.core.i18n import gettext
     from mutte_geo.model.catalogue import load_catalogue
     from mutte_geo.model.ntm import load_criteria_sets
     from mutte_geo.model.units import VINTAGES, load_units
@@ -203,5 +200,5 @@ def run_ntm_import(args: argparse.Namespace) -> int:
     except ScopeError as exc:
         print(f"ERROR {exc.text(args.lang)}", file=sys.stderr)
         return 1
-    print(tr(args.lang, f"Đã ghi phiên bản {revision}.", f"Saved as revision {revision}."))
+    print(gettext(args.lang, "Saved as revision {revision}.").format(revision=revision))
     return 0

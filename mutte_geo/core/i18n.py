@@ -24,11 +24,11 @@ def N_(msgid: str) -> str:
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 NO_DATA = {"vi": "Không có dữ liệu", "en": "No data"}
 KIND_LABELS = {
-    "actual": ("thực hiện", "actual"),
-    "estimate": ("ước thực hiện", "estimate"),
-    "target": ("chỉ tiêu", "target"),
+    "actual": N_("actual"),
+    "estimate": N_("estimate"),
+    "target": N_("target"),
 }
-YES_NO_LABELS = {"yes": ("Có", "Yes"), "no": ("Không", "No")}
+YES_NO_LABELS = {"yes": N_("Yes"), "no": N_("No")}
 
 
 @cache
@@ -54,13 +54,6 @@ def pgettext(lang: str, context: str, msgid: str) -> str:
     return vietnamese_catalogue().get((context, msgid), msgid) if lang == "vi" else msgid
 
 
-# two-text:begin
-def tr(lang: str, vi: str, en: str) -> str:
-    """Transitional two-text form, replaced by ``gettext`` (the catalogue codemod removes it)."""
-    return vi if lang == "vi" else en
-# two-text:end
-
-
 def format_number(value: float, lang: str, decimals: int = 0) -> str:
     """Format a number by the language's convention.
 
@@ -82,7 +75,7 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
 def format_period(period: str, lang: str) -> str:
     """'2024-H1' -> '6 tháng đầu năm 2024' / 'H1 2024'; 'n.d.' -> 'không rõ kỳ' / 'undated'."""
     if period == "n.d.":
-        return tr(lang, "không rõ kỳ", "undated")
+        return gettext(lang, "undated")
     if "-H" in period:
         year, half = period.split("-H")
         if lang == "vi":
@@ -90,11 +83,11 @@ def format_period(period: str, lang: str) -> str:
         return f"H{half} {year}"
     if "-Q" in period:
         year, quarter = period.split("-Q")
-        return tr(lang, f"quý {quarter}/{year}", f"Q{quarter} {year}")
+        return gettext(lang, "Q{quarter} {year}").format(quarter=quarter, year=year)
     if "-" in period:
         year, month = period.split("-")
         month_number = int(month)
-        return tr(lang, f"tháng {month_number}/{year}", f"{year}-{month_number:02d}")
+        return gettext(lang, "{year}-{month_number:02d}").format(year=year, month_number=month_number)
     return period
 
 
@@ -108,8 +101,8 @@ def format_date(day: dt.date, lang: str) -> str:
 
 
 def kind_label(kind: str, lang: str) -> str:
-    return tr(lang, *KIND_LABELS[kind])
+    return gettext(lang, KIND_LABELS[kind])
 
 
 def yes_no_label(value: str, lang: str) -> str:
-    return tr(lang, *YES_NO_LABELS[value])
+    return gettext(lang, YES_NO_LABELS[value])

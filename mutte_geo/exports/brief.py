@@ -13,7 +13,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from mutte_geo.analysis.overview import BADGE_STYLES, gap_text, result_text, target_text
 from mutte_geo.analysis.targets import BEHIND, STATUS_LABELS, TargetRow, atlas_targets, status_counts, status_label
-from mutte_geo.core.i18n import format_date, format_period, tr
+from mutte_geo.core.i18n import N_, format_date, format_period, gettext
 from mutte_geo.exports.access import atlas_for
 from mutte_geo.exports.pdfpage import A4_MM, MARGIN_MM, Page
 from mutte_geo.maps.attentionmap import ATTENTION_LAYERS, ATTENTION_VINTAGE, attention_layer_ids, flagged_units
@@ -23,10 +23,8 @@ from mutte_geo.model.boundaries import DISTRICT_LAEA
 from mutte_geo.storage.auth import User
 
 GAP_ROWS = 8
-SOURCE = ("Nguồn: Báo cáo định hướng xây dựng kế hoạch phát triển KT-XH năm 2025, UBND huyện Mường Tè (6/2024): "
-          "kết quả mục I.2.1, chỉ tiêu mục II.3.",
-          "Source: Mường Tè district People's Committee, 2025 socio-economic plan orientation report (6/2024): "
-          "results from section I.2.1, targets from section II.3.")
+SOURCE = N_("Source: Mường Tè district People's Committee, 2025 socio-economic plan orientation report "
+            "(6/2024): results from section I.2.1, targets from section II.3.")
 
 
 def largest_gaps(rows: list[TargetRow], count: int = GAP_ROWS) -> list[TargetRow]:
@@ -42,13 +40,11 @@ def brief_pdf(atlas: Atlas, lang: str, *, user: User | None, export_date: dt.dat
     day = export_date or dt.date.today()
     rows = atlas_targets(atlas)
     page = Page()
-    page.text(tr(lang, "TÓM TẮT CHO LÃNH ĐẠO: CHỈ TIÊU NĂM 2025", "LEADERS' BRIEF: THE 2025 TARGETS"), 16, bold=True,
+    page.text(gettext(lang, "LEADERS' BRIEF: THE 2025 TARGETS"), 16, bold=True,
               gap=1)
-    page.text(tr(lang, f"Huyện Mường Tè, tỉnh Lai Châu · số liệu lưu trong Atlas xã Mường Tè ngày "
-                       f"{format_date(day, lang)}",
-                 f"Mường Tè district, Lai Châu province · values stored in the Mường Tè commune atlas on "
-                 f"{format_date(day, lang)}"), 9, color="#333333", gap=1)
-    page.text(tr(lang, *SOURCE), 7.5, color="#555555", gap=3)
+    page.text(gettext(lang, "Mường Tè district, Lai Châu province · values stored in the Mường Tè commune "
+                            "atlas on {day}").format(day=format_date(day, lang)), 9, color="#333333", gap=1)
+    page.text(gettext(lang, SOURCE), 7.5, color="#555555", gap=3)
     page.rule()
     _counters(page, rows, lang)
     page.y += 5  # room for the map's title
@@ -58,7 +54,7 @@ def brief_pdf(atlas: Atlas, lang: str, *, user: User | None, export_date: dt.dat
     _attention(ax, atlas, lang, shown)
     page.y = top
     x = MARGIN_MM + 114
-    page.text(tr(lang, "Xã được báo cáo nêu tên", "Communes named in the report"), 10, x=x, bold=True, gap=2)
+    page.text(gettext(lang, "Communes named in the report"), 10, x=x, bold=True, gap=2)
     units = atlas.units[ATTENTION_VINTAGE]
     for ident in shown:
         style = ATTENTION_LAYERS[ident]
@@ -67,31 +63,28 @@ def brief_pdf(atlas: Atlas, lang: str, *, user: User | None, export_date: dt.dat
         page.fig.text(x / A4_MM[0], 1 - y / A4_MM[1], style.symbol, color=style.color, fontsize=10, va="top",
                       fontweight="bold")
         page.text(f"{style.short(lang)} ({len(codes)})", 8.5, x=x + 5, bold=True, gap=0.5)
-        page.text(", ".join(units[c].name_vi for c in codes) or tr(lang, "không có", "none"), 8, x=x + 5, gap=2.5)
-    page.text(tr(lang, "Báo cáo (6/2024) nêu tên theo đơn vị hành chính năm 2024.",
-                 "The report (6/2024) names the 2024 units."), 7, x=x, color="#555555")
+        page.text(", ".join(units[c].name_vi for c in codes) or gettext(lang, "none"), 8, x=x + 5, gap=2.5)
+    page.text(gettext(lang, "The report (6/2024) names the 2024 units."), 7, x=x, color="#555555")
     page.y = max(page.y, top + 116)
     gaps = largest_gaps(rows)
-    page.text(tr(lang, f"Các chỉ tiêu còn cách xa mục tiêu năm 2025 nhất ({len(gaps)})",
-                 f"Targets furthest from their 2025 level ({len(gaps)})"), 11, bold=True, gap=2)
+    page.text(gettext(lang, "Targets furthest from their 2025 level ({n_gaps})").format(
+                  n_gaps=len(gaps)), 11, bold=True, gap=2)
     if gaps:
-        header = [tr(lang, "Chỉ tiêu", "Indicator"), tr(lang, "Kết quả mới nhất", "Latest result"),
-                  tr(lang, "Chỉ tiêu 2025", "2025 target"), tr(lang, "Chênh lệch", "Gap")]
+        header = [gettext(lang, "Indicator"), gettext(lang, "Latest result"),
+                  gettext(lang, "2025 target"), gettext(lang, "Gap")]
         body = [[r.indicator.name(lang),
                  f"{result_text(r, lang)} ({format_period(r.actual_period or '', lang)})",
                  target_text(r, lang), gap_text(r, lang)] for r in gaps]
         page.table(header, body, [78, 40, 32, 30], size=8)
-        page.text(tr(lang, "Xếp theo chênh lệch so với mức chỉ tiêu (tương đối). Chênh lệch = kết quả mới nhất trừ "
-                           "chỉ tiêu; giữa hai tỷ lệ tính bằng điểm phần trăm.",
-                     "Ordered by the gap relative to the target. Gap = latest result minus target; between two "
-                     "rates in percentage points."), 7, color="#555555")
+        page.text(gettext(lang, "Ordered by the gap relative to the target. Gap = latest result "
+                                "minus target; between two rates in percentage points."), 7, color="#555555")
     else:
-        page.text(tr(lang, "Không có chỉ tiêu nào chậm tiến độ.", "No target is behind."), 9)
+        page.text(gettext(lang, "No target is behind."), 9)
     page.footer([*atlas.attribution(ATTENTION_VINTAGE),
-                 tr(lang, "Ngày xuất: ", "Exported on: ") + format_date(day, lang)
-                 + tr(lang, " · Atlas xã Mường Tè", " · Mường Tè commune atlas")], None)
+                 gettext(lang, "Exported on: ") + format_date(day, lang)
+                 + gettext(lang, " · Mường Tè commune atlas")], None)
     buffer = io.BytesIO()
-    title = tr(lang, "Tóm tắt chỉ tiêu năm 2025", "2025 targets brief")
+    title = gettext(lang, "2025 targets brief")
     with matplotlib.rc_context(RC), PdfPages(buffer, metadata={"Title": title, "Creator": "Atlas xã Mường Tè"}) as pdf:
         pdf.savefig(page.fig)
     return buffer.getvalue()
@@ -139,5 +132,5 @@ def _attention(ax: Axes, atlas: Atlas, lang: str, shown: list[str]) -> None:
                         textcoords="offset points", ha="center", va="bottom", fontsize=9, color=style.color,
                         fontweight="bold", fontfamily=FONT)
     ax.set_axis_off()
-    ax.set_title(tr(lang, "Bản đồ xã cần quan tâm (ranh giới 2024)", "Communes for attention (2024 boundaries)"),
+    ax.set_title(gettext(lang, "Communes for attention (2024 boundaries)"),
                  fontsize=8.5, loc="left")

@@ -17,7 +17,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from mutte_geo.analysis.ntm import Tracker, card_lines
 from mutte_geo.analysis.profile import area_text, successor_label, unit_summary
 from mutte_geo.core.errors import ExportError
-from mutte_geo.core.i18n import format_date, format_period, kind_label, tr
+from mutte_geo.core.i18n import format_date, format_period, gettext, kind_label
 from mutte_geo.exports.access import atlas_for
 from mutte_geo.exports.narrative import units_noun
 from mutte_geo.exports.pdfpage import MARGIN_MM, Page
@@ -59,7 +59,7 @@ def commune_atlas_pdf(atlas: Atlas, vintage: int, lang: str, *, user: User | Non
         pages += [builder.cover(), builder.contents(starts)]
     pages += [p for own in unit_pages.values() for p in own]
     buffer = io.BytesIO()
-    title = tr(lang, "Atlas xã Mường Tè", "Mường Tè commune atlas")
+    title = gettext(lang, "Mường Tè commune atlas")
     with matplotlib.rc_context(RC), PdfPages(buffer, metadata={"Title": title, "Creator": title}) as pdf:
         for number, page in enumerate(pages, start=1):
             page.footer(builder.footer_lines(), number)
@@ -77,43 +77,35 @@ class _Atlas:
         self.values = values[(values["vintage"] == vintage) & values["indicator"].isin(list(atlas.catalogue))]
         self.order = {ident: i for i, ident in enumerate(atlas.catalogue)}
 
-    def t(self, vi: str, en: str) -> str:
-        return tr(self.lang, vi, en)
-
     def footer_lines(self) -> list[str]:
         return [*self.atlas.attribution(self.vintage),
-                self.t("Ngày xuất: ", "Exported on: ") + format_date(self.day, self.lang)
-                + self.t(" · Atlas xã Mường Tè · * số liệu chưa chắc chắn (nguồn yếu)",
-                         " · Mường Tè commune atlas · * uncertain value (weak source)")]
+                gettext(self.lang, "Exported on: ") + format_date(self.day, self.lang)
+                + gettext(self.lang, " · Mường Tè commune atlas · * uncertain value (weak source)")]
 
     # --- cover and contents
     def cover(self) -> Page:
         page = Page()
         page.y = 40
-        page.text(self.t("ATLAS XÃ MƯỜNG TÈ", "MƯỜNG TÈ COMMUNE ATLAS"), 24, bold=True, align="center")
+        page.text(gettext(self.lang, "MƯỜNG TÈ COMMUNE ATLAS"), 24, bold=True, align="center")
         noun = units_noun(self.atlas, self.vintage, self.lang)
-        page.text(self.t(f"Hồ sơ từng đơn vị hành chính cấp xã – ranh giới năm {self.vintage} "
-                         f"({len(self.units)} {noun})",
-                         f"A profile of every commune-level unit – {self.vintage} boundaries "
-                         f"({len(self.units)} {noun})"), 12, align="center", gap=8)
-        place = self.t("Huyện Mường Tè, tỉnh Lai Châu", "Mường Tè district, Lai Châu province") if self.vintage < 2025 \
-            else self.t("Các xã trên địa bàn huyện Mường Tè cũ, tỉnh Lai Châu",
-                        "Communes of the former Mường Tè district, Lai Châu province")
+        page.text(gettext(self.lang, "A profile of every commune-level unit – {vintage} boundaries ({n_units} "
+                                     "{noun})").format(
+                      vintage=self.vintage, n_units=len(self.units), noun=noun), 12, align="center", gap=8)
+        place = gettext(self.lang, "Mường Tè district, Lai Châu province") if self.vintage < 2025 \
+            else gettext(self.lang, "Communes of the former Mường Tè district, Lai Châu province")
         page.text(place, 11, align="center", gap=6)
         ax = page.axes(MARGIN_MM + 10, page.width - 20, 150)
         self.draw_district(ax, None, label_size=7.5)
         page.y += 156
-        page.text(self.t(f"Lập ngày {format_date(self.day, self.lang)} từ số liệu lưu trong Atlas xã Mường Tè. "
-                         "Mỗi trang ghi giá trị, kỳ, loại và nguồn của từng số liệu; chỉ tiêu chưa có số liệu không "
-                         "được ghi thay bằng số 0.",
-                         f"Made on {format_date(self.day, self.lang)} from the values stored in the Mường Tè commune "
-                         "atlas. Each page gives every value with its period, kind and source; a missing value is "
-                         "never written as 0."), 9, align="center")
+        page.text(gettext(self.lang, "Made on {day} from the values stored in the Mường Tè commune atlas. "
+                                     "Each page gives every value with its period, kind and source; a missing "
+                                     "value is never written as 0.").format(
+                      day=format_date(self.day, self.lang)), 9, align="center")
         return page
 
     def contents(self, starts: dict[str, int]) -> Page:
         page = Page()
-        page.text(self.t("MỤC LỤC", "CONTENTS"), 16, bold=True, gap=6)
+        page.text(gettext(self.lang, "CONTENTS"), 16, bold=True, gap=6)
         for number, (code, first) in enumerate(starts.items(), start=1):
             unit = self.units[code]
             y = page.y
@@ -128,23 +120,23 @@ class _Atlas:
         summary = unit_summary(self.atlas, self.vintage, code, lang)
         page = Page()
         page.text(summary.label, 18, bold=True, gap=1)
-        page.text(self.t(f"Mã {code} · ranh giới năm {self.vintage}", f"Code {code} · {self.vintage} boundaries"),
+        page.text(gettext(self.lang, "Code {code} · {vintage} boundaries").format(code=code, vintage=self.vintage),
                   9.5, color="#333333", gap=3)
         page.rule()
         top = page.y
         ax = page.axes(MARGIN_MM, 66, 66)
         self.draw_district(ax, code, label_size=5.2)
         page.y = top
-        facts = [(self.t("Loại đơn vị", "Type"), summary.type_label),
-                 (self.t("Diện tích (tính từ ranh giới)", "Area (from the boundary)"),
+        facts = [(gettext(self.lang, "Type"), summary.type_label),
+                 (gettext(self.lang, "Area (from the boundary)"),
                   area_text(summary.area_km2, lang))]
         if summary.successor:
             facts.append((successor_label(lang), summary.successor))
         if summary.predecessors:
-            facts.append((self.t("Hình thành từ (đơn vị 2024)", "Formed from (2024 units)"), summary.predecessors))
+            facts.append((gettext(self.lang, "Formed from (2024 units)"), summary.predecessors))
         rows = self.values[self.values["unit_code"] == code]
         present = rows["indicator"].nunique()
-        facts.append((self.t("Chỉ tiêu có số liệu", "Indicators with values"),
+        facts.append((gettext(self.lang, "Indicators with values"),
                       f"{present}/{len(self.atlas.catalogue)}"))
         x = MARGIN_MM + 74
         for label, value in facts:
@@ -155,11 +147,11 @@ class _Atlas:
         actual = rows[rows["kind"] != "target"]
         targets = rows[rows["kind"] == "target"]
         pages = [page]
-        pages = self.section(pages, self.t("Số liệu của đơn vị", "Values of the unit"), self.table_rows(actual),
-                             self.t("Chưa có số liệu nào của đơn vị này.", "No values for this unit yet."),
+        pages = self.section(pages, gettext(self.lang, "Values of the unit"), self.table_rows(actual),
+                             gettext(self.lang, "No values for this unit yet."),
                              summary.label)
         if not targets.empty:
-            pages = self.section(pages, self.t("Chỉ tiêu kế hoạch của đơn vị", "Targets of the unit"),
+            pages = self.section(pages, gettext(self.lang, "Targets of the unit"),
                                  self.table_rows(targets), "", summary.label)
         return pages
 
@@ -169,7 +161,7 @@ class _Atlas:
         if ntm is None or code not in ntm.grid.index or not ntm.assessed[code]:
             return
         lines = card_lines(ntm, code, self.lang)
-        page.text(self.t("Nông thôn mới", "New rural area (NTM)"), 11.5, bold=True, gap=2)
+        page.text(gettext(self.lang, "New rural area (NTM)"), 11.5, bold=True, gap=2)
         for line in lines:
             page.text(line, 9, gap=1)
         page.y += 2
@@ -187,8 +179,8 @@ class _Atlas:
         return out
 
     def section(self, pages: list[Page], title: str, rows: list[list[str]], empty: str, unit: str) -> list[Page]:
-        header = [self.t("Chỉ tiêu", "Indicator"), self.t("Giá trị", "Value"), self.t("Kỳ · loại", "Period · kind"),
-                  self.t("Nguồn", "Source")]
+        header = [gettext(self.lang, "Indicator"), gettext(self.lang, "Value"), gettext(self.lang, "Period · kind"),
+                  gettext(self.lang, "Source")]
         page = pages[-1]
         page.text(title, 11.5, bold=True, gap=2)
         if not rows:
@@ -203,7 +195,7 @@ class _Atlas:
             if rows:
                 fresh = True
                 page = Page()
-                page.text(f"{unit} – {title}" + self.t(" (tiếp theo)", " (continued)"), 11.5, bold=True, gap=2)
+                page.text(f"{unit} – {title}" + gettext(self.lang, " (continued)"), 11.5, bold=True, gap=2)
                 pages.append(page)
         return pages
 

@@ -32,7 +32,7 @@ from mutte_geo.analysis.ntm import Tracker
 from mutte_geo.analysis.overview import flags, gap_text, heading_label, result_text, target_text
 from mutte_geo.analysis.targets import atlas_targets, group_by_heading, status_label
 from mutte_geo.core.errors import ExportError
-from mutte_geo.core.i18n import format_date, format_period, tr
+from mutte_geo.core.i18n import format_date, format_period, gettext, pgettext
 from mutte_geo.exports.access import atlas_for
 from mutte_geo.exports.formats import export_bytes
 from mutte_geo.exports.narrative import draft_indicator, units_noun
@@ -230,23 +230,18 @@ class _Writer:
         self.figures = 0
         self.tables = 0
         self.noun = units_noun(atlas, request.vintage, self.lang)
-        self.title = request.title or tr(
-            self.lang, f"Số liệu một số chỉ tiêu phát triển kinh tế - xã hội theo {self.noun}",
-            f"Selected socio-economic indicators by {self.noun}")
-
-    def t(self, vi: str, en: str) -> str:
-        return tr(self.lang, vi, en)
+        self.title = request.title or gettext(self.lang, "Selected socio-economic indicators by {noun}").format(
+                                          noun=self.noun)
 
     def write(self) -> None:
         self.letterhead()
         self.intro()
-        self.heading(self.t("I. SỐ LIỆU THEO CHỈ TIÊU", "I. INDICATORS"), 1)
+        self.heading(gettext(self.lang, "I. INDICATORS"), 1)
         for number, ident in enumerate(self.request.indicators, start=1):
             self.indicator_section(number, ident)
         rows = atlas_targets(self.atlas)
         if rows:
-            self.heading(self.t("II. KẾT QUẢ THỰC HIỆN SO VỚI CHỈ TIÊU NĂM 2025",
-                                "II. RESULTS AGAINST THE 2025 TARGETS"), 1)
+            self.heading(gettext(self.lang, "II. RESULTS AGAINST THE 2025 TARGETS"), 1)
             self.targets_table(rows)
         if self.ntm is not None and self.ntm.assessed.sum():
             self.ntm_grid(self.ntm, "III" if rows else "II")
@@ -266,10 +261,10 @@ class _Writer:
         """'Hình 1. …' / 'Bảng 1. …' with a SEQ field, in the Caption style."""
         if label == "figure":
             self.figures += 1
-            word, number = self.t("Hình", "Figure"), self.figures
+            word, number = gettext(self.lang, "Figure"), self.figures
         else:
             self.tables += 1
-            word, number = self.t("Bảng", "Table"), self.tables
+            word, number = gettext(self.lang, "Table"), self.tables
         paragraph = self.doc.add_paragraph(style="Caption")
         paragraph.paragraph_format.keep_together = True
         lead = paragraph.add_run(f"{word} ")
@@ -304,24 +299,24 @@ class _Writer:
 
     def letterhead(self) -> None:
         vintage = self.request.vintage
-        issuer = (self.t("ỦY BAN NHÂN DÂN\nHUYỆN MƯỜNG TÈ", "PEOPLE'S COMMITTEE\nOF MƯỜNG TÈ DISTRICT")
-                  if vintage < 2025 else self.t("ỦY BAN NHÂN DÂN\n……………………", "PEOPLE'S COMMITTEE\nOF ……………………"))
+        issuer = (gettext(self.lang, "PEOPLE'S COMMITTEE\nOF MƯỜNG TÈ DISTRICT")
+                  if vintage < 2025 else gettext(self.lang, "PEOPLE'S COMMITTEE\nOF ……………………"))
         head = self.doc.add_table(rows=1, cols=2)
         _no_borders(head)
         left, right = head.rows[0].cells
         _widths(head, [65, 100])
         self._lines(left, [(issuer, SMALL_PT, True), ("", SMALL_PT, False),
-                           (self.t("Số:       /BC-UBND", "No.:       /BC-UBND"), SMALL_PT, False)])
-        nation = self.t("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIETNAM")
-        motto = self.t("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness")
+                           (gettext(self.lang, "No.:       /BC-UBND"), SMALL_PT, False)])
+        nation = gettext(self.lang, "SOCIALIST REPUBLIC OF VIETNAM")
+        motto = gettext(self.lang, "Independence - Freedom - Happiness")
         self._lines(right, [(nation, SMALL_PT, True), (motto, BODY_PT, True), ("", SMALL_PT, False)])
-        place = right.add_paragraph(self.t(f"Mường Tè, ngày     tháng     năm {self.request.export_date.year}",
-                                           f"Mường Tè, ……… {self.request.export_date.year}"))
+        place = right.add_paragraph(gettext(self.lang, "Mường Tè, ……… {year}").format(
+                                        year=self.request.export_date.year))
         _table_text(place)
         place.alignment = WD_ALIGN_PARAGRAPH.CENTER
         place.runs[0].italic = True
         self.doc.add_paragraph()
-        self.doc.add_paragraph(self.t("BÁO CÁO", "REPORT"), style="Title")
+        self.doc.add_paragraph(gettext(self.lang, "REPORT"), style="Title")
         self.doc.add_paragraph(self.title, style="Title")
 
     def _lines(self, cell, lines: list[tuple[str, float, bool]]) -> None:
@@ -341,15 +336,14 @@ class _Writer:
     def intro(self) -> None:
         vintage, lang = self.request.vintage, self.lang
         count = len(self.atlas.units[vintage])
-        bounds = self.t(f"ranh giới năm {vintage} ({count} {self.noun})", f"{vintage} boundaries ({count} {self.noun})")
+        bounds = gettext(self.lang, "{vintage} boundaries ({count} {noun})").format(
+                     vintage=vintage, count=count, noun=self.noun)
         day = format_date(self.request.export_date, lang)
-        self.body(self.t(
-            f"Báo cáo được lập từ số liệu lưu trong Atlas xã Mường Tè ngày {day}, "
-            f"theo {bounds}. Mỗi số liệu ghi rõ kỳ, loại (thực hiện, ước thực hiện, chỉ tiêu) và nguồn; đơn vị chưa "
-            "có số liệu ghi “Không có dữ liệu”. Các nhận xét dưới đây chỉ nêu số liệu đã lưu.",
-            f"This report was made from the values stored in the Mường Tè commune atlas on {day}, on the {bounds}. "
-            "Every value gives its period, kind (actual, estimate, target) and source; a unit without a value "
-            "says “No data”. The remarks below only restate stored values."))
+        self.body(gettext(self.lang, "This report was made from the values stored in the Mường Tè commune "
+                                     "atlas on {day}, on the {bounds}. Every value gives its period, kind "
+                                     "(actual, estimate, target) and source; a unit without a value says “No "
+                                     "data”. The remarks below only restate stored values.").format(
+                      day=day, bounds=bounds))
 
     def indicator_section(self, number: int, ident: str) -> None:
         request, lang = self.request, self.lang
@@ -359,10 +353,9 @@ class _Writer:
         map_request = MapRequest(ident, request.vintage, request.period, RESULT_KINDS, lang)
         view = map_view(self.atlas, map_request)
         if not view.joined["has_data"].any():
-            self.body(self.t(f"Chưa có số liệu cấp xã của chỉ tiêu này theo ranh giới năm {request.vintage}, nên "
-                             "không có bản đồ và bảng theo xã.",
-                             f"There are no commune values of this indicator on the {request.vintage} boundaries, "
-                             "so there is no map or commune table."))
+            self.body(gettext(self.lang, "There are no commune values of this indicator on the {vintage} "
+                                         "boundaries, so there is no map or commune table.").format(
+                          vintage=request.vintage))
             return
         options = PrintOptions("a4", "portrait", 300, export_date=request.export_date)
         picture = export_bytes("png", self.atlas, view, request=map_request, options=options)
@@ -375,29 +368,25 @@ class _Writer:
         self.caption("figure", f"{indicator.name(lang)}. {subtitle}. {sources_line(view, lang)}. "
                                + " ".join(self.atlas.attribution(request.vintage)))
         joined = view.joined
-        period = self.t("số liệu mới nhất của mỗi đơn vị", "latest value of each unit") if request.period == LATEST \
+        period = gettext(self.lang, "latest value of each unit") if request.period == LATEST \
             else format_period(request.period, lang)
-        caption = self.caption("table", self.t(f"{indicator.name(lang)} theo {self.noun} ({period})",
-                                               f"{indicator.name(lang)} by {self.noun} ({period})"))
+        caption = self.caption("table", gettext(self.lang, "{name} by {noun} ({period})").format(
+                                            name=indicator.name(lang), noun=self.noun, period=period))
         caption.paragraph_format.keep_with_next = True
         rows = [[str(i), str(r.label), str(r.code), str(r.value_text), str(r.period_text),
                  source_label(str(r.source)) if r.source else ""]
                 for i, r in enumerate(joined.itertuples(), start=1)]
-        self.table([self.t("STT", "No."), self.t("Đơn vị", "Unit"), self.t("Mã", "Code"),
-                    self.t("Giá trị", "Value"), self.t("Kỳ", "Period"), self.t("Nguồn", "Source")],
+        self.table([pgettext(self.lang, "docx_report", "No."), gettext(self.lang, "Unit"), gettext(self.lang, "Code"),
+                    gettext(self.lang, "Value"), gettext(self.lang, "Period"), gettext(self.lang, "Source")],
                    rows, [13, 37, 16, 34, 30, 33])
 
     def targets_table(self, rows: list) -> None:
         lang = self.lang
-        self.body(self.t(
-            "Số liệu toàn huyện theo Báo cáo định hướng xây dựng kế hoạch phát triển KT-XH năm 2025 của UBND huyện "
-            "Mường Tè (6/2024): kết quả mục I.2.1, chỉ tiêu mục II.3. Chênh lệch = kết quả mới nhất trừ chỉ tiêu; "
-            "chênh lệch giữa hai tỷ lệ tính bằng điểm phần trăm.",
-            "District figures from the Mường Tè district People's Committee's 2025 socio-economic plan orientation "
-            "report (6/2024): results from section I.2.1, targets from section II.3. Gap = latest result minus "
-            "target; a gap between two rates is in percentage points."))
-        caption = self.caption("table", self.t("Kết quả thực hiện so với chỉ tiêu năm 2025 (toàn huyện)",
-                                               "Results against the 2025 targets (district)"))
+        self.body(gettext(self.lang, "District figures from the Mường Tè district People's Committee's 2025 "
+                                     "socio-economic plan orientation report (6/2024): results from section I.2.1, "
+                                     "targets from section II.3. Gap = latest result minus target; a gap between two "
+                                     "rates is in percentage points."))
+        caption = self.caption("table", gettext(self.lang, "Results against the 2025 targets (district)"))
         caption.paragraph_format.keep_with_next = True
         body: list[list[str]] = []
         number = 0
@@ -411,9 +400,9 @@ class _Writer:
                     result += "".join(f", {f}" for f in flags(row, lang)) + ")"
                 body.append([str(number), row.indicator.name(lang), result, target_text(row, lang),
                              gap_text(row, lang), status_label(row.status, lang)])
-        table = self.table([self.t("STT", "No."), self.t("Chỉ tiêu", "Indicator"),
-                            self.t("Kết quả mới nhất", "Latest result"), self.t("Chỉ tiêu 2025", "2025 target"),
-                            self.t("Chênh lệch", "Gap"), self.t("Trạng thái", "Status")],
+        table = self.table([pgettext(self.lang, "docx_report", "No."), gettext(self.lang, "Indicator"),
+                            gettext(self.lang, "Latest result"), gettext(self.lang, "2025 target"),
+                            gettext(self.lang, "Gap"), gettext(self.lang, "Status")],
                            body, [13, 50, 30, 25, 24, 21])
         for values, table_row in zip(body, table.rows[1:]):
             if not values[0]:  # a heading row of the report's sections
@@ -430,26 +419,23 @@ class _Writer:
         signed = format_date(criteria_set.signed_on, lang)
         total = len(ntm.grid)
         self._orientation(WD_ORIENT.LANDSCAPE)
-        self.heading(self.t(f"{part}. KẾT QUẢ THỰC HIỆN TIÊU CHÍ NÔNG THÔN MỚI", f"{part}. NEW-RURAL-AREA CRITERIA"), 1)
+        self.heading(gettext(self.lang, "{part}. NEW-RURAL-AREA CRITERIA").format(part=part), 1)
         set_title = criteria_set.title_vi if lang == "vi" else criteria_set.title_en
-        self.body(self.t(
-            f"Đánh giá theo {set_title} ban hành kèm theo Quyết định số {criteria_set.decision} ngày "
-            f"{signed} của Thủ tướng Chính phủ ({criteria_set.size} tiêu chí). Năm {ntm.year}: "
-            f"{len(ntm.meeting_all())}/{total} xã đạt đủ {criteria_set.size} tiêu chí; "
-            f"{len(ntm.fully_assessed)}/{total} xã đã được đánh giá đủ các tiêu chí.",
-            f"Assessed against the {set_title}, issued with the Prime Minister's Decision No. "
-            f"{criteria_set.decision} of {signed} ({criteria_set.size} criteria). {ntm.year}: "
-            f"{len(ntm.meeting_all())}/{total} communes meet all {criteria_set.size} criteria; "
-            f"{len(ntm.fully_assessed)}/{total} communes are assessed on every criterion."))
-        caption = self.caption("table", self.t(
-            f"Kết quả thực hiện tiêu chí nông thôn mới năm {ntm.year} theo xã (Quyết định {criteria_set.decision})",
-            f"New-rural-area criteria met in {ntm.year} by commune (Decision {criteria_set.decision})"))
+        self.body(gettext(self.lang, "Assessed against the {set_title}, issued with the Prime Minister's "
+                                     "Decision No. {decision} of {signed} ({size} criteria). {year}: "
+                                     "{n_meeting_all}/{total} communes meet all {size} criteria; "
+                                     "{n_fully_assessed}/{total} communes are assessed on every criterion.").format(
+                      set_title=set_title, decision=criteria_set.decision, signed=signed, size=criteria_set.size,
+                      year=ntm.year, n_meeting_all=len(ntm.meeting_all()), total=total,
+                      n_fully_assessed=len(ntm.fully_assessed)))
+        caption = self.caption("table", gettext(self.lang, "New-rural-area criteria met in {year} by commune "
+                                                           "(Decision {decision})").format(
+                                            year=ntm.year, decision=criteria_set.decision))
         caption.paragraph_format.keep_with_next = True
         met_mark, not_met_mark = (NTM_MARKS[s][0 if lang == "vi" else 1] for s in (MET, NOT_MET))
-        key = self.body(self.t(f"{met_mark}: đạt; {not_met_mark}: chưa đạt; ô trống: chưa đánh giá "
-                               "(không phải chưa đạt).",
-                               f"{met_mark}: met; {not_met_mark}: not met; empty: not assessed "
-                               "(not the same as not met)."))
+        key = self.body(gettext(self.lang, "{met_mark}: met; {not_met_mark}: not met; empty: not assessed "
+                                           "(not the same as not met).").format(
+                            met_mark=met_mark, not_met_mark=not_met_mark))
         key.paragraph_format.keep_with_next = True
         index = 0 if lang == "vi" else 1
         numbers = [c.number for c in criteria_set.criteria]
@@ -458,15 +444,16 @@ class _Writer:
                  f"{int(ntm.met[code])}/{criteria_set.size}"]
                 for i, code in enumerate(ntm.grid.index, start=1)]
         shares = ntm.criterion_shares().set_index("criterion")["met"]
-        body.append(["", self.t("Số xã đạt", "Communes met"), *[f"{int(shares[n])}" for n in numbers],
+        body.append(["", gettext(self.lang, "Communes met"), *[f"{int(shares[n])}" for n in numbers],
                      f"/{total}"])
         width = (LANDSCAPE_TEXT_MM - 15 - 36 - 18) / len(numbers)
-        self.table([self.t("STT", "No."), self.t("Xã", "Commune"), *map(str, numbers), self.t("Đạt", "Met")],
+        self.table([pgettext(self.lang, "docx_report", "No."), gettext(self.lang, "Commune"), *map(str, numbers),
+                    gettext(self.lang, "Met")],
                    body, [15, 36, *[width] * len(numbers), 18])
-        self.body(self.t("Tiêu chí: ", "Criteria: ") + "; ".join(c.label(lang) for c in criteria_set.criteria) + ".")
+        self.body(gettext(self.lang, "Criteria: ") + "; ".join(c.label(lang) for c in criteria_set.criteria) + ".")
         sources = sorted(set(ntm.details["source"]))
-        self.body(self.t(f"Nguồn bộ tiêu chí: {criteria_set.source}. Nguồn kết quả đánh giá: ",
-                         f"Criteria set source: {criteria_set.source}. Assessment source: ") + "; ".join(sources) + ".")
+        self.body(gettext(self.lang, "Criteria set source: {source}. Assessment source: ").format(
+                      source=criteria_set.source) + "; ".join(sources) + ".")
         self._orientation(WD_ORIENT.PORTRAIT)
         self.doc.add_paragraph()  # a section starting with a table keeps the previous page's layout in LibreOffice
 
@@ -485,14 +472,14 @@ class _Writer:
         _widths(table, [85, 80])
         recipients = left.paragraphs[0]
         _table_text(recipients)
-        run = recipients.add_run(self.t("Nơi nhận:", "Recipients:"))
+        run = recipients.add_run(gettext(self.lang, "Recipients:"))
         run.bold, run.italic = True, True
-        for line in (self.t("- Như trên;", "- As above;"), self.t("- Lưu: VT.", "- Filed: VT.")):
+        for line in (gettext(self.lang, "- As above;"), gettext(self.lang, "- Filed: VT.")):
             paragraph = left.add_paragraph(line)
             _table_text(paragraph)
             paragraph.runs[0].font.size = Pt(11)
-        self._lines(right, [(self.t("NGƯỜI KÝ", "SIGNED BY"), BODY_PT, True)])
-        hint = right.add_paragraph(self.t("(Ký, ghi rõ họ tên)", "(Signature and full name)"))
+        self._lines(right, [(gettext(self.lang, "SIGNED BY"), BODY_PT, True)])
+        hint = right.add_paragraph(gettext(self.lang, "(Signature and full name)"))
         _table_text(hint)
         hint.alignment = WD_ALIGN_PARAGRAPH.CENTER
         hint.runs[0].italic = True

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from mutte_geo.core.i18n import format_date, tr
+from mutte_geo.core.i18n import format_date, gettext
 from mutte_geo.maps.classify import NO_DATA_FILL
 from mutte_geo.maps.printmap import PrintOptions, default_subtitle, default_title, sources_line
 from mutte_geo.maps.view import MapRequest, MapView
@@ -20,17 +20,17 @@ def values_table(atlas: Atlas, view: MapView, *, request: MapRequest) -> pd.Data
     lang = request.lang
     joined = view.joined
     return pd.DataFrame({
-        tr(lang, "Năm ranh giới", "Boundary vintage"): request.vintage,
-        tr(lang, "Mã", "Code"): joined["code"].to_numpy(),
-        tr(lang, "Đơn vị", "Unit"): joined["label"].to_numpy(),
-        tr(lang, "Chỉ tiêu", "Indicator"): atlas.catalogue[request.indicator_id].name(lang),
-        tr(lang, "Giá trị", "Value"): joined["value_text"].to_numpy(),
-        tr(lang, "Số", "Number"): joined["number"].to_numpy(),
-        tr(lang, "Kỳ", "Period"): joined["period_text"].to_numpy(),
-        tr(lang, "Màu trên bản đồ", "Map colour"): [view.classification.color_of(c) or NO_DATA_FILL
+        gettext(lang, "Boundary vintage"): request.vintage,
+        gettext(lang, "Code"): joined["code"].to_numpy(),
+        gettext(lang, "Unit"): joined["label"].to_numpy(),
+        gettext(lang, "Indicator"): atlas.catalogue[request.indicator_id].name(lang),
+        gettext(lang, "Value"): joined["value_text"].to_numpy(),
+        gettext(lang, "Number"): joined["number"].to_numpy(),
+        gettext(lang, "Period"): joined["period_text"].to_numpy(),
+        gettext(lang, "Map colour"): [view.classification.color_of(c) or NO_DATA_FILL
                                                      for c in joined["code"]],
-        tr(lang, "Nguồn", "Source"): joined["source"].to_numpy(),
-        tr(lang, "Ghi chú", "Note"): joined["note"].to_numpy(),
+        gettext(lang, "Source"): joined["source"].to_numpy(),
+        gettext(lang, "Note"): joined["note"].to_numpy(),
     })
 
 
@@ -42,7 +42,7 @@ def export_notes(atlas: Atlas, view: MapView, *, request: MapRequest, options: P
         options.subtitle or default_subtitle(request.period, request.kinds, request.vintage, lang, atlas.region),
         sources_line(view, lang),
         *atlas.attribution(request.vintage),
-        tr(lang, "Ngày xuất: ", "Exported on: ") + format_date(options.export_date, lang),
+        gettext(lang, "Exported on: ") + format_date(options.export_date, lang),
     ]
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from mutte_geo.analysis.overview import gap_text, target_text
 from mutte_geo.analysis.targets import BEHIND, ON_TRACK, TargetRow, atlas_targets, latest_result
 from mutte_geo.core.formatting import format_quantity
-from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.core.i18n import format_period, gettext, kind_label
 from mutte_geo.maps.printmap import source_label
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Indicator
@@ -55,7 +55,7 @@ class Draft:
 def units_noun(atlas: Atlas, vintage: int, lang: str) -> str:
     """'xã, thị trấn' when the vintage has a town, else 'xã' (the 2025 communes)."""
     has_town = any(u.unit_type == TOWN_TYPE for u in atlas.units[vintage].values())
-    return tr(lang, "xã, thị trấn", "communes and towns") if has_town else tr(lang, "xã", "communes")
+    return gettext(lang, "communes and towns") if has_town else gettext(lang, "communes")
 
 
 def _lower_first(text: str) -> str:
@@ -65,12 +65,12 @@ def _lower_first(text: str) -> str:
 def _when(period: str, lang: str) -> str:
     """'Năm 2024' / 'In 2024', '6 tháng đầu năm 2024' / 'In H1 2024', 'Không rõ kỳ' for undated."""
     if period == "n.d.":
-        return tr(lang, "Theo số liệu không ghi kỳ", "In figures without a stated period")
+        return gettext(lang, "In figures without a stated period")
     text = format_period(period, lang)
     if text.isdigit():
-        return tr(lang, f"Năm {text}", f"In {text}")
+        return gettext(lang, "In {text}").format(text=text)
     shown = text[:1].upper() + text[1:]
-    return tr(lang, f"{shown}", f"In {shown}")
+    return gettext(lang, "In {shown}").format(shown=shown)
 
 
 def draft_indicator(atlas: Atlas, indicator_id: str, *, vintage: int, lang: str, period: str = LATEST,
@@ -84,7 +84,7 @@ def draft_indicator(atlas: Atlas, indicator_id: str, *, vintage: int, lang: str,
         _district_sentences(draft, atlas, indicator, lang)
     sources = sorted({source_label(f.source) for f in draft.facts if f.source.strip()})
     if sources:
-        draft.sentences.append(tr(lang, "Nguồn: ", "Sources: ") + "; ".join(sources) + ".")
+        draft.sentences.append(gettext(lang, "Sources: ") + "; ".join(sources) + ".")
     return draft
 
 
@@ -98,38 +98,36 @@ def _commune_sentences(draft: Draft, atlas: Atlas, indicator: Indicator, vintage
     noun = units_noun(atlas, vintage, lang)
     total, present = len(units), len(rows)
     periods = sorted(set(rows["period"]))
-    when = _when(periods[0], lang) if len(periods) == 1 else tr(
-        lang, "Theo số liệu mới nhất của từng đơn vị", "By each unit's latest value")
+    when = _when(periods[0], lang) if len(periods) == 1 else gettext(lang, "By each unit's latest value")
     name = _lower_first(indicator.name(lang))
-    coverage = tr(lang, f"{present}/{total} {noun} có số liệu", f"{present} of {total} {noun} have a value")
+    coverage = gettext(lang, "{present} of {total} {noun} have a value").format(present=present, total=total, noun=noun)
     for code, row in rows.iterrows():
         draft.quote(row, str(code))
     if indicator.value_type == "yes/no":
         named = [units[c].label(lang) for c, r in rows.iterrows() if r["value"] == "yes"]
         listed = f": {', '.join(named)}" if named else ""
         lead = when if lang == "vi" and when.startswith("Năm") else when + ","
-        with_value = tr(lang, " có số liệu", " with a value") if present < total else ""
+        with_value = gettext(lang, " with a value") if present < total else ""
         ending = f" ({coverage})." if present < total else "."
-        draft.sentences.append(tr(
-            lang, f"{lead} có {len(named)}/{present} {noun}{with_value} thuộc diện “{name}”{listed}{ending}",
-            f"{lead} {len(named)} of the {present} {noun}{with_value} are “{name}”{listed}{ending}"))
+        draft.sentences.append(gettext(lang, "{lead} {n_named} of the {present} {noun}{with_value} are "
+                                             "“{name}”{listed}{ending}").format(
+                                   lead=lead, n_named=len(named), present=present, noun=noun, with_value=with_value,
+                                   name=name, listed=listed, ending=ending))
     elif indicator.value_type == "category":
         groups: dict[str, list[str]] = {}
         for code, row in rows.iterrows():
             label = indicator.category_label(str(row["value"]), lang)
             groups.setdefault(label, []).append(units[str(code)].label(lang))
         parts = "; ".join(f"{label}: {len(names)} ({', '.join(names)})" for label, names in groups.items())
-        draft.sentences.append(tr(lang, f"{when}, {name} ({coverage}): {parts}.",
-                                  f"{when}, {name} ({coverage}): {parts}."))
+        draft.sentences.append(gettext(lang, "{when}, {name} ({coverage}): {parts}.").format(
+                                   when=when, name=name, coverage=coverage, parts=parts))
     else:
         ordered = rows.sort_values("number")
         if present == 1:
             code, row = next(ordered.iterrows())
-            draft.sentences.append(tr(
-                lang, f"{when}, {name} của {units[str(code)].label(lang)} là {value_text(indicator, row, lang)} "
-                      f"(chỉ {coverage}).",
-                f"{when}, {name} of {units[str(code)].label(lang)} is {value_text(indicator, row, lang)} "
-                f"(only {coverage})."))
+            draft.sentences.append(gettext(lang, "{when}, {name} of {label} is {value_text} (only {coverage}).").format(
+                                       when=when, name=name, label=units[str(code)].label(lang),
+                                       value_text=value_text(indicator, row, lang), coverage=coverage))
         else:
             (low_code, low), (high_code, high) = next(ordered.iterrows()), next(ordered[::-1].iterrows())
 
@@ -137,15 +135,15 @@ def _commune_sentences(draft: Draft, atlas: Atlas, indicator: Indicator, vintage
                 text = value_text(indicator, row, lang)
                 return text if len(periods) == 1 else f"{text}, {format_period(str(row['period']), lang)}"
 
-            draft.sentences.append(tr(
-                lang, f"{when}, {name} cao nhất ở {units[str(high_code)].label(lang)} ({quoted(high)}), "
-                      f"thấp nhất ở {units[str(low_code)].label(lang)} ({quoted(low)}); {coverage}.",
-                f"{when}, {name} is highest in {units[str(high_code)].label(lang)} ({quoted(high)}) and lowest "
-                f"in {units[str(low_code)].label(lang)} ({quoted(low)}); {coverage}."))
+            draft.sentences.append(gettext(lang, "{when}, {name} is highest in {label} ({quoted}) and lowest "
+                                                 "in {label2} ({quoted2}); {coverage}.").format(
+                                       when=when, name=name, label=units[str(high_code)].label(lang),
+                                       quoted=quoted(high), label2=units[str(low_code)].label(lang),
+                                       quoted2=quoted(low), coverage=coverage))
     uncertain = int((rows["status"] == "UNCERTAIN").sum())
     if uncertain:
-        draft.sentences.append(tr(lang, f"Có {uncertain} giá trị chưa chắc chắn (nguồn yếu), cần kiểm tra lại.",
-                                  f"{uncertain} value(s) are uncertain (weak source) and need checking."))
+        draft.sentences.append(gettext(lang, "{uncertain} value(s) are uncertain (weak source) and need "
+                                             "checking.").format(uncertain=uncertain))
 
 
 def _district_sentences(draft: Draft, atlas: Atlas, indicator: Indicator, lang: str) -> None:
@@ -156,11 +154,9 @@ def _district_sentences(draft: Draft, atlas: Atlas, indicator: Indicator, lang: 
         draft.sentences.append(ratio)
     elif result is not None:
         draft.quote(result, DISTRICT_CODE)
-        draft.sentences.append(tr(
-            lang, f"{_when(result['period'], lang)}, toàn huyện: {value_text(indicator, result, lang)} "
-                  f"({kind_label(result['kind'], lang)}).",
-            f"{_when(result['period'], lang)}, district: {value_text(indicator, result, lang)} "
-            f"({kind_label(result['kind'], lang)})."))
+        draft.sentences.append(gettext(lang, "{when}, district: {value_text} ({kind_label}).").format(
+                                   when=_when(result['period'], lang), value_text=value_text(indicator, result, lang),
+                                   kind_label=kind_label(result['kind'], lang)))
     target = next((r for r in atlas_targets(atlas) if r.indicator.id == indicator.id), None)
     if target is not None:
         row = values[(values["indicator"] == indicator.id) & (values["unit_code"] == DISTRICT_CODE)
@@ -173,16 +169,14 @@ def _district_sentences(draft: Draft, atlas: Atlas, indicator: Indicator, lang: 
 def _target_sentence(row: TargetRow, lang: str) -> str:
     target = target_text(row, lang)
     if row.status == ON_TRACK:
-        return tr(lang, f"Chỉ tiêu năm 2025 là {target}: kết quả mới nhất đã đạt mức chỉ tiêu.",
-                  f"The 2025 target is {target}: the latest result already reaches it.")
+        return gettext(lang, "The 2025 target is {target}: the latest result already reaches it.").format(target=target)
     if row.status == BEHIND:
-        return tr(lang, f"Chỉ tiêu năm 2025 là {target}; còn chênh lệch {gap_text(row, lang)} cần phấn đấu.",
-                  f"The 2025 target is {target}; a gap of {gap_text(row, lang)} remains.")
+        return gettext(lang, "The 2025 target is {target}; a gap of {gap_text} remains.").format(
+                   target=target, gap_text=gap_text(row, lang))
     if row.actual is None:
-        return tr(lang, f"Chỉ tiêu năm 2025 là {target}; chưa có kết quả để so sánh.",
-                  f"The 2025 target is {target}; there is no result to compare yet.")
-    return tr(lang, f"Chỉ tiêu năm 2025 là {target} ({gap_text(row, lang)}).",
-              f"The 2025 target is {target} ({gap_text(row, lang)}).")
+        return gettext(lang, "The 2025 target is {target}; there is no result to compare yet.").format(target=target)
+    return gettext(lang, "The 2025 target is {target} ({gap_text}).").format(
+               target=target, gap_text=gap_text(row, lang))
 
 
 def _ratio_sentence(draft: Draft, atlas: Atlas, indicator: Indicator, result: pd.Series, lang: str) -> str | None:
@@ -205,5 +199,5 @@ def _ratio_sentence(draft: Draft, atlas: Atlas, indicator: Indicator, result: pd
     reported = value_text(indicator, result, lang)
     name = _lower_first(atlas.catalogue[numerator["indicator"]].name(lang))
     when = _when(result["period"], lang)
-    return tr(lang, f"{when}, {name} là {count} (báo cáo ghi {reported}; {count} = {computed}).",
-              f"{when}, {name}: {count} (the report gives {reported}; {count} = {computed}).")
+    return gettext(lang, "{when}, {name}: {count} (the report gives {reported}; {count} = {computed}).").format(
+               when=when, name=name, count=count, reported=reported, computed=computed)

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from mutte_geo.analysis.ntm import Tracker, grid_table, shares_table
-from mutte_geo.core.i18n import format_date, tr
+from mutte_geo.core.i18n import format_date, gettext
 from mutte_geo.maps.printmap import MM, RC, PrintOptions, figure_bytes, nfc
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.ntm import MET, NOT_MET
@@ -22,14 +22,14 @@ def grid_notes(tracker: Tracker, atlas: Atlas, lang: str, options: PrintOptions 
     criteria_set = tracker.criteria_set
     options = options or PrintOptions()
     return [
-        tr(lang, f"Bộ tiêu chí: {criteria_set.title(lang)} ({criteria_set.decision}, ký {criteria_set.signed}).",
-           f"Criteria set: {criteria_set.title(lang)} ({criteria_set.decision}, signed {criteria_set.signed})."),
-        tr(lang, f"Nguồn pháp lý: {criteria_set.source}", f"Legal source: {criteria_set.source}"),
-        tr(lang, f"Kết quả đánh giá năm {tracker.year}; ô trống: chưa đánh giá (không phải chưa đạt).",
-           f"Assessment year {tracker.year}; empty cell: not assessed (not the same as not met)."),
-        *[tr(lang, "Nguồn đánh giá: ", "Assessment source: ") + s for s in sorted(set(tracker.details["source"]))],
+        gettext(lang, "Criteria set: {title} ({decision}, signed {signed}).").format(
+            title=criteria_set.title(lang), decision=criteria_set.decision, signed=criteria_set.signed),
+        gettext(lang, "Legal source: {source}").format(source=criteria_set.source),
+        gettext(lang, "Assessment year {year}; empty cell: not assessed (not the same as not met).").format(
+            year=tracker.year),
+        *[gettext(lang, "Assessment source: ") + s for s in sorted(set(tracker.details["source"]))],
         *atlas.attribution(criteria_set.vintage),
-        tr(lang, "Ngày xuất: ", "Exported on: ") + format_date(options.export_date, lang),
+        gettext(lang, "Exported on: ") + format_date(options.export_date, lang),
     ]
 
 
@@ -37,9 +37,9 @@ def grid_xlsx(tracker: Tracker, atlas: Atlas, lang: str) -> bytes:
     """The grid on the first sheet, the share meeting each criterion on the second, sources in 'notes'."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        grid_table(tracker, atlas, lang).to_excel(writer, sheet_name=tr(lang, "bảng xã – tiêu chí", "grid"),
+        grid_table(tracker, atlas, lang).to_excel(writer, sheet_name=gettext(lang, "grid"),
                                                   index=False)
-        shares_table(tracker, lang).to_excel(writer, sheet_name=tr(lang, "tỷ lệ đạt", "shares"), index=False)
+        shares_table(tracker, lang).to_excel(writer, sheet_name=gettext(lang, "shares"), index=False)
         pd.DataFrame({"notes": grid_notes(tracker, atlas, lang)}).to_excel(writer, sheet_name="notes", index=False)
     return buffer.getvalue()
 
@@ -52,15 +52,14 @@ def grid_figure(tracker: Tracker, atlas: Atlas, lang: str, options: PrintOptions
     units = atlas.units[criteria_set.vintage]
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(width_mm * MM, height_mm * MM), dpi=options.dpi)
-        title = options.title or tr(lang, f"Kết quả thực hiện tiêu chí nông thôn mới năm {tracker.year}",
-                                    f"New-rural-area criteria met in {tracker.year}")
+        title = options.title or gettext(lang, "New-rural-area criteria met in {year}").format(year=tracker.year)
         fig.text(12 / width_mm, 1 - 12 / height_mm, nfc(title), ha="left", va="top", fontsize=14, fontweight="bold")
         fig.text(12 / width_mm, 1 - 20 / height_mm, nfc(options.subtitle or criteria_set.short(lang)), ha="left",
                  va="top", fontsize=9, color="#333333")
         ax = fig.add_axes((12 / width_mm, 40 / height_mm, 1 - 24 / width_mm, 1 - 70 / height_mm))
         ax.set_axis_off()
-        header = [tr(lang, "Xã", "Commune"), *[str(c.number) for c in criteria_set.criteria],
-                  tr(lang, "Đạt", "Met")]
+        header = [gettext(lang, "Commune"), *[str(c.number) for c in criteria_set.criteria],
+                  gettext(lang, "Met")]
         cells, colours = [], []
         for code in tracker.grid.index:
             statuses = [tracker.grid.loc[code, c.number] for c in criteria_set.criteria]
@@ -83,9 +82,9 @@ def grid_figure(tracker: Tracker, atlas: Atlas, lang: str, options: PrintOptions
             elif 0 < c <= criteria_set.size:
                 cell.get_text().set_color("#ffffff")
         key = "   ".join(f"{mark or '□'} {label}" for mark, label in (
-            ("Đ", tr(lang, "đạt", "met")), ("✗", tr(lang, "chưa đạt", "not met")),
-            ("", tr(lang, "chưa đánh giá", "not assessed"))))
-        legend_line = tr(lang, "Tiêu chí: ", "Criteria: ") + "; ".join(c.label(lang) for c in criteria_set.criteria)
+            ("Đ", gettext(lang, "met")), ("✗", gettext(lang, "not met")),
+            ("", gettext(lang, "not assessed"))))
+        legend_line = gettext(lang, "Criteria: ") + "; ".join(c.label(lang) for c in criteria_set.criteria)
         footer = [key, legend_line, *grid_notes(tracker, atlas, lang, options)]
         fig.text(12 / width_mm, 10 / height_mm, "\n".join(nfc(line) for line in footer), ha="left", va="bottom",
                  fontsize=5.6, linespacing=1.4, wrap=True)

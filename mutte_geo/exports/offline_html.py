@@ -7,7 +7,7 @@ import html
 import re
 
 from mutte_geo.core.errors import ExportError
-from mutte_geo.core.i18n import format_date, tr
+from mutte_geo.core.i18n import format_date, gettext
 from mutte_geo.core.paths import STATIC_DIR
 from mutte_geo.maps.legend import direction_text, legend_title
 from mutte_geo.maps.printmap import PrintOptions, default_subtitle, default_title, nfc, sources_line
@@ -43,7 +43,7 @@ def standalone_html(atlas: Atlas, view: MapView, *, request: MapRequest, options
         '<div style="position:fixed;z-index:1000;left:50px;top:10px;max-width:55%;background:rgba(255,255,255,.93);'
         'padding:6px 10px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:13px/1.4 sans-serif">'
         f"<b>{html.escape(title)}</b><br>{html.escape(subtitle)}<br><small>{html.escape(sources_line(view, lang))} · "
-        f"{tr(lang, 'Ngày xuất', 'Exported on')}: {format_date(options.export_date, lang)}</small></div>"
+        f"{gettext(lang, 'Exported on')}: {format_date(options.export_date, lang)}</small></div>"
     )
     page = page.replace(script_tag, f"<script>{js}</script>", 1)
     page = page.replace(css_tag, f"<style>{css}</style>", 1)

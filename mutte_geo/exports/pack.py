@@ -12,7 +12,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from mutte_geo.core.errors import ExportError
-from mutte_geo.core.i18n import format_date, tr
+from mutte_geo.core.i18n import format_date, gettext
 from mutte_geo.exports.formats import check_request, file_name
 from mutte_geo.exports.layers import values_table
 from mutte_geo.exports.tables import to_csv_bytes
@@ -55,7 +55,7 @@ def report_pack_zip(atlas: Atlas, requests: list[MapRequest], options: PrintOpti
         lang = requests[0].lang if requests else "vi"
         table = pd.concat([values_table(atlas, map_view(atlas, r), request=r) for r in requests], ignore_index=True)
         vintage = requests[0].vintage if requests else 2024
-        notes = [*atlas.attribution(vintage), tr(lang, "Ngày xuất: ", "Exported on: ")
+        notes = [*atlas.attribution(vintage), gettext(lang, "Exported on: ")
                  + format_date(options.export_date, lang)]
         archive.writestr(f"{atlas.region.file_prefix}_v{vintage}_values.csv", to_csv_bytes(table, notes=notes))
     return buffer.getvalue()
@@ -80,7 +80,7 @@ def _pack_figures(atlas: Atlas, requests: list[MapRequest], options: PrintOption
         page = replace(options, title=None, subtitle=None)  # each page its own default title
         figures.append(map_figure(atlas, view, request, page))
         name = atlas.catalogue[request.indicator_id].name(request.lang)
-        uncertain = tr(request.lang, " (chưa chắc chắn)", " (uncertain)")
+        uncertain = gettext(request.lang, " (uncertain)")
         for i, row in enumerate(view.joined.itertuples()):
             rows.append([name if i == 0 else "", str(row.code), str(row.label),
                          str(row.value_text).replace(uncertain, " *"), str(row.period_text),
@@ -91,22 +91,21 @@ def _pack_figures(atlas: Atlas, requests: list[MapRequest], options: PrintOption
 
 def _table_pages(atlas: Atlas, rows: list[list[str]], request: MapRequest, options: PrintOptions) -> list[Figure]:
     lang = request.lang
-    header = [tr(lang, "Chỉ tiêu", "Indicator"), tr(lang, "Mã", "Code"), tr(lang, "Đơn vị", "Unit"),
-              tr(lang, "Giá trị", "Value"), tr(lang, "Kỳ", "Period"), tr(lang, "Nguồn", "Source")]
+    header = [gettext(lang, "Indicator"), gettext(lang, "Code"), gettext(lang, "Unit"),
+              gettext(lang, "Value"), gettext(lang, "Period"), gettext(lang, "Source")]
     widths = [0.22, 0.07, 0.16, 0.2, 0.17, 0.18]
     limits = [32, 6, 24, 29, 25, 27]  # characters that fit each column at 6.5 pt
     per_page = TABLE_ROWS_PER_PAGE[options.orientation]
     chunks = [rows[i:i + per_page] for i in range(0, len(rows), per_page)]
     width_mm, height_mm = options.size_mm
     scale = width_mm / 210.0 if options.orientation == "portrait" else height_mm / 210.0
-    footer = [tr(lang, "* số liệu chưa chắc chắn (nguồn yếu). Nguồn đầy đủ: tệp CSV/XLSX kèm theo.",
-                 "* uncertain value (weak source). Full sources: the CSV/XLSX export."),
+    footer = [gettext(lang, "* uncertain value (weak source). Full sources: the CSV/XLSX export."),
               *atlas.attribution(request.vintage),
-              tr(lang, "Ngày xuất: ", "Exported on: ") + format_date(options.export_date, lang)]
+              gettext(lang, "Exported on: ") + format_date(options.export_date, lang)]
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         fig = Figure(figsize=(width_mm * MM, height_mm * MM), dpi=options.dpi)
-        fig.text(12 / width_mm, 1 - 12 / height_mm, nfc(tr(lang, "Bảng số liệu theo đơn vị", "Values by unit")
+        fig.text(12 / width_mm, 1 - 12 / height_mm, nfc(gettext(lang, "Values by unit")
                                                         + f" ({number}/{len(chunks)})"),
                  ha="left", va="top", fontsize=14 * scale, fontweight="bold")
         fig.text(12 / width_mm, 1 - 20 / height_mm, nfc(default_subtitle(request.period, request.kinds,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext
 from mutte_geo.maps.webmap import MAP_CSS, MapScript, control_js, offline_map
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Catalogue
@@ -71,11 +71,11 @@ def _labelled_base(atlas: Atlas, vintage: int, lang: str, tooltips: dict[str, st
     data["label"] = [units[c].label(lang) for c in data["code"]]
     data["lists"] = [tooltips.get(c, "") for c in data["code"]]
     return folium.GeoJson(
-        data.to_json(drop_id=True), name=tr(lang, "Ranh giới xã", "Commune boundaries"), control=False,
+        data.to_json(drop_id=True), name=gettext(lang, "Commune boundaries"), control=False,
         style_function=lambda _: BASE_STYLE,
         tooltip=folium.GeoJsonTooltip(fields=["label", "code", "lists"],
-                                      aliases=[tr(lang, "Đơn vị", "Unit"), tr(lang, "Mã", "Code"),
-                                               tr(lang, "Được nêu tên", "Named in")]),
+                                      aliases=[gettext(lang, "Unit"), gettext(lang, "Code"),
+                                               gettext(lang, "Named in")]),
     )
 
 
@@ -142,9 +142,9 @@ def attention_map(atlas: Atlas, lang: str, layers: Sequence[str], *,
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     legend = ('<div class="attention-legend" style="background:rgba(255,255,255,.93);padding:6px 9px;border-radius:4px;'
               'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.5 sans-serif;max-width:230px">'
-              f'<div style="font-weight:600">{html.escape(tr(lang, "Xã được báo cáo nêu tên", "Named in the report"))}'
+              f'<div style="font-weight:600">{html.escape(gettext(lang, "Named in the report"))}'
               "</div>" + "".join(legend_rows)
-              + f'<div style="color:#555;margin-top:3px">{html.escape(tr(lang, "Ranh giới 2024", "2024 boundaries"))}'
+              + f'<div style="color:#555;margin-top:3px">{html.escape(gettext(lang, "2024 boundaries"))}'
               "</div></div>")
     fmap.add_child(MapScript(control_js(legend, position="bottomleft", css_class="attention-legend-control")))
     return fmap

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mutte_geo.core.formatting import PERCENT_POINTS, format_gap
-from mutte_geo.core.i18n import NO_DATA, kind_label, tr
+from mutte_geo.core.i18n import N_, NO_DATA, gettext, kind_label
 from mutte_geo.maps.classify import NO_DATA_FILL, ClassBin, Classification
 from mutte_geo.maps.legend import LegendEntry
 from mutte_geo.maps.split import period_text
@@ -28,8 +28,8 @@ from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.indicators import LATEST
 
 CHANGE_MODES = ("absolute", "percent")
-MODE_LABELS = {"absolute": ("Chênh lệch tuyệt đối", "Absolute difference"),
-               "percent": ("Phần trăm thay đổi", "Per cent change")}
+MODE_LABELS = {"absolute": N_("Absolute difference"),
+               "percent": N_("Per cent change")}
 CLASSES_PER_SIDE = 3
 BETTER = ("#d1e5f0", "#67a9cf", "#2166ac")  # light to dark blue
 WORSE = ("#fee0b6", "#f1a340", "#b35806")  # light to dark orange
@@ -131,7 +131,7 @@ def change_legend(classification: Classification, unit: str, lang: str, decimals
     for b in classification.bins:
         assert b.lower is not None and b.upper is not None
         if b.lower == b.upper == 0:
-            label = tr(lang, "0 (không đổi)", "0 (no change)")
+            label = gettext(lang, "0 (no change)")
         else:
             label = f"{format_gap(b.lower, '', lang, decimals)} – {signed(b.upper, unit, lang, decimals)}"
         entries.append(LegendEntry(b.color, label, b.count))
@@ -152,19 +152,18 @@ def signed(value: float, unit: str, lang: str, decimals: int) -> str:
 
 def direction_note(indicator: Indicator, lang: str) -> str:
     if indicator.higher_is_better is None:
-        return tr(lang, "Danh mục không ghi chiều tốt/xấu của chỉ tiêu: tím = giảm, xanh lá = tăng.",
-                  "The catalogue gives no direction for this indicator: purple = decrease, green = increase.")
-    better = tr(lang, "tăng", "an increase") if indicator.higher_is_better else tr(lang, "giảm", "a decrease")
-    return tr(lang, f"Xanh lam = tốt lên ({better} là tốt), cam = xấu đi.",
-              f"Blue = better ({better} is better), orange = worse.")
+        return gettext(lang, "The catalogue gives no direction for this indicator: purple = decrease, green = "
+                             "increase.")
+    better = gettext(lang, "an increase") if indicator.higher_is_better else gettext(lang, "a decrease")
+    return gettext(lang, "Blue = better ({better} is better), orange = worse.").format(better=better)
 
 
 def change_title(indicator: Indicator, request: ChangeRequest) -> str:
     lang = request.lang
     unit = change_unit(indicator, request.mode, lang)
     span = f"{period_text(request.period_from, lang)} → {period_text(request.period_to, lang)}"
-    return tr(lang, f"Thay đổi {indicator.name(lang).lower()} ({unit}), {span}",
-              f"Change in {indicator.name(lang).lower()} ({unit}), {span}")
+    return gettext(lang, "Change in {lower} ({unit}), {span}").format(
+               lower=indicator.name(lang).lower(), unit=unit, span=span)
 
 
 def change_view(atlas: Atlas, request: ChangeRequest) -> ChangeView:
@@ -214,8 +213,8 @@ def change_subtitle(request: ChangeRequest) -> str:
     """Place, mode, both periods, kind of value and boundaries, for the title block of an export."""
     lang = request.lang
     kinds = ", ".join(kind_label(k, lang) for k in request.kinds)
-    bounds = tr(lang, "Ranh giới 2024 (14 xã, thị trấn)", "2024 boundaries (14 units)") if request.vintage < 2025 \
-        else tr(lang, "Ranh giới 2025 (xã mới từ 01/07/2025)", "2025 boundaries (communes from 1 Jul 2025)")
+    bounds = gettext(lang, "2024 boundaries (14 units)") if request.vintage < 2025 \
+        else gettext(lang, "2025 boundaries (communes from 1 Jul 2025)")
     span = f"{period_text(request.period_from, lang)} → {period_text(request.period_to, lang)}"
-    return (f"{tr(lang, 'Huyện Mường Tè, tỉnh Lai Châu', 'Mường Tè district, Lai Châu province')} · "
-            f"{tr(lang, *MODE_LABELS[request.mode])}: {span} ({kinds}) · {bounds}")
+    return (f"{gettext(lang, 'Mường Tè district, Lai Châu province')} · "
+            f"{gettext(lang, MODE_LABELS[request.mode])}: {span} ({kinds}) · {bounds}")

@@ -15,15 +15,16 @@ import pandas as pd
 from branca.colormap import linear
 
 from mutte_geo.core.formatting import format_plain
+from mutte_geo.core.i18n import N_
 from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.reform import derived_value_label
 
 SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "manual")
 SCHEME_LABELS = {
-    "quantiles": ("Phân vị", "Quantiles"),
-    "equal_interval": ("Khoảng đều", "Equal interval"),
-    "natural_breaks": ("Ngắt tự nhiên (Fisher–Jenks)", "Natural breaks (Fisher–Jenks)"),
-    "manual": ("Tự chọn ngưỡng", "Manual breaks"),
+    "quantiles": N_("Quantiles"),
+    "equal_interval": N_("Equal interval"),
+    "natural_breaks": N_("Natural breaks (Fisher–Jenks)"),
+    "manual": N_("Manual breaks"),
 }
 NO_DATA_FILL = "#cfcfcf"
 NO_DATA_EDGE = "#6b6b6b"

@@ -7,7 +7,7 @@ import html
 import folium
 import pandas as pd
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext
 from mutte_geo.maps.classify import CATEGORY_COLORS
 from mutte_geo.maps.split import SplitView, split_view
 from mutte_geo.maps.view import MapRequest
@@ -78,14 +78,14 @@ def compare_table(atlas: Atlas, split: SplitView, lang: str) -> pd.DataFrame:
     rows = []
     for code, successor in sorted(crosswalk.links.items(), key=lambda kv: (kv[1], kv[0])):
         rows.append({
-            tr(lang, "Mã 2024", "Code 2024"): qualified_code(2024, code),
-            tr(lang, "Đơn vị 2024", "Unit 2024"): atlas.units[2024][code].label(lang),
-            tr(lang, "Giá trị 2024", "Value 2024"): old.loc[code, "value_text"],
-            tr(lang, "Kỳ 2024", "Period 2024"): old.loc[code, "period_text"],
-            tr(lang, "Mã 2025", "Code 2025"): qualified_code(2025, successor),
-            tr(lang, "Xã 2025", "Commune 2025"): new.loc[successor, "label"],
-            tr(lang, "Giá trị 2025", "Value 2025"): new.loc[successor, "value_text"],
-            tr(lang, "Kỳ 2025", "Period 2025"): new.loc[successor, "period_text"],
+            gettext(lang, "Code 2024"): qualified_code(2024, code),
+            gettext(lang, "Unit 2024"): atlas.units[2024][code].label(lang),
+            gettext(lang, "Value 2024"): old.loc[code, "value_text"],
+            gettext(lang, "Period 2024"): old.loc[code, "period_text"],
+            gettext(lang, "Code 2025"): qualified_code(2025, successor),
+            gettext(lang, "Commune 2025"): new.loc[successor, "label"],
+            gettext(lang, "Value 2025"): new.loc[successor, "value_text"],
+            gettext(lang, "Period 2025"): new.loc[successor, "period_text"],
         })
     return pd.DataFrame.from_records(rows)
 
@@ -100,15 +100,14 @@ def merge_legend_html(lang: str, notes: list[str]) -> str:
     new_line = f"border-top:3.5px solid {NEW_EDGE}"
     old_line = f"border-top:1.5px dashed {OLD_EDGE}"
     rows = [
-        (new_line, tr(lang, "Ranh giới xã từ 01/07/2025 (8 xã)", "Commune boundary from 1 Jul 2025 (8 communes)")),
-        (old_line, tr(lang, "Ranh giới xã, thị trấn đến 30/06/2025 (14 đơn vị)",
-                      "Unit boundary until 30 Jun 2025 (14 units)")),
+        (new_line, gettext(lang, "Commune boundary from 1 Jul 2025 (8 communes)")),
+        (old_line, gettext(lang, "Unit boundary until 30 Jun 2025 (14 units)")),
     ]
     body = "".join(
         f'<div class="legend-row"><span style="display:inline-block;width:26px;margin-right:6px;'
         f'vertical-align:middle;{style}"></span>{html.escape(text)}</div>' for style, text in rows)
     note_html = "".join(f'<div style="margin-top:4px;color:#7a4b00">{html.escape(n)}</div>' for n in notes)
-    title = tr(lang, "Sắp xếp đơn vị hành chính 2025", "The 2025 reorganisation")
+    title = gettext(lang, "The 2025 reorganisation")
     return ('<div class="atlas-legend merge-legend" style="background:rgba(255,255,255,.93);padding:8px 10px;'
             'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.5 sans-serif;max-width:280px">'
             f'<div style="font-weight:600;margin-bottom:4px">{html.escape(title)}</div>{body}{note_html}</div>')
@@ -150,16 +149,16 @@ def merge_map(atlas: Atlas, lang: str, *, highlight: str | None = None) -> foliu
         style_function=new_style,
         tooltip=folium.GeoJsonTooltip(
             fields=["label", "qcode", "formed_from"],
-            aliases=[tr(lang, "Xã 2025", "Commune 2025"), tr(lang, "Mã", "Code"),
-                     tr(lang, "Gồm (2024)", "Formed from (2024)")], sticky=True),
+            aliases=[gettext(lang, "Commune 2025"), gettext(lang, "Code"),
+                     gettext(lang, "Formed from (2024)")], sticky=True),
     ).add_to(fmap)
     folium.GeoJson(
         old[["code", "qcode", "label", "became", "geometry"]].to_json(drop_id=True), name="2024",
         style_function=lambda _: {"fillOpacity": 0.0, "color": OLD_EDGE, "weight": 1.5, "dashArray": "5 4"},
         tooltip=folium.GeoJsonTooltip(
             fields=["label", "qcode", "became"],
-            aliases=[tr(lang, "Đơn vị 2024", "Unit 2024"), tr(lang, "Mã", "Code"),
-                     tr(lang, "Thuộc xã 2025", "Part of 2025 commune")], sticky=True),
+            aliases=[gettext(lang, "Unit 2024"), gettext(lang, "Code"),
+                     gettext(lang, "Part of 2025 commune")], sticky=True),
     ).add_to(fmap)
     for _, row in old.iterrows():
         if crosswalk.predecessors(crosswalk.successor(row["code"])) == [row["code"]]:

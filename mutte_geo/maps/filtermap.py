@@ -23,7 +23,7 @@ from mutte_geo.analysis.filters import (
     describe_criteria,
     value_phrase,
 )
-from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.core.i18n import format_period, gettext, kind_label
 from mutte_geo.maps.classify import ClassBin, Classification
 from mutte_geo.maps.legend import LegendEntry
 from mutte_geo.maps.webmap import choropleth_map, legend_html
@@ -39,7 +39,7 @@ TOOLTIP_CSS = "<style>.leaflet-tooltip{min-width:280px}</style>"
 
 
 def outcome_text(outcome: Outcome, lang: str) -> str:
-    return tr(lang, *OUTCOME_LABELS[outcome])
+    return gettext(lang, OUTCOME_LABELS[outcome])
 
 
 def result_layer(
@@ -70,7 +70,7 @@ def result_layer(
 def filter_legend(result: FilterResult, catalogue: Catalogue, lang: str) -> str:
     """Legend HTML: the criteria in words, then the three outcomes with their counts."""
     if result.criteria.is_empty:
-        entries = [LegendEntry(NEUTRAL, tr(lang, "Mọi đơn vị (chưa lọc)", "Every unit (no filter)"),
+        entries = [LegendEntry(NEUTRAL, gettext(lang, "Every unit (no filter)"),
                                len(result.units))]
     else:
         entries = [LegendEntry(OUTCOME_COLORS[o], outcome_text(o, lang), result.count(o), no_data=o is UNKNOWN)
@@ -78,8 +78,7 @@ def filter_legend(result: FilterResult, catalogue: Catalogue, lang: str) -> str:
     note = ""
     if result.missing_indicators:
         names = ", ".join(f"“{catalogue[i].name(lang)}”" for i in result.missing_indicators)
-        note = tr(lang, f"Chưa có số liệu cấp xã cho {names} ở kỳ/loại đã chọn.",
-                  f"No commune-level data for {names} in the chosen period/kind.")
+        note = gettext(lang, "No commune-level data for {names} in the chosen period/kind.").format(names=names)
     return legend_html(describe_criteria(result.criteria, catalogue, lang), entries, note)
 
 

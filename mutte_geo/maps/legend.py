@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mutte_geo.core.i18n import NO_DATA, format_number, tr
+from mutte_geo.core.i18n import NO_DATA, format_number, gettext
 from mutte_geo.maps.classify import NO_DATA_FILL, Classification
 from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.reform import derived_value_label
@@ -47,10 +47,10 @@ def direction_text(indicator: Indicator, lang: str) -> str:
     """
     if not indicator.is_numeric:
         return ""
-    darker = tr(lang, "Màu đậm hơn = cao hơn", "Darker = higher")
+    darker = gettext(lang, "Darker = higher")
     if indicator.higher_is_better is None:
         return darker
-    better = tr(lang, "↑ tốt hơn", "↑ better") if indicator.higher_is_better else tr(lang, "↑ xấu hơn", "↑ worse")
+    better = gettext(lang, "↑ better") if indicator.higher_is_better else gettext(lang, "↑ worse")
     return f"{darker} · {better}"
 
 

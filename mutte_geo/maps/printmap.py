@@ -33,7 +33,7 @@ from matplotlib.transforms import Bbox
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from mutte_geo.core.errors import ExportError
-from mutte_geo.core.i18n import format_date, format_period, kind_label, tr
+from mutte_geo.core.i18n import N_, format_date, format_period, gettext, kind_label, pgettext
 from mutte_geo.maps.classify import NO_DATA_EDGE, NO_DATA_FILL
 from mutte_geo.maps.legend import LegendEntry, direction_text, legend_title
 from mutte_geo.maps.view import MapRequest, MapView, legend_note
@@ -64,9 +64,8 @@ MM = 1 / 25.4
 # pack's window and title) in north-west Vietnam beside China and Laos.
 LOCATOR_WINDOW = (100.6, 20.2, 106.6, 23.5)  # lon/lat: north-west Vietnam to Hà Nội
 HANOI = (105.8542, 21.0285)
-COUNTRY_NAMES = {"VNM": ("VIỆT NAM", "VIETNAM"), "CHN": ("TRUNG QUỐC", "CHINA"), "LAO": ("LÀO", "LAOS")}
-LOCATOR_ATTRIBUTION = ("Bản đồ vị trí: biên giới quốc gia theo Natural Earth 1:10m (phạm vi công cộng).",
-                       "Locator: national borders from Natural Earth 1:10m (public domain).")
+COUNTRY_NAMES = {"VNM": N_("VIETNAM"), "CHN": N_("CHINA"), "LAO": N_("LAOS")}
+LOCATOR_ATTRIBUTION = N_("Locator: national borders from Natural Earth 1:10m (public domain).")
 
 
 @dataclass(frozen=True)
@@ -122,11 +121,11 @@ def default_subtitle(period: str, kinds: tuple[str, ...], vintage: int, lang: st
     """
     region = region or default_pack()
     place = region.place[vintage](lang)
-    when = tr(lang, "số liệu mới nhất của mỗi đơn vị", "latest value of each unit") if period == LATEST \
+    when = gettext(lang, "latest value of each unit") if period == LATEST \
         else format_period(period, lang)
     kind = ", ".join(kind_label(k, lang) for k in kinds)
     bounds = region.bounds[vintage](lang)
-    return f"{place} · {tr(lang, 'Kỳ', 'Period')}: {when} ({kind}) · {bounds}"
+    return f"{place} · {gettext(lang, 'Period')}: {when} ({kind}) · {bounds}"
 
 
 def source_label(source: str) -> str:
@@ -150,8 +149,8 @@ def sources_line(view: MapView, lang: str) -> str:
     """The data sources of the map, short; an unofficial web source is marked as such."""
     shown = [s for s in view.joined.loc[view.joined["has_data"], "source"] if s.strip()]
     labels = sorted({source_label(s) + (f" ({unofficial_mark(lang)})" if is_unofficial(s) else "") for s in shown})
-    listed = "; ".join(labels) if labels else tr(lang, "không có số liệu cấp xã", "no commune-level data")
-    return tr(lang, "Nguồn số liệu: ", "Data sources: ") + listed
+    listed = "; ".join(labels) if labels else gettext(lang, "no commune-level data")
+    return gettext(lang, "Data sources: ") + listed
 
 
 @lru_cache(maxsize=1)
@@ -299,8 +298,8 @@ class _Layout:
         lines = [nfc(sources_line(self.view, lang))]
         lines += [nfc(line) for line in self.atlas.attribution(self.vintage)]
         if locator_countries() is not None:
-            lines.append(tr(lang, *LOCATOR_ATTRIBUTION))
-        lines.append(tr(lang, "Ngày xuất bản đồ: ", "Exported on: ") + format_date(self.options.export_date, lang)
+            lines.append(gettext(lang, LOCATOR_ATTRIBUTION))
+        lines.append(pgettext(lang, "printmap", "Exported on: ") + format_date(self.options.export_date, lang)
                      + " · " + self.atlas.region.atlas_name(lang))
         wrapped: list[str] = []
         for line in lines:
@@ -412,7 +411,7 @@ class _Layout:
         kw: dict[str, Any] = {"transform": ax.transAxes, "zorder": 6, "linewidth": 0.6, "edgecolor": "#111111"}
         ax.add_patch(Polygon([(x - w, y), (x, y + h), (x, y + h * 0.25)], facecolor="#111111", **kw))
         ax.add_patch(Polygon([(x + w, y), (x, y + h), (x, y + h * 0.25)], facecolor="white", **kw))
-        ax.text(x, y + h + 0.012, tr(self.lang, "B", "N"), transform=ax.transAxes, ha="center", va="bottom",
+        ax.text(x, y + h + 0.012, gettext(self.lang, "N"), transform=ax.transAxes, ha="center", va="bottom",
                 fontsize=self.pt(10), fontweight="bold", zorder=6)
 
     # --- legend and locator ----------------------------------------------------------
@@ -427,8 +426,7 @@ class _Layout:
                 handles.append(Patch(facecolor=entry.color, edgecolor=EDGE, linewidth=0.5, label=nfc(label)))
         if self.options.highlight is not None:
             handles.append(Patch(facecolor="white", edgecolor="#000000", linewidth=2.0,
-                                 label=tr(self.lang, "Kết quả lọc (viền đậm; đơn vị khác tô nhạt)",
-                                       "Filter result (bold outline; others faded)")))
+                                 label=gettext(self.lang, "Filter result (bold outline; others faded)")))
         width = 34 if self.options.orientation == "portrait" else 30
         title = textwrap.fill(nfc(self.view.title or legend_title(self.indicator, self.lang)), width)
         direction = direction_text(self.indicator, self.lang)
@@ -465,7 +463,7 @@ class _Layout:
             label_at = {"VNM": (104.9, 21.7), "CHN": (103.4, 23.25), "LAO": (102.0, 20.75)}
             points = gpd.GeoSeries(gpd.points_from_xy(*zip(*label_at.values())), crs=4326).to_crs(DISTRICT_LAEA)
             for code, p in zip(label_at, points):
-                ax.text(p.x, p.y, tr(lang, *COUNTRY_NAMES[code]), ha="center", va="center", fontsize=self.pt(6),
+                ax.text(p.x, p.y, gettext(lang, COUNTRY_NAMES[code]), ha="center", va="center", fontsize=self.pt(6),
                         color="#555555", fontstyle="italic")
             hanoi = gpd.GeoSeries(gpd.points_from_xy([HANOI[0]], [HANOI[1]]), crs=4326).to_crs(DISTRICT_LAEA)[0]
             ax.plot([hanoi.x], [hanoi.y], marker="s", markersize=2.5 * self.scale, color="#111111")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import folium
 import numpy as np
 
-from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.core.i18n import format_period, gettext, kind_label, pgettext
 from mutte_geo.maps.classify import NO_DATA_EDGE
 from mutte_geo.maps.legend import LegendEntry, legend_title
 from mutte_geo.maps.pooled import pooled_classification
@@ -58,15 +58,15 @@ def split_view(atlas: Atlas, left: MapRequest, right: MapRequest) -> SplitView:
 
 
 def period_text(period: str, lang: str) -> str:
-    return tr(lang, "mới nhất của mỗi đơn vị", "latest of each unit") if period == LATEST \
+    return gettext(lang, "latest of each unit") if period == LATEST \
         else format_period(period, lang)
 
 
 def side_note(request: MapRequest, lang: str) -> str:
     """What one side shows: period, kind of value and boundaries, e.g. '2019 · thực hiện, ước thực hiện · …'."""
     kinds = ", ".join(kind_label(k, lang) for k in request.kinds)
-    bounds = tr(lang, "ranh giới 2024 (14 xã, thị trấn)", "2024 boundaries (14 units)") if request.vintage < 2025 \
-        else tr(lang, "ranh giới 2025 (xã mới)", "2025 boundaries (new communes)")
+    bounds = pgettext(lang, "split", "2024 boundaries (14 units)") if request.vintage < 2025 \
+        else gettext(lang, "2025 boundaries (new communes)")
     return f"{period_text(request.period, lang)} · {kinds} · {bounds}"
 
 
@@ -76,10 +76,10 @@ def side_heading(request: MapRequest, other: MapRequest, lang: str) -> str:
     if request.period != other.period:
         parts.append(period_text(request.period, lang))
     if request.kinds != other.kinds:
-        parts.append(tr(lang, "Chỉ tiêu kế hoạch", "Target") if request.kinds == ("target",)
-                     else tr(lang, "Kết quả", "Result"))
+        parts.append(gettext(lang, "Target") if request.kinds == ("target",)
+                     else gettext(lang, "Result"))
     if request.vintage != other.vintage or not parts:
-        parts.append(tr(lang, f"Ranh giới {request.vintage}", f"{request.vintage} boundaries"))
+        parts.append(gettext(lang, "{vintage} boundaries").format(vintage=request.vintage))
     return " · ".join(parts)
 
 
@@ -123,7 +123,7 @@ def split_note(split: SplitView, lang: str) -> str:
     notes = dict.fromkeys(n for view in split.sides for n in view.classification.notes)
     text = " ".join(vi if lang == "vi" else en for vi, en in notes)
     if any(view.joined["uncertain"].any() for view in split.sides):
-        text += tr(lang, " * số liệu chưa chắc chắn (nguồn yếu).", " * uncertain value (weak source).")
+        text += gettext(lang, " * uncertain value (weak source).")
     return text
 
 

@@ -10,7 +10,7 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext
 from mutte_geo.maps.legend import LegendEntry, legend_title
 from mutte_geo.maps.printmap import RC, PrintOptions, _Layout, nfc
 from mutte_geo.maps.split import SplitView, side_heading, side_note, split_legend_entries, split_title
@@ -23,8 +23,8 @@ GAP_MM = 4.0
 def split_subtitle(split: SplitView, lang: str) -> str:
     """Both sides in words, e.g. 'Trái: 2022 · thực hiện … | Phải: 2024 · …'."""
     left, right = split.requests
-    return (tr(lang, "Trái: ", "Left: ") + side_note(left, lang) + " | "
-            + tr(lang, "Phải: ", "Right: ") + side_note(right, lang))
+    return (gettext(lang, "Left: ") + side_note(left, lang) + " | "
+            + gettext(lang, "Right: ") + side_note(right, lang))
 
 
 def split_figure(atlas: Atlas, split: SplitView, options: PrintOptions | None = None) -> Figure:
@@ -44,7 +44,7 @@ class _SplitLayout(_Layout):
         notes = list(dict.fromkeys([*first.classification.notes, *second.classification.notes]))
         names = (side_heading(left, right, left.lang), side_heading(right, left, left.lang))
         title = (f"{legend_title(atlas.catalogue[left.indicator_id], left.lang)} · "
-                 f"{tr(left.lang, 'số đơn vị', 'units')}: {names[0]} | {names[1]}")
+                 f"{gettext(left.lang, 'units')}: {names[0]} | {names[1]}")
         shared = replace(first, classification=replace(first.classification, notes=notes), title=title)
         super().__init__(atlas, shared, left, options)
         self.split = split

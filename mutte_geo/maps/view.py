@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import geopandas as gpd
 import pandas as pd
 
-from mutte_geo.core.i18n import format_period, tr
+from mutte_geo.core.i18n import format_period, gettext
 from mutte_geo.maps.classify import Classification, classify_categories, classify_derived_categories, classify_numeric
 from mutte_geo.maps.legend import LegendEntry, derived_legend_entries, legend_entries
 from mutte_geo.maps.pooled import pooled_classification
@@ -154,17 +154,16 @@ def legend_note(view: MapView, lang: str, *, interactive: bool = True, touch: bo
         counts = shown.value_counts()
         periods = sorted(counts.index, key=period_sort_key, reverse=True)
         listed = ", ".join(f"{format_period(p, lang)} ({counts[p]})" for p in periods)
-        parts.append(tr(lang, f"Số liệu ở các kỳ khác nhau (số đơn vị): {listed}",
-                        f"Values of different periods (units): {listed}")
-                     + (tr(lang, " (xem bảng số liệu).", " (see the values table).") if not interactive else
-                        tr(lang, " (chạm vào xã để xem).", " (tap a unit to see).") if touch else
-                        tr(lang, " (rê chuột để xem).", " (hover to see).")))
+        parts.append(gettext(lang, "Values of different periods (units): {listed}").format(listed=listed)
+                     + (gettext(lang, " (see the values table).") if not interactive else
+                        gettext(lang, " (tap a unit to see).") if touch else
+                        gettext(lang, " (hover to see).")))
     if joined["uncertain"].any():
-        parts.append(tr(lang, "* số liệu chưa chắc chắn (nguồn yếu).", "* uncertain value (weak source)."))
+        parts.append(gettext(lang, "* uncertain value (weak source)."))
     unofficial = int(joined.loc[joined["has_data"], "unofficial"].sum()) if "unofficial" in joined else 0
     if unofficial:
-        parts.append(tr(lang, f"{unofficial} đơn vị có số liệu từ {unofficial_mark(lang)}.",
-                        f"{unofficial} units have values from an {unofficial_mark(lang)}."))
+        parts.append(gettext(lang, "{unofficial} units have values from an {unofficial_mark}.").format(
+                         unofficial=unofficial, unofficial_mark=unofficial_mark(lang)))
     return " ".join(p for p in parts if p)
 
 

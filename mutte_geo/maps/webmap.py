@@ -23,7 +23,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext
 from mutte_geo.core.paths import STATIC_DIR
 from mutte_geo.maps.classify import NO_DATA_EDGE, NO_DATA_FILL, Classification
 from mutte_geo.maps.legend import LegendEntry
@@ -107,7 +107,7 @@ def control_js(inner_html: str, *, position: str, css_class: str) -> str:
 
 def attribution_html(attribution: list[str], lang: str) -> str:
     """A one-line attribution that expands to every line: it never covers the units."""
-    short = tr(lang, "Ranh giới tham khảo: sapnhap.bando.com.vn", "Reference boundaries: sapnhap.bando.com.vn")
+    short = gettext(lang, "Reference boundaries: sapnhap.bando.com.vn")
     lines = "".join(f"<div>{html.escape(line)}</div>" for line in attribution)
     return (f'<details class="atlas-attribution"><summary>{html.escape(short)} '
             f'<span aria-hidden="true">ⓘ</span></summary>{lines}</details>')
@@ -402,8 +402,8 @@ def style_layer(
             source_ix[source] = len(sources)
             sources.append(source)
         units[code] = [seen[skey], value, period, source_ix[source]]
-    aliases = [tr(lang, "Đơn vị", "Unit"), tr(lang, "Mã", "Code"), tr(lang, "Giá trị", "Value"),
-               tr(lang, "Kỳ", "Period"), tr(lang, "Nguồn", "Source")]
+    aliases = [gettext(lang, "Unit"), gettext(lang, "Code"), gettext(lang, "Value"),
+               gettext(lang, "Period"), gettext(lang, "Source")]
     fields = ["label", "code", "value_text", "period_text", "source"]  # tooltip rows, in this order
     compact = {"units": units, "sources": sources, "aliases": aliases, "fields": fields}
     payload = ('{"styles": ' + json.dumps(styles) + "," + json.dumps(compact, ensure_ascii=False,

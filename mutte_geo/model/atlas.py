@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from mutte_geo.core.errors import DataFileError
-from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.core.i18n import format_period, gettext, kind_label, pgettext
 from mutte_geo.core.paths import BOUNDARY_DIR, INDICATOR_DIR, REFERENCE_DIR
 from mutte_geo.model.boundaries import load_boundaries, simplify_coverage
 from mutte_geo.model.catalogue import Catalogue, load_catalogue
@@ -126,14 +126,14 @@ class Atlas:
         for _, row in rows.iterrows():
             indicator = self.catalogue[row["indicator"]]
             records.append({
-                tr(lang, "Chỉ tiêu", "Indicator"): indicator.name(lang),
-                tr(lang, "Giá trị", "Value"): value_text(indicator, row, lang),
-                tr(lang, "Kỳ", "Period"): format_period(row["period"], lang),
-                tr(lang, "Loại", "Kind"): kind_label(row["kind"], lang),
-                tr(lang, "Tình trạng", "Status"): tr(lang, "chưa chắc chắn", "uncertain")
-                if row["status"] == "UNCERTAIN" else tr(lang, "đã kiểm chứng", "verified"),
-                tr(lang, "Nguồn", "Source"): row["source"],
-                tr(lang, "Ghi chú", "Note"): row["note"],
+                gettext(lang, "Indicator"): indicator.name(lang),
+                gettext(lang, "Value"): value_text(indicator, row, lang),
+                gettext(lang, "Period"): format_period(row["period"], lang),
+                gettext(lang, "Kind"): kind_label(row["kind"], lang),
+                pgettext(lang, "atlas", "Status"): gettext(lang, "uncertain")
+                if row["status"] == "UNCERTAIN" else gettext(lang, "verified"),
+                gettext(lang, "Source"): row["source"],
+                gettext(lang, "Note"): row["note"],
             })
         return pd.DataFrame.from_records(records)
 

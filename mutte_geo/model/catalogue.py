@@ -8,26 +8,26 @@ from pathlib import Path
 import pandas as pd
 
 from mutte_geo.core.errors import Problem, ValidationError
-from mutte_geo.core.i18n import yes_no_label
+from mutte_geo.core.i18n import N_, yes_no_label
 from mutte_geo.core.paths import INDICATOR_DIR
 
 VALUE_TYPES = ("numeric", "percentage", "count", "yes/no", "category")
 VALUE_TYPE_LABELS = {
-    "numeric": ("số", "number"), "percentage": ("tỷ lệ (%)", "percentage"), "count": ("số đếm", "count"),
-    "yes/no": ("có/không", "yes/no"), "category": ("phân loại", "category"),
+    "numeric": N_("number"), "percentage": N_("percentage"), "count": N_("count"),
+    "yes/no": N_("yes/no"), "category": N_("category"),
 }
 CATEGORIES = {
-    "economy": ("Kinh tế", "Economy"),
-    "infrastructure": ("Kết cấu hạ tầng", "Infrastructure"),
-    "education": ("Giáo dục", "Education"),
-    "health": ("Y tế", "Health"),
-    "labour_poverty": ("Lao động, việc làm và giảm nghèo", "Labour and poverty"),
-    "culture": ("Văn hóa", "Culture"),
-    "environment": ("Môi trường", "Environment"),
-    "security": ("An ninh, trật tự", "Security"),
-    "geography": ("Địa lý, biên giới", "Geography"),
-    "demography": ("Dân cư", "Population"),
-    "land": ("Đất đai, giải phóng mặt bằng", "Land and site clearance"),
+    "economy": N_("Economy"),
+    "infrastructure": N_("Infrastructure"),
+    "education": N_("Education"),
+    "health": N_("Health"),
+    "labour_poverty": N_("Labour and poverty"),
+    "culture": N_("Culture"),
+    "environment": N_("Environment"),
+    "security": N_("Security"),
+    "geography": N_("Geography"),
+    "demography": N_("Population"),
+    "land": N_("Land and site clearance"),
 }
 AGGREGATIONS = ("sum", "weighted_mean", "flag", "list", "none")
 _COLUMNS = ("id", "category", "value_type", "unit_vi", "unit_en", "higher_is_better", "decimals",

@@ -49,16 +49,16 @@ class Crosswalk:
 
     def table(self, units_2024: dict[str, Unit], units_2025: dict[str, Unit], lang: str) -> pd.DataFrame:
         """One row per 2024 unit, with vintage-qualified codes (for display and export)."""
-        from mutte_geo.core.i18n import format_number, tr
+        from mutte_geo.core.i18n import format_number, gettext
 
         rows = []
         for code, successor in sorted(self.links.items(), key=lambda kv: (kv[1], kv[0])):
             rows.append({
-                tr(lang, "Mã 2024", "Code 2024"): qualified_code(2024, code),
-                tr(lang, "Đơn vị 2024", "Unit 2024"): units_2024[code].label(lang),
-                tr(lang, "Mã 2025", "Code 2025"): qualified_code(2025, successor),
-                tr(lang, "Xã 2025", "Commune 2025"): units_2025[successor].label(lang),
-                tr(lang, "Phần diện tích xã 2025 thuộc huyện cũ", "Share of the 2025 commune in the old district"):
+                gettext(lang, "Code 2024"): qualified_code(2024, code),
+                gettext(lang, "Unit 2024"): units_2024[code].label(lang),
+                gettext(lang, "Code 2025"): qualified_code(2025, successor),
+                gettext(lang, "Commune 2025"): units_2025[successor].label(lang),
+                gettext(lang, "Share of the 2025 commune in the old district"):
                     format_number(100 * self.coverage[successor], lang, 1) + "%",
             })
         return pd.DataFrame.from_records(rows)
@@ -184,7 +184,7 @@ def mark_reaching_outside(
 
     Returns the marked copy of ``joined`` (columns ``code, name, label``) and legend notes (vi, en).
     """
-    from mutte_geo.core.i18n import format_number, tr
+    from mutte_geo.core.i18n import format_number, gettext
 
     outside = [c for c in joined["code"] if crosswalk.reaches_outside(c)]
     if not outside:
@@ -192,8 +192,8 @@ def mark_reaching_outside(
     joined = joined.copy()
     mask = joined["code"].isin(outside)
     joined.loc[mask, "name"] = joined.loc[mask, "name"] + OUTSIDE_MARK
-    joined.loc[mask, "label"] = joined.loc[mask, "label"] + tr(
-        lang, " (vượt ra ngoài huyện Mường Tè cũ)", " (reaches outside the former Mường Tè district)")
+    joined.loc[mask, "label"] = joined.loc[mask, "label"] + gettext(lang, " (reaches outside the former Mường Tè "
+                                                                          "district)")
     notes = []
     for code in outside:
         parts = ", ".join(f"{units[2024][c].name_vi} {qualified_code(2024, c)}" for c in crosswalk.predecessors(code))

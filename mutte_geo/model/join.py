@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from mutte_geo.core.i18n import NO_DATA, format_number, format_period, kind_label, tr
+from mutte_geo.core.i18n import NO_DATA, format_number, format_period, gettext, kind_label
 from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.indicators import select
 from mutte_geo.model.reform import derived_suffix, derived_value_label
@@ -73,7 +73,7 @@ def join_indicator(
             continue
         text = value_text(indicator, row, lang)
         if row["status"] == "UNCERTAIN":
-            text += tr(lang, " (chưa chắc chắn)", " (uncertain)")
+            text += gettext(lang, " (uncertain)")
         texts.append(text)
         periods.append(f"{format_period(row['period'], lang)} · {kind_label(row['kind'], lang)}")
     out["value_text"] = texts

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from mutte_geo.core.errors import Problem, ValidationError
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext
 from mutte_geo.core.paths import DATA_DIR
 from mutte_geo.model.catalogue import CATEGORIES
 
@@ -80,8 +80,8 @@ class CriteriaSet:
 
     def short(self, lang: str) -> str:
         """'QĐ 318/QĐ-TTg (2021–2025, 19 tiêu chí)'."""
-        return tr(lang, f"QĐ {self.decision} ({self.year_from}–{self.year_to}, {self.size} tiêu chí)",
-                  f"Decision {self.decision} ({self.year_from}–{self.year_to}, {self.size} criteria)")
+        return gettext(lang, "Decision {decision} ({year_from}–{year_to}, {size} criteria)").format(
+                   decision=self.decision, year_from=self.year_from, year_to=self.year_to, size=self.size)
 
     @property
     def signed_on(self) -> dt.date:

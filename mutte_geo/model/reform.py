@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mutte_geo.core.errors import Problem, ValidationError
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import N_, gettext
 from mutte_geo.model.catalogue import Catalogue, Indicator
 from mutte_geo.model.crosswalk import Crosswalk
 from mutte_geo.model.indicators import COLUMNS
@@ -48,9 +48,9 @@ from mutte_geo.model.units import DISTRICT_CODE, Unit, qualified_code
 DERIVED_FILE = "derived 2024→2025 (units_2024.csv)"
 DERIVED_COLUMN = "derived_from"
 FLAG_LEVELS = {
-    "all": ("Tất cả các đơn vị cũ", "All of the former units"),
-    "some": ("Ít nhất một đơn vị cũ", "At least one of the former units"),
-    "none": ("Không đơn vị cũ nào", "None of the former units"),
+    "all": N_("All of the former units"),
+    "some": N_("At least one of the former units"),
+    "none": N_("None of the former units"),
 }
 LIST_SEPARATOR = "+"
 _KEY = ["vintage", "unit_code", "indicator", "period", "kind"]
@@ -210,7 +210,7 @@ def is_derived(row: pd.Series | dict) -> bool:
 def derived_value_label(indicator: Indicator, value: str, lang: str) -> str | None:
     """Reader's text for a derived flag level or category list; None for any other value."""
     if indicator.value_type == "yes/no" and value in FLAG_LEVELS:
-        return tr(lang, *FLAG_LEVELS[value])
+        return gettext(lang, FLAG_LEVELS[value])
     if indicator.value_type == "category" and LIST_SEPARATOR in value:
         return " + ".join(indicator.category_label(c, lang) for c in value.split(LIST_SEPARATOR))
     return None
@@ -227,7 +227,7 @@ def derived_suffix(row: pd.Series | dict, lang: str) -> str:
     parts = [part.strip() for part in str(row[DERIVED_COLUMN]).split(";") if part.strip()]
     if lang != "vi":
         parts = [_english_label(part) for part in parts]
-    return tr(lang, " (suy ra từ ", " (derived from ") + "; ".join(parts) + ")"
+    return gettext(lang, " (derived from ") + "; ".join(parts) + ")"
 
 
 def _english_label(part: str) -> str:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import N_, gettext
 
 UNOFFICIAL_HOSTS = (
     "wikipedia.org", "defzone.net", "wonilvalve.com", "citypopulation.de", "mobytrade-hk.tech",
     "dantiengtrung.vn", "vietnam.vn", "tinbds.com", "dialythuvi.com",
 )
 _HOST = re.compile(r"https?://([^/\s]+)")
-UNOFFICIAL_MARK = ("nguồn không chính thức", "unofficial source")
+UNOFFICIAL_MARK = N_("unofficial source")
 
 
 def is_unofficial(source: str) -> bool:
@@ -35,4 +35,4 @@ def is_unofficial(source: str) -> bool:
 
 
 def unofficial_mark(lang: str) -> str:
-    return tr(lang, *UNOFFICIAL_MARK)
+    return gettext(lang, UNOFFICIAL_MARK)

@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Column, Connection, DateTime, Engine, Integer, MetaData, String, Table, Text, insert, select
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import N_, gettext
 from mutte_geo.core.localtime import local_time_text
 
 metadata = MetaData()
@@ -26,25 +26,25 @@ audit_events = Table(
 
 # action -> (Vietnamese, English)
 ACTIONS = {
-    "sign_in": ("đăng nhập", "sign-in"),
-    "sign_in_failed": ("đăng nhập sai", "failed sign-in"),
-    "sign_in_delayed": ("đăng nhập bị hoãn", "sign-in delayed"),
-    "password_changed": ("đổi mật khẩu", "password changed"),
-    "password_reset": ("đặt lại mật khẩu", "password reset"),
-    "account_created": ("tạo tài khoản", "account created"),
-    "account_changed": ("sửa tài khoản", "account changed"),
-    "account_disabled": ("khóa tài khoản", "account disabled"),
-    "account_enabled": ("mở lại tài khoản", "account re-enabled"),
-    "account_deleted": ("xóa tài khoản", "account deleted"),
-    "accounts_bootstrapped": ("nạp tài khoản ban đầu", "accounts bootstrapped"),
-    "submitted": ("gửi số liệu", "values submitted"),
-    "approved": ("duyệt số liệu", "values approved"),
-    "returned": ("trả lại số liệu", "values returned"),
-    "reopened": ("mở khóa số liệu", "values reopened"),
-    "restored": ("khôi phục", "restore"),
-    "ntm_saved": ("ghi đánh giá nông thôn mới", "NTM assessments saved"),
-    "export_sensitive": ("xuất dữ liệu nhạy cảm", "export with the sensitive layer"),
-    "audit_export": ("xuất nhật ký", "audit log export"),
+    "sign_in": N_("sign-in"),
+    "sign_in_failed": N_("failed sign-in"),
+    "sign_in_delayed": N_("sign-in delayed"),
+    "password_changed": N_("password changed"),
+    "password_reset": N_("password reset"),
+    "account_created": N_("account created"),
+    "account_changed": N_("account changed"),
+    "account_disabled": N_("account disabled"),
+    "account_enabled": N_("account re-enabled"),
+    "account_deleted": N_("account deleted"),
+    "accounts_bootstrapped": N_("accounts bootstrapped"),
+    "submitted": N_("values submitted"),
+    "approved": N_("values approved"),
+    "returned": N_("values returned"),
+    "reopened": N_("values reopened"),
+    "restored": N_("restore"),
+    "ntm_saved": N_("NTM assessments saved"),
+    "export_sensitive": N_("export with the sensitive layer"),
+    "audit_export": N_("audit log export"),
 }
 
 
@@ -77,7 +77,7 @@ def events(engine: Engine, *, limit: int = 5000) -> pd.DataFrame:
 def _person(login: str, names: dict[str, str], lang: str) -> str:
     """Display name and login ("Lò Văn Minh (minh)"); the system in words."""
     if login == "system":
-        return tr(lang, "hệ thống", "system")
+        return gettext(lang, "system")
     name = names.get(login, "")
     return f"{name} ({login})" if name and name != login else login
 
@@ -89,7 +89,7 @@ def audit_table(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = N
     return pd.DataFrame({
         "Thời điểm (giờ Việt Nam)" if vi else "When (Vietnam time)": [local_time_text(t, lang) for t in frame["at"]],
         "Người" if vi else "Who": [_person(a, names, lang) for a in frame["actor"]],
-        "Việc" if vi else "What": [tr(lang, *ACTIONS.get(a, (a, a))) for a in frame["action"]],
+        "Việc" if vi else "What": [gettext(lang, ACTIONS.get(a, a)) for a in frame["action"]],
         "Đối tượng" if vi else "Target": frame["target"],
         "Chi tiết" if vi else "Details": frame["detail"],
         "Địa chỉ máy" if vi else "Client address": frame["client"],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext
 
 EDITABLE = ("value", "source", "note")
 
@@ -83,12 +83,12 @@ def edited_file(merged: MergedEdits, *, vintage: int, period: str, kind: str, so
 
 def conflicts_table(conflicts: list[FieldConflict], labels: dict[tuple[str, str], str], lang: str) -> pd.DataFrame:
     """The conflicts as the edit page shows them: row, field, shown, now in the store, yours."""
-    names = {"value": tr(lang, "Giá trị", "Value"), "source": tr(lang, "Nguồn", "Source"),
-             "note": tr(lang, "Ghi chú", "Note")}
+    names = {"value": gettext(lang, "Value"), "source": gettext(lang, "Source"),
+             "note": gettext(lang, "Note")}
     return pd.DataFrame.from_records([{
-        tr(lang, "Dòng", "Row"): labels.get((c.unit_code, c.indicator), f"{c.unit_code} {c.indicator}"),
-        tr(lang, "Trường", "Field"): names[c.field],
-        tr(lang, "Lúc mở bảng", "When you opened the table"): c.shown,
-        tr(lang, "Người khác đã lưu", "Saved by someone else"): c.theirs,
-        tr(lang, "Của bạn", "Yours"): c.mine,
+        gettext(lang, "Row"): labels.get((c.unit_code, c.indicator), f"{c.unit_code} {c.indicator}"),
+        gettext(lang, "Field"): names[c.field],
+        gettext(lang, "When you opened the table"): c.shown,
+        gettext(lang, "Saved by someone else"): c.theirs,
+        gettext(lang, "Yours"): c.mine,
     } for c in conflicts])

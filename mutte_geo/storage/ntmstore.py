@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from mutte_geo.core.errors import Problem
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext
 from mutte_geo.model.ntm import ASSESSMENT_FIELDS, ASSESSMENT_KEY, empty_assessments
 from mutte_geo.storage import audit
 from mutte_geo.storage.accounts import ScopeError, refuse_out_of_scope, scope_problems
@@ -262,13 +262,12 @@ def report_lines(report: NtmReport, lang: str) -> list[str]:
     """The plain-text report printed by the command line: problems, or what would change."""
     if not report.ok:
         return [f"ERROR {p.describe(lang)}" for p in report.problems] + [
-            tr(lang, f"{len(report.problems)} lỗi: không có gì được ghi.",
-               f"{len(report.problems)} problem(s): nothing was written.")]
+            gettext(lang, "{n_problems} problem(s): nothing was written.").format(n_problems=len(report.problems))]
     parsed = report.parsed
-    lines = [tr(lang, f"{parsed.file}: bộ {parsed.set_id}, ranh giới {parsed.vintage}; {report.new_count} kết quả mới, "
-                      f"{report.changed_count} thay đổi, {report.unchanged} không đổi",
-                f"{parsed.file}: set {parsed.set_id}, {parsed.vintage} boundaries; {report.new_count} new, "
-                f"{report.changed_count} changed, {report.unchanged} unchanged")]
+    lines = [gettext(lang, "{file}: set {set_id}, {vintage} boundaries; {new_count} new, {changed_count} "
+                           "changed, {unchanged} unchanged").format(
+                 file=parsed.file, set_id=parsed.set_id, vintage=parsed.vintage, new_count=report.new_count,
+                 changed_count=report.changed_count, unchanged=report.unchanged)]
     for change in report.changes:
         fields = dict(zip(_TABLES[change.record][1], change.key, strict=True))
         if change.record == "assessment":

@@ -12,7 +12,16 @@ import pandas as pd
 from sqlalchemy.exc import DBAPIError
 
 from mutte_geo.core.errors import Problem, ValidationError
-from mutte_geo.core.i18n import YES_NO_LABELS, format_number, format_period, kind_label, tr, yes_no_label
+from mutte_geo.core.i18n import (
+    N_,
+    YES_NO_LABELS,
+    format_number,
+    format_period,
+    gettext,
+    kind_label,
+    pgettext,
+    yes_no_label,
+)
 from mutte_geo.core.localtime import local_time_text
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Catalogue, Indicator
@@ -138,19 +147,19 @@ def report_lines(report: ImportReport, lang: str) -> list[str]:
     lines += [vi if lang == "vi" else en for vi, en in report.notices]
     lines += [f"UNUSUAL {p.describe(lang)}" for p in report.unusual]
     if report.ok:
-        layout = {"long": tr(lang, "dọc", "long"), "wide": tr(lang, "ngang", "wide")}.get(report.layout, report.layout)
-        lines.append(tr(lang, f"{report.file}: dạng {layout}; {report.new_count} giá trị mới, "
-                              f"{report.changed_count} thay đổi, {report.unchanged} không đổi",
-                        f"{report.file}: {layout} layout; {report.new_count} new, "
-                        f"{report.changed_count} changed, {report.unchanged} unchanged"))
+        layout = {"long": gettext(lang, "long"), "wide": gettext(lang, "wide")}.get(report.layout, report.layout)
+        lines.append(gettext(lang, "{file}: {layout} layout; {new_count} new, {changed_count} changed, "
+                                   "{unchanged} unchanged").format(
+                         file=report.file, layout=layout, new_count=report.new_count,
+                         changed_count=report.changed_count, unchanged=report.unchanged))
         for change in report.changes:
             vintage, code, indicator, period, kind = change.key
             new = (change.new or {}).get("value", "")
             what = f"+ {new}" if change.old is None else f"{change.old['value']} → {new}"
             lines.append(f"  {vintage}:{code} {indicator} {period} {kind}: {what}")
     else:
-        lines.append(tr(lang, f"{report.problem_total} lỗi: không có gì được ghi.",
-                        f"{report.problem_total} problem(s): nothing was written."))
+        lines.append(gettext(lang, "{problem_total} problem(s): nothing was written.").format(
+                         problem_total=report.problem_total))
     return lines
 
 
@@ -160,17 +169,17 @@ def changes_table(changes: list[Change], catalogue: Catalogue, units: UnitsByVin
     for change in changes:
         vintage, code, indicator, period, kind = change.key
         unit = units[vintage].get(code)
-        unit_name = unit.label(lang) if unit else tr(lang, "Huyện Mường Tè", "Mường Tè district")
+        unit_name = unit.label(lang) if unit else gettext(lang, "Mường Tè district")
         records.append({
-            tr(lang, "Đơn vị", "Unit"): f"{unit_name} ({vintage}:{code})",
-            tr(lang, "Chỉ tiêu", "Indicator"): catalogue[indicator].name(lang) if indicator in catalogue else indicator,
-            tr(lang, "Kỳ", "Period"): format_period(period, lang),
-            tr(lang, "Loại", "Kind"): kind_label(kind, lang),
-            tr(lang, "Giá trị cũ", "Old value"): "" if change.old is None else shown_value(
+            gettext(lang, "Unit"): f"{unit_name} ({vintage}:{code})",
+            gettext(lang, "Indicator"): catalogue[indicator].name(lang) if indicator in catalogue else indicator,
+            gettext(lang, "Period"): format_period(period, lang),
+            gettext(lang, "Kind"): kind_label(kind, lang),
+            gettext(lang, "Old value"): "" if change.old is None else shown_value(
                 change.old["value"], lang, catalogue.get(indicator)),
-            tr(lang, "Giá trị mới", "New value"): "" if change.new is None else shown_value(
+            gettext(lang, "New value"): "" if change.new is None else shown_value(
                 change.new["value"], lang, catalogue.get(indicator)),
-            tr(lang, "Dòng", "Row"): change.row or "",
+            gettext(lang, "Row"): change.row or "",
         })
     return pd.DataFrame.from_records(records)
 
@@ -183,7 +192,7 @@ def conflict_table(report: ImportReport, keys: list[tuple[int, str, str, str, st
     moved = [c for c in report.changes if c.key in set(keys)]
     table = changes_table(moved, catalogue, units, lang)
     if not table.empty:
-        table.insert(5, tr(lang, "Giá trị hiện nay", "Value now"),
+        table.insert(5, gettext(lang, "Value now"),
                      [shown_value(str(now.get(c.key, "")), lang) for c in moved])
     return table
 
@@ -226,10 +235,10 @@ def atlas_with_submitted(base: Atlas, store: Store, pending: pd.DataFrame, lang:
 
 # The long format's column names, as the reader's language says them (the file's own name follows).
 COLUMN_LABELS = {
-    "vintage": ("năm ranh giới", "boundary vintage"), "unit_code": ("mã đơn vị", "unit code"),
-    "indicator": ("chỉ tiêu", "indicator"), "period": ("kỳ", "period"), "kind": ("loại", "kind"),
-    "value": ("giá trị", "value"), "status": ("trạng thái", "status"), "source": ("nguồn", "source"),
-    "note": ("ghi chú", "note"),
+    "vintage": N_("boundary vintage"), "unit_code": N_("unit code"),
+    "indicator": N_("indicator"), "period": N_("period"), "kind": N_("kind"),
+    "value": N_("value"), "status": N_("status"), "source": N_("source"),
+    "note": N_("note"),
 }
 
 
@@ -243,7 +252,7 @@ def column_label(column: str | None, lang: str) -> str:
         return ""
     if column not in COLUMN_LABELS:
         return column
-    label = tr(lang, *COLUMN_LABELS[column])
+    label = gettext(lang, COLUMN_LABELS[column])
     return label if label == column else f"{label} ({column})"
 
 
@@ -251,11 +260,11 @@ def problems_table(problems: list[Problem], lang: str) -> pd.DataFrame:
     """Every problem with file, row, column and the reason in both languages (the current one first)."""
     first, second = ("reason_vi", "reason_en") if lang == "vi" else ("reason_en", "reason_vi")
     return pd.DataFrame.from_records([{
-        tr(lang, "Tệp", "File"): p.file,
-        tr(lang, "Dòng", "Row"): "" if p.row is None else str(p.row),
-        tr(lang, "Cột", "Column"): column_label(p.column, lang),
-        tr(lang, "Lý do", "Reason"): getattr(p, first),
-        tr(lang, "Lý do (tiếng Anh)", "Reason (Vietnamese)"): getattr(p, second),
+        gettext(lang, "File"): p.file,
+        gettext(lang, "Row"): "" if p.row is None else str(p.row),
+        gettext(lang, "Column"): column_label(p.column, lang),
+        gettext(lang, "Reason"): getattr(p, first),
+        gettext(lang, "Reason (Vietnamese)"): getattr(p, second),
     } for p in problems])
 
 
@@ -283,8 +292,8 @@ def edit_table(current: pd.DataFrame, catalogue: Catalogue, units: UnitsByVintag
     return pd.DataFrame.from_records(records, columns=list(EDIT_COLUMNS))
 
 
-STATE_LABELS = {"submitted": ("chờ duyệt", "waiting"), "returned": ("bị trả lại", "returned"),
-                "approved": ("đã duyệt", "approved"), "superseded": ("đã thay bằng bản mới", "superseded")}
+STATE_LABELS = {"submitted": N_("waiting"), "returned": N_("returned"),
+                "approved": N_("approved"), "superseded": N_("superseded")}
 
 
 def submissions_table(frame: pd.DataFrame, current: pd.DataFrame, catalogue: Catalogue, units: UnitsByVintage,
@@ -298,20 +307,20 @@ def submissions_table(frame: pd.DataFrame, current: pd.DataFrame, catalogue: Cat
     rows = frame[frame["indicator"].isin(list(catalogue))]
     return pd.DataFrame.from_records([{
         "id": int(r["id"]),
-        tr(lang, "Đơn vị", "Unit"): f"{namer(int(r['vintage']), r['unit_code'])} ({r['vintage']}:{r['unit_code']})",
-        tr(lang, "Chỉ tiêu", "Indicator"): catalogue[r["indicator"]].name(lang),
-        tr(lang, "Kỳ", "Period"): format_period(r["period"], lang),
-        tr(lang, "Loại", "Kind"): kind_label(r["kind"], lang),
-        tr(lang, "Giá trị đang lưu", "Stored value"): shown_value(
+        gettext(lang, "Unit"): f"{namer(int(r['vintage']), r['unit_code'])} ({r['vintage']}:{r['unit_code']})",
+        gettext(lang, "Indicator"): catalogue[r["indicator"]].name(lang),
+        gettext(lang, "Period"): format_period(r["period"], lang),
+        gettext(lang, "Kind"): kind_label(r["kind"], lang),
+        gettext(lang, "Stored value"): shown_value(
             str(stored.get((int(r["vintage"]), r["unit_code"], r["indicator"], r["period"], r["kind"]), "")), lang),
-        tr(lang, "Giá trị gửi", "Submitted value"): shown_value(str(r["value"]), lang),
-        tr(lang, "Nguồn", "Source"): r["source"],
-        tr(lang, "Người gửi", "Submitted by"): person_label(r["submitted_by"], names or {}, lang),
-        tr(lang, "Lúc gửi (giờ VN)", "Submitted (Vietnam time)"): local_time_text(r["submitted_at"], lang),
-        tr(lang, "Trạng thái", "State"): tr(lang, *STATE_LABELS.get(r["state"], (r["state"], r["state"]))),
-        tr(lang, "Người quyết định", "Decided by"): person_label(r["decided_by"], names or {}, lang)
+        gettext(lang, "Submitted value"): shown_value(str(r["value"]), lang),
+        gettext(lang, "Source"): r["source"],
+        gettext(lang, "Submitted by"): person_label(r["submitted_by"], names or {}, lang),
+        gettext(lang, "Submitted (Vietnam time)"): local_time_text(r["submitted_at"], lang),
+        gettext(lang, "State"): gettext(lang, STATE_LABELS.get(r['state'], r['state'])),
+        gettext(lang, "Decided by"): person_label(r["decided_by"], names or {}, lang)
         if r["decided_by"] else "",
-        tr(lang, "Nhận xét", "Comment"): r["comment"],
+        gettext(lang, "Comment"): r["comment"],
     } for r in rows.to_dict("records")])
 
 
@@ -320,24 +329,24 @@ def approval_steps_table(events: pd.DataFrame, catalogue: Catalogue, lang: str,
     """Every approval step: when (Vietnam time), who, what, on which value, why."""
     rows = events[events["indicator"].isin(list(catalogue))]
     return pd.DataFrame.from_records([{
-        tr(lang, "Thời điểm (giờ VN)", "When (Vietnam time)"): local_time_text(r["at"], lang),
-        tr(lang, "Người", "Who"): person_label(r["actor"], names or {}, lang),
-        tr(lang, "Việc", "What"): EVENT_LABELS.get(r["action"], (r["action"],) * 2)[0 if lang == "vi" else 1],
-        tr(lang, "Giá trị", "Value"): f"{r['vintage']}:{r['unit_code']} {catalogue[r['indicator']].name(lang)} "
+        gettext(lang, "When (Vietnam time)"): local_time_text(r["at"], lang),
+        gettext(lang, "Who"): person_label(r["actor"], names or {}, lang),
+        gettext(lang, "What"): EVENT_LABELS.get(r["action"], (r["action"],) * 2)[0 if lang == "vi" else 1],
+        gettext(lang, "Value"): f"{r['vintage']}:{r['unit_code']} {catalogue[r['indicator']].name(lang)} "
                                       f"{format_period(r['period'], lang)} ({kind_label(r['kind'], lang)})"
                                       + (f" = {shown_value(str(r['value']), lang)}" if r["value"] else ""),
-        tr(lang, "Lý do / nhận xét", "Why / comment"): r["comment"],
+        gettext(lang, "Why / comment"): r["comment"],
     } for r in rows.to_dict("records")])
 
 
-ACTION_LABELS = {"seed": ("dữ liệu ban đầu", "initial data"),
-                 "bundled": ("cập nhật dữ liệu gốc", "update of the bundled data"),
-                 "import": ("nhập tệp", "file import"), "edit": ("sửa trực tiếp", "edit in place"),
-                 "restore": ("khôi phục", "restore"),
-                 "approve": ("duyệt số liệu gửi lên", "approval of submitted values"),
-                 "ntm-import": ("nhập đánh giá nông thôn mới", "NTM assessment import"),
-                 "ntm-edit": ("sửa đánh giá nông thôn mới", "NTM assessment edit"),
-                 "ntm-restore": ("khôi phục đánh giá nông thôn mới", "NTM assessment restore")}
+ACTION_LABELS = {"seed": N_("initial data"),
+                 "bundled": N_("update of the bundled data"),
+                 "import": N_("file import"), "edit": N_("edit in place"),
+                 "restore": N_("restore"),
+                 "approve": N_("approval of submitted values"),
+                 "ntm-import": N_("NTM assessment import"),
+                 "ntm-edit": N_("NTM assessment edit"),
+                 "ntm-restore": N_("NTM assessment restore")}
 SYSTEM_USER = "system"
 _SUMMARIES: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
     (re.compile(r"^(\d+) new, (\d+) changed$"), ("{0} giá trị mới, {1} giá trị thay đổi", "{0} new, {1} changed")),
@@ -364,25 +373,25 @@ def summary_text(summary: str, lang: str) -> str:
 def person_label(login: str, names: dict[str, str], lang: str) -> str:
     """The person's display name with the login ("Nguyễn Thị Lan (lan)"); the system in words."""
     if login == SYSTEM_USER:
-        return tr(lang, "hệ thống", "system")
+        return gettext(lang, "system")
     name = names.get(login, "")
     return f"{name} ({login})" if name and name != login else login
 
 
 def action_label(action: str, lang: str) -> str:
-    return tr(lang, *ACTION_LABELS.get(action, (action, action)))
+    return gettext(lang, ACTION_LABELS.get(action, action))
 
 
 def history_table(revisions: list[Revision], lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
     """Every revision: when (Việt Nam time), who (display name), what, from which file."""
     names = names or {}
     return pd.DataFrame.from_records([{
-        tr(lang, "Phiên bản", "Revision"): str(r.id),
-        tr(lang, "Thời điểm (giờ Việt Nam)", "When (Việt Nam time)"): local_time_text(r.at, lang),
-        tr(lang, "Người thực hiện", "Who"): person_label(r.user_name, names, lang),
-        tr(lang, "Thao tác", "Action"): action_label(r.action, lang),
-        tr(lang, "Tệp", "File"): r.file,
-        tr(lang, "Tóm tắt", "Summary"): summary_text(r.summary, lang),
+        gettext(lang, "Revision"): str(r.id),
+        gettext(lang, "When (Việt Nam time)"): local_time_text(r.at, lang),
+        pgettext(lang, "stewardship", "Who"): person_label(r.user_name, names, lang),
+        gettext(lang, "Action"): action_label(r.action, lang),
+        gettext(lang, "File"): r.file,
+        gettext(lang, "Summary"): summary_text(r.summary, lang),
     } for r in revisions])
 
 
@@ -390,13 +399,13 @@ def revision_changes_table(changes: pd.DataFrame, catalogue: Catalogue, lang: st
     """One revision's changes (only indicators in ``catalogue``, i.e. those the user may see)."""
     rows = changes[changes["indicator"].isin(list(catalogue))]
     return pd.DataFrame.from_records([{
-        tr(lang, "Mã", "Code"): f"{r['vintage']}:{r['unit_code']}",
-        tr(lang, "Chỉ tiêu", "Indicator"): catalogue[r["indicator"]].name(lang),
-        tr(lang, "Kỳ", "Period"): format_period(str(r["period"]), lang),
-        tr(lang, "Loại", "Kind"): kind_label(r["kind"], lang),
-        tr(lang, "Giá trị cũ", "Old value"): shown_value(_text(r["old_value"]), lang, catalogue[r["indicator"]]),
-        tr(lang, "Giá trị mới", "New value"): shown_value(_text(r["new_value"]), lang, catalogue[r["indicator"]]),
-        tr(lang, "Tệp, dòng", "File, row"): f"{r['file']}" + ("" if pd.isna(r["row"]) else f", {int(r['row'])}"),
+        gettext(lang, "Code"): f"{r['vintage']}:{r['unit_code']}",
+        gettext(lang, "Indicator"): catalogue[r["indicator"]].name(lang),
+        gettext(lang, "Period"): format_period(str(r["period"]), lang),
+        gettext(lang, "Kind"): kind_label(r["kind"], lang),
+        gettext(lang, "Old value"): shown_value(_text(r["old_value"]), lang, catalogue[r["indicator"]]),
+        gettext(lang, "New value"): shown_value(_text(r["new_value"]), lang, catalogue[r["indicator"]]),
+        gettext(lang, "File, row"): f"{r['file']}" + ("" if pd.isna(r["row"]) else f", {int(r['row'])}"),
     } for r in rows.to_dict("records")])
 
 
@@ -404,17 +413,17 @@ def state_table(state: pd.DataFrame, catalogue: Catalogue, lang: str = "vi") -> 
     """An earlier state (only indicators in ``catalogue``), in words and the reader's language."""
     rows = state[state["indicator"].isin(list(catalogue))].reset_index(drop=True)
     return pd.DataFrame.from_records([{
-        tr(lang, "Mã", "Code"): f"{r['vintage']}:{r['unit_code']}",
-        tr(lang, "Chỉ tiêu", "Indicator"): catalogue[r["indicator"]].name(lang),
-        tr(lang, "Kỳ", "Period"): format_period(str(r["period"]), lang),
-        tr(lang, "Loại", "Kind"): kind_label(r["kind"], lang),
-        tr(lang, "Giá trị", "Value"): shown_value(_text(r["value"]), lang, catalogue[r["indicator"]]),
-        tr(lang, "Nguồn", "Source"): _text(r.get("source")),
-        tr(lang, "Ghi chú", "Note"): _text(r.get("note")),
-    } for r in rows.to_dict("records")], columns=[tr(lang, "Mã", "Code"), tr(lang, "Chỉ tiêu", "Indicator"),
-                                                  tr(lang, "Kỳ", "Period"), tr(lang, "Loại", "Kind"),
-                                                  tr(lang, "Giá trị", "Value"), tr(lang, "Nguồn", "Source"),
-                                                  tr(lang, "Ghi chú", "Note")])
+        gettext(lang, "Code"): f"{r['vintage']}:{r['unit_code']}",
+        gettext(lang, "Indicator"): catalogue[r["indicator"]].name(lang),
+        gettext(lang, "Period"): format_period(str(r["period"]), lang),
+        gettext(lang, "Kind"): kind_label(r["kind"], lang),
+        gettext(lang, "Value"): shown_value(_text(r["value"]), lang, catalogue[r["indicator"]]),
+        gettext(lang, "Source"): _text(r.get("source")),
+        gettext(lang, "Note"): _text(r.get("note")),
+    } for r in rows.to_dict("records")], columns=[gettext(lang, "Code"), gettext(lang, "Indicator"),
+                                                  gettext(lang, "Period"), gettext(lang, "Kind"),
+                                                  gettext(lang, "Value"), gettext(lang, "Source"),
+                                                  gettext(lang, "Note")])
 
 
 def _text(value: object) -> str:

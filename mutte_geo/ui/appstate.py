@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mutte_geo.analysis.consistency import atlas_inconsistencies
 from mutte_geo.core.errors import AtlasError, ValidationError
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext
 from mutte_geo.maps.viewstate import decode_lang, decode_region, decode_vintage
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.regions import DEFAULT_REGION, load_pack
@@ -124,8 +124,8 @@ def _atlas_with_submitted(user: User, lang: str) -> Atlas:
     pending = approvals().submissions(user, ("submitted",))
     if pending.empty:
         return _atlas_from_store()
-    st.warning(tr(lang, f"Đang hiện cả {len(pending)} số liệu chờ duyệt, đánh dấu “CHƯA DUYỆT” (chưa chắc chắn).",
-                  f"Showing {len(pending)} value(s) waiting for approval too, marked “NOT APPROVED” (uncertain)."))
+    st.warning(gettext(lang, "Showing {n_pending} value(s) waiting for approval too, marked “NOT APPROVED” "
+                             "(uncertain).").format(n_pending=len(pending)))
     key = (value_store().version(), tuple(zip(pending["id"], pending["version"])), lang, user.units)
     if key not in _with_submitted:
         _with_submitted.clear()
@@ -142,18 +142,17 @@ def atlas_or_stop(lang: str) -> Atlas:
             return _visible_atlas(_atlas_with_submitted(user, lang), user)
         return _visible_atlas(_atlas_from_store(), user)
     except SQLAlchemyError as exc:
-        st.error(tr(lang, "Không kết nối được cơ sở dữ liệu số liệu: ", "Cannot reach the value database: ")
+        st.error(gettext(lang, "Cannot reach the value database: ")
                  + type(exc).__name__)
     except StoreUnavailable as exc:
-        st.error(tr(lang, "Không dùng được cơ sở dữ liệu số liệu: ", "The value database cannot be used: ")
+        st.error(gettext(lang, "The value database cannot be used: ")
                  + md_escape(exc.describe(lang)))
     except ValidationError as exc:
-        st.error(tr(lang, "Dữ liệu chỉ tiêu có lỗi, ứng dụng chưa thể hiển thị:",
-                    "The indicator data has problems; the app cannot show it yet:"))
+        st.error(gettext(lang, "The indicator data has problems; the app cannot show it yet:"))
         st.markdown("\n".join(f"- {md_escape(p.describe(lang))}" for p in exc.problems[:50])
                     + (f"\n- … (+{len(exc.problems) - 50})" if len(exc.problems) > 50 else ""))
     except AtlasError as exc:
-        st.error(tr(lang, "Không tải được dữ liệu ranh giới: ", "Cannot load the boundary data: ") + md_escape(exc))
+        st.error(gettext(lang, "Cannot load the boundary data: ") + md_escape(exc))
     st.stop()
     raise AssertionError("unreachable")
 
@@ -180,10 +179,10 @@ def region_atlas_or_stop(lang: str, atlas: Atlas | None = None) -> Atlas:
     try:
         return atlas.in_region(current_region())
     except ValidationError as exc:
-        st.error(tr(lang, "Dữ liệu của vùng có lỗi: ", "The region's data has problems: ")
+        st.error(gettext(lang, "The region's data has problems: ")
                  + md_escape("; ".join(p.describe(lang) for p in exc.problems[:20])))
     except AtlasError as exc:
-        st.error(tr(lang, "Không tải được dữ liệu của vùng: ", "Cannot load the region's data: ") + md_escape(exc))
+        st.error(gettext(lang, "Cannot load the region's data: ") + md_escape(exc))
     st.stop()
     raise AssertionError("unreachable")
 
@@ -194,7 +193,5 @@ def region_notice(page_path: str, lang: str) -> None:
     if region != DEFAULT_REGION and page_path not in REGION_PAGES:
         home, chosen = load_pack(DEFAULT_REGION), load_pack(region)
         home_name, chosen_name = home.name(lang), chosen.name(lang)
-        st.info(tr(lang, f"Trang này chỉ hiển thị {home_name}; {chosen_name} có ở trang Bản đồ chỉ tiêu và "
-                         "Lọc xã theo tiêu chí.",
-                   f"This page shows {home_name} only; {chosen_name} is on the Indicator map and Filter "
-                   "communes pages."))
+        st.info(gettext(lang, "This page shows {home_name} only; {chosen_name} is on the Indicator map and "
+                              "Filter communes pages.").format(home_name=home_name, chosen_name=chosen_name))

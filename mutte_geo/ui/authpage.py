@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import N_, gettext
 from mutte_geo.maps.viewstate import decode_include_submitted
 from mutte_geo.storage import audit
 from mutte_geo.storage.accounts import AccountError, AccountStore
@@ -25,8 +25,8 @@ SESSION_KEY = "_sign_in"  # ("grant", code) for the tab that signed in, ("token"
 ENDED_KEY = "_sign_in_ended"  # the cookie token of a session that ended (not adopted again)
 SENT_KEY = "_sign_in_cookie_sent"  # the one-time code went to the browser
 CLEAR_COOKIE_KEY = "_sign_in_clear_cookie"
-ROLE_LABELS = {"viewer": ("xem", "viewer"), "editor": ("biên tập", "editor"), "approver": ("duyệt", "approver"),
-               "admin": ("quản trị", "admin")}
+ROLE_LABELS = {"viewer": N_("viewer"), "editor": N_("editor"), "approver": N_("approver"),
+               "admin": N_("admin")}
 _held: list[AccountStore] = []
 
 
@@ -113,16 +113,16 @@ def sign_in_sidebar(lang: str) -> None:
     """Signed-in name, the switch for submitted values, password change and sign-out; or a sign-in form."""
     user = current_user()
     if user is not None:
-        role = tr(lang, *ROLE_LABELS[user.role])
-        st.caption(tr(lang, f"Đã đăng nhập: **{md_escape(user.name or user.login)}** ({role})",
-                      f"Signed in: **{md_escape(user.name or user.login)}** ({role})"))
+        role = gettext(lang, ROLE_LABELS[user.role])
+        st.caption(gettext(lang, "Signed in: **{md_escape}** ({role})").format(
+                       md_escape=md_escape(user.name or user.login), role=role))
         if st.session_state.pop(CHANGED_NOTE_KEY, False):
-            st.success(tr(lang, "Đã đổi mật khẩu.", "Password changed."))
-        st.toggle(tr(lang, "Gồm số liệu chờ duyệt", "Include values waiting for approval"),
+            st.success(gettext(lang, "Password changed."))
+        st.toggle(gettext(lang, "Include values waiting for approval"),
                   **bound("include_submitted", include_submitted()),
-                  help=tr(lang, "Mặc định chỉ hiện số liệu đã duyệt; số chờ duyệt được đánh dấu “CHƯA DUYỆT”.",
-                          "By default only approved values are shown; waiting ones are marked “NOT APPROVED”."))
-        with st.expander(tr(lang, "Đổi mật khẩu", "Change password")):
+                  help=gettext(lang, "By default only approved values are shown; waiting ones are marked “NOT "
+                                     "APPROVED”."))
+        with st.expander(gettext(lang, "Change password")):
             _password_form(user.login, lang, key="own_password")
         ref = st.session_state.get(SESSION_KEY)
         if ref is not None and ref[0] == "grant" and not st.session_state.get(SENT_KEY):
@@ -131,18 +131,17 @@ def sign_in_sidebar(lang: str) -> None:
             body = json.dumps(json.dumps({"code": ref[1]}))
             _page_script(f"fetch({json.dumps(SESSION_PATH)}, {{method: 'POST', credentials: 'same-origin',"
                          f" headers: {{'Content-Type': 'application/json'}}, body: {body}}});")
-        if st.button(tr(lang, "Đăng xuất", "Sign out"), key="sign_out"):
+        if st.button(gettext(lang, "Sign out"), key="sign_out"):
             sign_out()
             st.rerun()
         return
     if st.session_state.pop(CLEAR_COOKIE_KEY, False):
         _page_script(f"fetch({json.dumps(SESSION_PATH + '/end')}, {{method: 'POST', credentials: 'same-origin'}});")
     if st.session_state.get(PENDING_KEY):
-        st.warning(tr(lang, "Mật khẩu của bạn vừa được đặt lại: hãy đặt mật khẩu mới trước khi làm việc.",
-                      "Your password was set by an admin: choose a new one before you continue."))
+        st.warning(gettext(lang, "Your password was set by an admin: choose a new one before you continue."))
         _password_form(st.session_state[PENDING_KEY], lang, key="forced_password")
         return
-    with st.expander(tr(lang, "Đăng nhập (cán bộ)", "Sign in (staff)")):
+    with st.expander(gettext(lang, "Sign in (staff)")):
         sign_in_form(lang, "sign_in")
 
 
@@ -158,12 +157,12 @@ def sign_out() -> None:
 def sign_in_form(lang: str, form_key: str) -> None:
     """User name and password; on success the user is signed in (with a session cookie) and the page runs again."""
     with st.form(form_key, clear_on_submit=True):
-        st.text_input(tr(lang, "Tên đăng nhập", "User name"), key=f"{form_key}_login")
-        st.text_input(tr(lang, "Mật khẩu", "Password"), type="password", key=f"{form_key}_password")
+        st.text_input(gettext(lang, "User name"), key=f"{form_key}_login")
+        st.text_input(gettext(lang, "Password"), type="password", key=f"{form_key}_password")
         # A callback, not `if submitted:` in the body: Streamlit resets a submit button after the run
         # that received it, so a run interrupted before that line (by any other rerun request) lost
         # the sign-in. Callbacks run while the click is applied, before the body starts.
-        st.form_submit_button(tr(lang, "Đăng nhập", "Sign in"), on_click=_sign_in, args=(form_key,))
+        st.form_submit_button(gettext(lang, "Sign in"), on_click=_sign_in, args=(form_key,))
     problem = st.session_state.pop(f"{form_key}_{SIGN_IN_PROBLEM_KEY}", None)
     if problem:
         st.error(problem[0] if lang == "vi" else problem[1])
@@ -190,17 +189,16 @@ def _sign_in(form_key: str) -> None:
 
 def _password_form(login: str, lang: str, *, key: str) -> None:
     with st.form(key, clear_on_submit=True):
-        current = st.text_input(tr(lang, "Mật khẩu hiện tại", "Current password"), type="password", key=f"{key}_old")
-        new = st.text_input(tr(lang, "Mật khẩu mới (ít nhất 10 ký tự, không phổ biến, không chứa tên)",
-                                "New password (10+ characters, not common, without your name)"),
+        current = st.text_input(gettext(lang, "Current password"), type="password", key=f"{key}_old")
+        new = st.text_input(gettext(lang, "New password (10+ characters, not common, without your name)"),
                             type="password", key=f"{key}_new")
-        again = st.text_input(tr(lang, "Nhập lại mật khẩu mới", "New password again"), type="password",
+        again = st.text_input(gettext(lang, "New password again"), type="password",
                               key=f"{key}_again")
-        submitted = st.form_submit_button(tr(lang, "Đổi mật khẩu", "Change password"))
+        submitted = st.form_submit_button(gettext(lang, "Change password"))
     if not submitted:
         return
     if new != again:
-        st.error(tr(lang, "Hai lần nhập mật khẩu mới không giống nhau.", "The two new passwords differ."))
+        st.error(gettext(lang, "The two new passwords differ."))
         return
     try:
         user = account_store().change_own_password(login, current, new, client=client_address())
@@ -242,12 +240,11 @@ def require(action: str, lang: str) -> User:
         assert user is not None
         return user
     if user is None:
-        st.info(tr(lang, "Trang này dành cho cán bộ: hãy đăng nhập để mở trang.",
-                   "This page is for staff: sign in to open it."))
+        st.info(gettext(lang, "This page is for staff: sign in to open it."))
         if not st.session_state.get(PENDING_KEY):  # else the sidebar asks for the new password
             sign_in_form(lang, "sign_in_page")
     else:
-        st.warning(tr(lang, "Vai trò của bạn không được phép làm việc này.", "Your role does not allow this."))
+        st.warning(gettext(lang, "Your role does not allow this."))
     st.stop()
     raise AssertionError("unreachable")
 

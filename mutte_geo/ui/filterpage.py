@@ -32,7 +32,7 @@ from mutte_geo.analysis.filters import (
     ops_for,
     value_phrase,
 )
-from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.core.i18n import format_period, gettext, kind_label, pgettext
 from mutte_geo.model.catalogue import Catalogue, Indicator
 from mutte_geo.model.indicators import LATEST, is_valid_period, period_sort_key
 from mutte_geo.model.units import DISTRICT_CODE
@@ -193,18 +193,18 @@ def result_table(result: FilterResult, catalogue: Catalogue, lang: str) -> pd.Da
     names = _condition_headers(result, catalogue, lang)
     for unit in sorted(result.units, key=lambda u: (OUTCOME_ORDER[u.outcome], u.code)):
         record: dict[str, Any] = {
-            tr(lang, "Năm ranh giới", "Boundary vintage"): result.vintage,
-            tr(lang, "Mã", "Code"): unit.code,
-            tr(lang, "Đơn vị", "Unit"): unit.label,
-            tr(lang, "Kết quả", "Result"): tr(lang, *OUTCOME_LABELS[unit.outcome]),
-            tr(lang, "Căn cứ", "Decided by"):
+            gettext(lang, "Boundary vintage"): result.vintage,
+            gettext(lang, "Code"): unit.code,
+            gettext(lang, "Unit"): unit.label,
+            gettext(lang, "Result"): gettext(lang, OUTCOME_LABELS[unit.outcome]),
+            pgettext(lang, "filterpage", "Decided by"):
                 "; ".join(value_phrase(v, catalogue, lang) for v in unit.deciding),
         }
         for name, value in zip(names, unit.values):
             when = "" if value.period is None or value.kind is None else (
                 f" ({format_period(value.period, lang)}, {kind_label(value.kind, lang)})")
             record[name] = value.text + when
-        record[tr(lang, "Nguồn", "Source")] = "; ".join(dict.fromkeys(v.source for v in unit.values if v.source))
+        record[gettext(lang, "Source")] = "; ".join(dict.fromkeys(v.source for v in unit.values if v.source))
         records.append(record)
     return pd.DataFrame.from_records(records)
 
@@ -217,12 +217,11 @@ def _condition_headers(result: FilterResult, catalogue: Catalogue, lang: str) ->
 
 def export_notes(result: FilterResult, catalogue: Catalogue, attribution: list[str], lang: str) -> list[str]:
     """Lines written under the exported table: criteria, vintage, counts, sources, attribution."""
-    counts = ", ".join(f"{tr(lang, *OUTCOME_LABELS[o])}: {result.count(o)}" for o in (MATCH, UNKNOWN, NO_MATCH))
+    counts = ", ".join(f"{gettext(lang, OUTCOME_LABELS[o])}: {result.count(o)}" for o in (MATCH, UNKNOWN, NO_MATCH))
     return [
-        tr(lang, "Tiêu chí: ", "Criteria: ") + describe_criteria(result.criteria, catalogue, lang),
-        tr(lang, f"Ranh giới năm {result.vintage}; mã đơn vị theo danh mục năm {result.vintage}.",
-           f"Boundaries of {result.vintage}; unit codes of the {result.vintage} list."),
+        gettext(lang, "Criteria: ") + describe_criteria(result.criteria, catalogue, lang),
+        gettext(lang, "Boundaries of {vintage}; unit codes of the {vintage} list.").format(vintage=result.vintage),
         counts,
-        tr(lang, "Nguồn số liệu: xem cột “Nguồn” của từng dòng.", "Data sources: see each row's “Source” column."),
+        gettext(lang, "Data sources: see each row's “Source” column."),
         *attribution,
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mutte_geo.core.i18n import format_period, kind_label, tr
+from mutte_geo.core.i18n import format_period, gettext, kind_label
 from mutte_geo.exports.layers import values_table
 from mutte_geo.maps.view import MapRequest, MapView
 from mutte_geo.model.atlas import Atlas
@@ -25,11 +25,11 @@ def indicator_choices(atlas: Atlas, vintage: int) -> list[str]:
 
 def indicator_label(atlas: Atlas, indicator_id: str, vintage: int, lang: str) -> str:
     indicator = atlas.catalogue[indicator_id]
-    group = tr(lang, *CATEGORIES[indicator.category])
+    group = gettext(lang, CATEGORIES[indicator.category])
     label = indicator.name(lang) if group == indicator.name(lang) else f"{indicator.name(lang)} · {group}"
     if indicator_id not in atlas.mappable_indicators(vintage):
-        label += tr(lang, " (chỉ có số liệu toàn huyện)", " (district figure only)") \
-            if atlas.region.id == DEFAULT_REGION else tr(lang, " (chưa có số liệu cấp xã)", " (no commune values)")
+        label += gettext(lang, " (district figure only)") \
+            if atlas.region.id == DEFAULT_REGION else gettext(lang, " (no commune values)")
     return label
 
 
@@ -43,7 +43,7 @@ def district_values(atlas: Atlas, indicator_id: str, lang: str) -> list[str]:
         line = (f"{format_period(row['period'], lang)} ({kind_label(row['kind'], lang)}): "
                 f"**{value_text(indicator, row, lang)}**")
         if row["status"] == "UNCERTAIN":
-            line += tr(lang, " — chưa chắc chắn", " — uncertain")
+            line += gettext(lang, " — uncertain")
         lines.append(line)
     return lines
 
@@ -55,8 +55,8 @@ def screen_table(atlas: Atlas, view: MapView, request: MapRequest) -> pd.DataFra
     """
     table = values_table(atlas, view, request=request)
     lang = request.lang
-    return table[[tr(lang, "Mã", "Code"), tr(lang, "Đơn vị", "Unit"), tr(lang, "Giá trị", "Value"),
-                  tr(lang, "Kỳ", "Period"), tr(lang, "Nguồn", "Source")]]
+    return table[[gettext(lang, "Code"), gettext(lang, "Unit"), gettext(lang, "Value"),
+                  gettext(lang, "Period"), gettext(lang, "Source")]]
 
 
 DEFAULT_INDICATOR = "population"  # of the compare page (both vintages have it); the map page's is chosen

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import N_, gettext
 from mutte_geo.exports.comparisons import COMPARISON_FORMATS, change_bytes, comparison_file_name, split_bytes
 from mutte_geo.exports.formats import MIME
 from mutte_geo.maps.breaks import BreaksError, parse_breaks
@@ -21,7 +21,7 @@ from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Indicator
 from mutte_geo.ui.viewstate import bound
 
-ORIENTATION_LABELS = {"portrait": ("Dọc", "Portrait"), "landscape": ("Ngang", "Landscape")}
+ORIENTATION_LABELS = {"portrait": N_("Portrait"), "landscape": N_("Landscape")}
 
 
 def classification_controls(indicator: Indicator, view: ViewState, *, key: str
@@ -32,20 +32,19 @@ def classification_controls(indicator: Indicator, view: ViewState, *, key: str
     if not indicator.is_numeric:
         return "quantiles", 5, None
     left, right = st.columns([2, 3])
-    scheme = left.selectbox(tr(lang, "Cách phân lớp (chung cho hai bản đồ)", "Classification (shared by both maps)"),
-                            SCHEMES, format_func=lambda s: tr(lang, *SCHEME_LABELS[s]),
+    scheme = left.selectbox(gettext(lang, "Classification (shared by both maps)"),
+                            SCHEMES, format_func=lambda s: gettext(lang, SCHEME_LABELS[s]),
                             **bound(f"{key}_scheme", view.scheme, "scheme", options=SCHEMES))
     if scheme != "manual":
-        return scheme, right.slider(tr(lang, "Số lớp", "Classes"), 2, 7,
+        return scheme, right.slider(gettext(lang, "Classes"), 2, 7,
                                     **bound(f"{key}_k", view.classes, "classes")), None
-    text = right.text_input(tr(lang, "Ngưỡng (cách nhau bởi dấu ;)", "Breaks (separated by ;)"),
+    text = right.text_input(gettext(lang, "Breaks (separated by ;)"),
                             placeholder=breaks_example(lang), **bound(f"{key}_breaks", view.breaks, "breaks"))
     try:
         return scheme, 5, parse_breaks(text, lang)
     except BreaksError as exc:
         (st.error if text.strip() else st.info)(
-            exc.describe(lang) + tr(lang, " Cho đến khi có ngưỡng hợp lệ, bản đồ dùng cách phân lớp phân vị.",
-                                    " Until the breaks are valid, the maps use quantiles."))
+            exc.describe(lang) + gettext(lang, " Until the breaks are valid, the maps use quantiles."))
         return "quantiles", 5, None
 
 
@@ -68,8 +67,7 @@ def show_split(atlas: Atlas, split: SplitView, *, group: str, key: str,
             st_folium(fmap, height=460, use_container_width=True,
                       render=False, returned_objects=[], key=f"{key}_map_{side}")
             st.caption(" · ".join(atlas.attribution(request.vintage)))
-    st.caption(tr(lang, "Kéo hoặc phóng to một bản đồ: bản đồ kia đi theo.",
-                  "Pan or zoom one map: the other follows."))
+    st.caption(gettext(lang, "Pan or zoom one map: the other follows."))
     _export(lang, key, comparison_file_name(split.indicator_id, [left, right]),
             lambda fmt, options: split_bytes(fmt, atlas, split, options))
 
@@ -82,16 +80,16 @@ def show_change_export(atlas: Atlas, change: ChangeView, *, key: str) -> None:
 
 def _export(lang: str, key: str, stem: str, make: Callable[[str, PrintOptions], bytes]) -> None:
     """PNG/PDF download of a comparison, on the print layout of single maps."""
-    with st.expander(tr(lang, "Xuất bản đồ so sánh (PNG/PDF)", "Export the comparison (PNG/PDF)")):
+    with st.expander(gettext(lang, "Export the comparison (PNG/PDF)")):
         fmt_col, paper_col, orient_col = st.columns(3)
-        fmt = fmt_col.selectbox(tr(lang, "Định dạng", "Format"), list(COMPARISON_FORMATS), key=f"{key}_fmt",
+        fmt = fmt_col.selectbox(gettext(lang, "Format"), list(COMPARISON_FORMATS), key=f"{key}_fmt",
                                 format_func=str.upper)
-        paper = paper_col.selectbox(tr(lang, "Khổ giấy", "Paper"), ["a4", "a3"], format_func=str.upper,
+        paper = paper_col.selectbox(gettext(lang, "Paper"), ["a4", "a3"], format_func=str.upper,
                                     key=f"{key}_paper")
-        orientation = orient_col.selectbox(tr(lang, "Hướng giấy", "Orientation"), list(ORIENTATIONS), index=1,
+        orientation = orient_col.selectbox(gettext(lang, "Orientation"), list(ORIENTATIONS), index=1,
                                            key=f"{key}_orientation",
-                                           format_func=lambda o: tr(lang, *ORIENTATION_LABELS[o]))
+                                           format_func=lambda o: gettext(lang, ORIENTATION_LABELS[o]))
         options = PrintOptions(paper, orientation)
         name = f"{stem}.{fmt}"
-        st.download_button(tr(lang, "Tải xuống ", "Download ") + name, data=lambda: make(fmt, options),
+        st.download_button(gettext(lang, "Download ") + name, data=lambda: make(fmt, options),
                            file_name=name, mime=MIME[fmt], on_click="ignore", key=f"{key}_download")

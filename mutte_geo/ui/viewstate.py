@@ -25,7 +25,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from mutte_geo.core.errors import AtlasError
-from mutte_geo.core.i18n import tr
+from mutte_geo.core.i18n import gettext
 from mutte_geo.maps.view import default_indicator as trusted_indicator
 from mutte_geo.maps.viewstate import VIEW_KEYS, Problem, ViewState, decode_region, decode_view, encode_view
 from mutte_geo.model.atlas import Atlas
@@ -76,7 +76,7 @@ def shown_atlas(atlas: Atlas, region: str) -> Atlas:
 
 
 def show_problems(problems: list[Problem], lang: str) -> None:
-    st.warning(tr(lang, "Một phần của liên kết không dùng được:", "Part of the link could not be used:")
+    st.warning(gettext(lang, "Part of the link could not be used:")
                + "\n" + "\n".join(f"- {md_escape(p[0] if lang == 'vi' else p[1])}" for p in problems))
 
 
@@ -139,8 +139,8 @@ def choose(value: Any, options: Collection[Any], default: Any, lang: str, what: 
         return value
     if value not in ("", None):
         named = what[0] if lang == "vi" else what[1]
-        st.warning(tr(lang, f"{named} “{value}” trong liên kết không có ở đây; dùng “{default}”.",
-                      f"The link's {named} “{value}” is not available here; using “{default}”."))
+        st.warning(gettext(lang, "The link's {named} “{value}” is not available here; using “{default}”.").format(
+                       named=named, value=value, default=default))
     return default
 
 
@@ -175,12 +175,12 @@ def unit_search(units: dict[str, Unit], lang: str) -> None:
         if len(matches) == 1:
             change_view(lambda view: replace(view, unit=matches[0]))
 
-    st.text_input(tr(lang, "Tìm đơn vị theo tên", "Find a unit by name"), key="unit_search", on_change=on_search,
-                  placeholder=tr(lang, "ví dụ: Pa Vệ Sủ hoặc pa ve su", "e.g. Pa Vệ Sủ or pa ve su"),
+    st.text_input(gettext(lang, "Find a unit by name"), key="unit_search", on_change=on_search,
+                  placeholder=gettext(lang, "e.g. Pa Vệ Sủ or pa ve su"),
                   icon=":material/search:")
     matches = [c for c in st.session_state.get(_MATCHES) or [] if c in units]
     if st.session_state.get("unit_search") and not matches:
-        st.caption(tr(lang, "Không tìm thấy đơn vị nào có tên này.", "No unit has this name."))
+        st.caption(gettext(lang, "No unit has this name."))
     if len(matches) > 1:
         with st.container(horizontal=True, wrap=True):
             for code in matches:
