@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from mutte_geo.core.paths import PROJECT_ROOT
 from mutte_geo.model.atlas import Atlas
@@ -105,3 +106,14 @@ def map_frame(pg, timeout_ms: int = 90000, *, legend_contains: str = ""):  # typ
         arg=legend_contains, timeout=timeout_ms,
     )
     return pg.locator("iframe").nth(found.json_value() - 1).element_handle().content_frame()
+
+
+def sign_in(pg, url: str, login: str, password: str, *, path: str = "/") -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the sidebar's staff form, as a person does, and wait until the app says so."""
+    pg.goto(url + path)
+    pg.get_by_text("Đăng nhập (cán bộ)").click()
+    pg.get_by_label("Tên đăng nhập").fill(login)
+    pg.get_by_label("Mật khẩu", exact=True).fill(password)
+    pg.get_by_label("Mật khẩu", exact=True).press("Enter")
+    expect(pg.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=60000)
+

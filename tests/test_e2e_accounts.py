@@ -19,7 +19,7 @@ from mutte_geo.storage.approval import Approvals
 from mutte_geo.storage.auth import User, hash_password
 from mutte_geo.storage.store import Store
 
-from .conftest import running_app
+from .conftest import running_app, sign_in
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -66,12 +66,6 @@ def wait_for_failures(url_db: str, login: str, n: int) -> None:
     while failures(url_db, login) < n:
         assert time.monotonic() < deadline, f"attempt {n} was not recorded"
         time.sleep(0.1)
-
-
-def sign_in(page, url: str, login: str) -> None:  # type: ignore[no-untyped-def]
-    open_sign_in(page, url)
-    attempt(page, login, PASSWORDS[login])
-    expect(page.get_by_text("Đã đăng nhập")).to_be_visible(timeout=30000)
 
 
 def test_wrong_attempts_are_delayed_and_a_right_one_after_the_delay_works(accounts_app, page) -> None:  # type: ignore[no-untyped-def]
@@ -128,7 +122,7 @@ def test_a_commune_submits_its_unit_only_and_an_approved_value_is_locked(account
     mixed.write_text(WIDE.format(rows="03442;12\n03451;9\n"), encoding="utf-8")
     own.write_text(WIDE.format(rows="03442;12\n"), encoding="utf-8")
     again.write_text(WIDE.format(rows="03442;15\n"), encoding="utf-8")
-    sign_in(page, url, "pau")
+    sign_in(page, url, "pau", PASSWORDS["pau"], path="/?vintage=2025")
     page.get_by_role("link", name="Nhập số liệu").click()
     page.get_by_text("Tài khoản của bạn nhập cho: 2025:03442").wait_for(timeout=60000)
     page.locator("input[type=file]").set_input_files(str(mixed))
@@ -143,7 +137,7 @@ def test_a_commune_submits_its_unit_only_and_an_approved_value_is_locked(account
     version = Store(url_db).version()
 
     approver = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    sign_in(approver, url, "duyet")
+    sign_in(approver, url, "duyet", PASSWORDS["duyet"], path="/?vintage=2025")
     approver.get_by_role("link", name="Duyệt số liệu").click()
     expect(approver.get_by_text("Đang chờ duyệt")).to_be_visible(timeout=60000)
     approver.get_by_text("Chọn giá trị để duyệt hoặc trả lại").wait_for(timeout=30000)

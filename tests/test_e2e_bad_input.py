@@ -11,14 +11,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import expect
 
 from mutte_geo.core.paths import PROJECT_ROOT
 from mutte_geo.storage.auth import hash_password
 from tests.badinput import CASES
 from tests.test_bad_input_corpus import store_hash
 
-from .conftest import running_app
+from .conftest import running_app, sign_in
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -45,19 +44,9 @@ def staff_app(tmp_path_factory) -> Iterator[tuple[str, str, Path]]:  # type: ign
         yield url, url_db, tmp
 
 
-def sign_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(url + "/")
-    page.get_by_role("heading", name="Kinh tế").wait_for(timeout=90000)
-    page.get_by_text("Đăng nhập (cán bộ)").click()
-    page.get_by_label("Tên đăng nhập").fill("lan")
-    page.get_by_label("Mật khẩu").fill("mat-khau-lan")
-    page.get_by_label("Mật khẩu").press("Enter")
-    expect(page.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=60000)
-
-
 def test_import_page_refuses_the_corpus_quickly_and_writes_nothing(staff_app, page) -> None:  # type: ignore[no-untyped-def]
     url, url_db, tmp = staff_app
-    sign_in(page, url)
+    sign_in(page, url, "lan", "mat-khau-lan")
     page.get_by_role("link", name="Nhập số liệu").click()
     page.get_by_text("Tải mẫu XLSX").wait_for(timeout=60000)
     before = store_hash(url_db)
@@ -78,7 +67,7 @@ def test_import_page_refuses_the_corpus_quickly_and_writes_nothing(staff_app, pa
 
 def test_two_data_sheets_ask_which_one(staff_app, page) -> None:  # type: ignore[no-untyped-def]
     url, _url_db, tmp = staff_app
-    sign_in(page, url)
+    sign_in(page, url, "lan", "mat-khau-lan")
     page.get_by_role("link", name="Nhập số liệu").click()
     page.get_by_text("Tải mẫu XLSX").wait_for(timeout=60000)
     path = tmp / "two_sheets.xlsx"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import expect
 
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.ntm import load_criteria_sets
@@ -20,7 +19,7 @@ from mutte_geo.storage.ntm_import import parse_ntm_file
 from mutte_geo.storage.ntmstore import NtmStore
 from mutte_geo.storage.stewardship import open_store
 
-from .conftest import ARTIFACTS, map_frame, running_app
+from .conftest import ARTIFACTS, map_frame, running_app, sign_in
 from .ntm_testdata import filled_workbook
 
 pytestmark = pytest.mark.e2e
@@ -75,15 +74,6 @@ def staff_env(tmp: Path, login: str, role: str) -> tuple[dict[str, str], str]:
     return {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}, url_db
 
 
-def sign_in(page, app: str, login: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(app + "/")
-    page.get_by_text("Đăng nhập (cán bộ)").click()
-    page.get_by_label("Tên đăng nhập").fill(login)
-    page.get_by_label("Mật khẩu").fill(f"mat-khau-{login}")
-    page.get_by_label("Mật khẩu").press("Enter")
-    expect(page.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=60000)
-
-
 @pytest.fixture(scope="module")
 def ntm_staff_app(tmp_path_factory):  # type: ignore[no-untyped-def]
     """The app with an editor account and an empty store of its own."""
@@ -102,7 +92,7 @@ def test_editor_imports_a_filled_template_on_the_tracker(ntm_staff_app, page):  
     book["Xã Pa Ủ"]["C5"] = "có lẽ"  # criterion 3: not a result word
     bad = tmp / "TEST_ntm_2024_loi.xlsx"
     book.save(bad)
-    sign_in(page, app, "lan")
+    sign_in(page, app, "lan", "mat-khau-lan")
     page.get_by_role("link", name="Nông thôn mới").click()
     page.get_by_text("Tệp kết quả đánh giá").wait_for(timeout=60000)
     store = NtmStore(open_store(atlas.catalogue, atlas.units, url_db))
@@ -143,7 +133,7 @@ def _thu_lum_criterion_1(ntm: NtmStore) -> str:
 def test_admin_edits_a_result_in_place_then_restores_it(ntm_admin_app, page):  # type: ignore[no-untyped-def]
     app, ntm = ntm_admin_app
     assert _thu_lum_criterion_1(ntm) == "dat"
-    sign_in(page, app, "hoa")
+    sign_in(page, app, "hoa", "mat-khau-hoa")
     page.get_by_role("link", name="Nông thôn mới").click()
     page.get_by_text("Sửa kết quả đánh giá trực tiếp").wait_for(timeout=90000)
     grid = page.get_by_test_id("stDataFrame").filter(has_text="Giá trị đo")  # the edit table

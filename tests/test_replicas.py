@@ -3,28 +3,49 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import secrets
 import urllib.request
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
+from mutte_geo.storage.auth import hash_password
 from mutte_geo.ui.replicas import ROUTE_COOKIE, Cluster, cluster
 
-from .conftest import map_frame
+from .conftest import map_frame, sign_in
 
 pytestmark = pytest.mark.e2e
 PG_ENV = "MUTTE_TEST_POSTGRES_URL"
 
 
+PASSWORDS = {"pau": "Số liệu xã Pa Ủ 2025", "duyet": "Phòng Thống kê duyệt số"}  # TEST DATA accounts
+WIDE = "Ranh giới;2025\nKỳ;2025-H1\nLoại;thực hiện\nNguồn;TEST DATA\nMã;Số bản\n03442;{n}\n"
+
+
 @pytest.fixture(scope="module")
-def two_replicas() -> Iterator[Cluster]:
+def two_replicas(tmp_path_factory) -> Iterator[Cluster]:  # type: ignore[no-untyped-def]
     url = os.environ.get(PG_ENV)
     if not url:
         pytest.fail(f"{PG_ENV} is not set: `make test` starts PostgreSQL and sets it")
-    with cluster(2, env={**os.environ, "MUTTE_DATABASE_URL": url}) as running:
+    from sqlalchemy import MetaData, create_engine
+
+    engine = create_engine(url)  # a store of its own: no table left by another test
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
+    engine.dispose()
+    users = tmp_path_factory.mktemp("replicas") / "users.json"  # TEST DATA: an editor of Pa Ủ and an approver
+    users.write_text(json.dumps({"users": {
+        "pau": {"role": "editor", "name": "TEST Cán bộ Pa Ủ", "units": ["2025:03442"], "sensitive": False,
+                "password": hash_password(PASSWORDS["pau"])},
+        "duyet": {"role": "approver", "name": "TEST Người duyệt", "password": hash_password(PASSWORDS["duyet"])},
+    }}), encoding="utf-8")
+    with cluster(2, env={**os.environ, "MUTTE_DATABASE_URL": url, "MUTTE_USERS_FILE": str(users)}) as running:
         yield running
 
 
@@ -77,3 +98,63 @@ def test_the_map_works_through_the_proxy(two_replicas: Cluster, page) -> None:  
     frame = map_frame(page, 90000)
     assert frame.locator("path.leaflet-interactive").count() == 14
     assert page.external_requests == []
+
+
+def _route_to(running: Cluster, index: int) -> str:
+    """A route-cookie value that nginx sends to replica ``index`` (read from its access log)."""
+    wanted = running.replica_urls[index].removeprefix("http://")
+    for _ in range(64):
+        route = secrets.token_hex(8)
+        path = f"/_stcore/health?pin={route}"
+        _get(running.url + path, {"Cookie": f"{ROUTE_COOKIE}={route}"})
+        if _upstreams(running, path) == [wanted]:
+            return route
+    raise AssertionError(f"no route found to {wanted}")
+
+
+def _pinned_page(browser, running: Cluster, index: int):  # type: ignore[no-untyped-def]
+    """A browser whose every request goes to replica ``index`` (its route cookie set beforehand)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    host = urlsplit(running.url).hostname
+    context.add_cookies([{"name": ROUTE_COOKIE, "value": _route_to(running, index), "domain": host, "path": "/"}])
+    return context.new_page()
+
+
+def test_an_edit_through_one_replica_is_seen_through_the_other(two_replicas: Cluster, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    first, second = (_pinned_page(browser, two_replicas, i) for i in (0, 1))
+    upload = tmp_path / "pa_u.csv"
+    upload.write_text(WIDE.format(n=23), encoding="utf-8")
+    sign_in(first, two_replicas.url, "pau", PASSWORDS["pau"], path="/?vintage=2025")
+    first.get_by_role("link", name="Nhập số liệu").click()
+    first.locator("input[type=file]").set_input_files(str(upload))
+    first.get_by_role("button", name="Gửi để duyệt").click()
+    expect(first.get_by_text("Đã gửi 1 giá trị, đang chờ duyệt.")).to_be_visible(timeout=60000)
+
+    sign_in(second, two_replicas.url, "duyet", PASSWORDS["duyet"], path="/?vintage=2025")
+    second.get_by_role("link", name="Duyệt số liệu").click()
+    second.get_by_text("Chọn giá trị để duyệt hoặc trả lại").wait_for(timeout=60000)  # the other replica's edit
+    second.locator("[data-testid=stMultiSelect] input").first.click()
+    second.get_by_role("option", name="Xã Pa Ủ (2025:03442)", exact=False).click()
+    second.keyboard.press("Escape")
+    second.get_by_role("button", name="Duyệt 1 giá trị đã chọn").click()
+    expect(second.get_by_text("Đã duyệt 1 giá trị")).to_be_visible(timeout=60000)
+
+    first.goto(two_replicas.url + "/map?vintage=2025&indicator=villages&period=2025-H1")  # the first replica
+    frame = map_frame(first, legend_contains="Số bản")
+    assert frame.evaluate("window.atlasData.units['03442'][1]").startswith("23")
+    log = two_replicas.access_log.read_text()
+    assert two_replicas.replica_urls[0].removeprefix("http://") in log
+    assert two_replicas.replica_urls[1].removeprefix("http://") in log
+    first.context.close()
+    second.context.close()
+
+
+def test_a_signed_in_user_stays_signed_in_when_their_replica_restarts(two_replicas: Cluster, browser) -> None:  # type: ignore[no-untyped-def]
+    page = _pinned_page(browser, two_replicas, 0)
+    sign_in(page, two_replicas.url, "duyet", PASSWORDS["duyet"], path="/?vintage=2025")
+    two_replicas.restart_replica(0)  # a new process: nothing of the old one's memory survives
+    page.goto(two_replicas.url + "/review?vintage=2025")
+    expect(page.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=90000)
+    expect(page.get_by_role("heading", name="Duyệt số liệu")).to_be_visible(timeout=60000)
+    page.context.close()
+
