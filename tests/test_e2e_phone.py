@@ -37,6 +37,18 @@ def test_the_map_comes_first_on_a_phone_and_beside_the_controls_on_a_desktop(bro
         note = legend.text_content() or ""
         assert "(chạm vào xã để xem)" in note and "rê chuột" not in note
         expect(pg.get_by_text("Chạm vào một xã trên bản đồ")).to_be_attached()
+        # a tap at the map's right edge: the tooltip opens towards the centre and stays on the screen
+        tip = frame.evaluate("""() => {
+            const layer = window.atlasLayer, map = window.atlasMap, east = map.getBounds().getEast();
+            let best = null;
+            layer.eachLayer(l => { if (!best || l.getBounds().getEast() > best.getBounds().getEast()) best = l; });
+            const b = best.getBounds();
+            const at = L.latLng((b.getNorth() + b.getSouth()) / 2, Math.min(b.getEast(), east));
+            best.fire('mouseover', {latlng: at, originalEvent: new MouseEvent('mouseover')}, true);  // as a tap does
+            const r = document.querySelector('.atlas-tooltip').getBoundingClientRect();
+            return {left: r.left, right: r.right, width: window.innerWidth};
+        }""")
+        assert 0 <= tip["left"] and tip["right"] <= tip["width"], tip
         pg.screenshot(path=str(ARTIFACTS / "phone_map.png"))
         options.click()
         expect(pg.get_by_role("combobox", name="Chỉ tiêu", exact=True)).to_be_visible(timeout=WAIT)

@@ -51,7 +51,7 @@ MAP_CSS = (
     ".atlas-attribution[open]{max-width:420px}.atlas-attribution summary{display:inline}"
     ".atlas-legend summary{font-weight:600;margin-bottom:4px;list-style-position:outside}"
     f".unit-label{{{UNIT_LABEL_CSS}}}"
-    ".atlas-tooltip{font:12px/1.4 sans-serif;white-space:normal;width:max-content;max-width:300px}"
+    ".atlas-tooltip{font:12px/1.4 sans-serif;white-space:normal;width:max-content;max-width:min(300px,70vw)}"
     ".atlas-tooltip th{text-align:left;padding-right:6px;vertical-align:top}"
     ".atlas-tooltip td{overflow-wrap:anywhere}"
 )
@@ -333,7 +333,8 @@ def base_map(
         "var pending = {color: '#888888', weight: 1, fillColor: '#ffffff', fillOpacity: 0};"
         "var layer = L.geoJSON(null, {style: function() { return pending; }}).addTo(map);"
         "layer.bindTooltip(function(l) { return window.atlasTooltip ? window.atlasTooltip(l) : ''; },"
-        " {sticky: true, className: 'atlas-tooltip', opacity: 0.95});"
+        # 'auto' (Leaflet's default, kept explicit): towards the map's centre, so a tap near an edge stays on screen
+        " {sticky: true, direction: 'auto', className: 'atlas-tooltip', opacity: 0.95});"
         "layer.on('mouseover', function(e) { e.layer.setStyle({weight: 3, color: '#000000'}); });"
         "layer.on('mouseout', function(e) { layer.resetStyle(e.layer); });"
         "window.atlasLayer = layer;"
