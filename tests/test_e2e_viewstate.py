@@ -233,7 +233,7 @@ def test_finding_a_unit_by_name_without_diacritics_selects_zooms_and_opens_its_p
 def test_a_fresh_server_shows_every_page_of_a_full_link_exactly(page, atlas) -> None:  # type: ignore[no-untyped-def]
     state = ("lang=en&vintage=2025&indicator=population&kind=actual&period=latest&scheme=equal_interval"
              "&classes=3&unit=03433&c=borders_china:is:yes&join=and")
-    titles = {"/": "2025 targets – Mường Tè district", "/filter": "Filter communes by criteria",
+    titles = {"/": "2025 targets – Mường Tè district", "/filter": "Filter communes by criteria – Mường Tè district",
               "/profile": "Bum Tở commune", "/completeness": "Data completeness", "/compare": "Compare 2024 – 2025",
               "/data": "Data and checks"}
     with running_app("streamlit_fresh_viewstate.log") as url:
