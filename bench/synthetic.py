@@ -81,6 +81,7 @@ def joined(layer: gpd.GeoDataFrame, indicator: int, *, seed: int = 1) -> tuple[g
     out["name"] = [f"Xã {c}" for c in out["code"]]
     out["label"] = [f"Xã {c}" for c in out["code"]]
     out["type_label"] = "xã"
+    out["map_label"] = out["label"]
     out["uncertain"] = False
     out["number"] = values
     out["has_data"] = ~np.isnan(values)
