@@ -238,7 +238,7 @@ async def real_app(runs: int, cold_runs: int) -> None:
             try:
                 server.wait_healthy()
                 ready.append(time.monotonic() - server.started)
-                await session.page.goto(f"{url}/map")
+                await session.page.goto(f"{url}/map?indicator=population")  # options[0]: the cycle starts there
                 sig = await session.wait_painted(None)
                 colds.append(time.monotonic() - server.started)
                 first_ws.append(session.ws_bytes)
@@ -280,7 +280,7 @@ async def proxied_first_load() -> None:
             browser = await launch(pw)
             for name, url in (("proxy", running.url), ("direct", running.replica_urls[0])):
                 session = await Session.open(browser)
-                await session.page.goto(f"{url}/map")
+                await session.page.goto(f"{url}/map?indicator=population")  # options[0]: the cycle starts there
                 await session.wait_painted(None)
                 sizes[name] = session.http_bytes / 1e6
                 await session.close()
