@@ -6,6 +6,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,16 +97,23 @@ def page(browser):  # type: ignore[no-untyped-def]
 def map_frame(pg, timeout_ms: int = 90000, *, legend_contains: str = ""):  # type: ignore[no-untyped-def]
     """The frame of the first map on the page in which Leaflet has drawn the units (and, if given, whose
     legend, folded or not, contains ``legend_contains``), waited for by Playwright; maps are same-origin
-    iframes. The first visit to a fresh server loads the atlas, hence the long default timeout."""
-    found = pg.wait_for_function(
-        """legend => 1 + [...document.querySelectorAll("iframe")].findIndex(f => {
-               const doc = f.contentDocument;
-               return doc && doc.querySelector("path.leaflet-interactive")
-                   && (doc.querySelector(".atlas-legend")?.textContent || "").includes(legend);
-           })""",
-        arg=legend_contains, timeout=timeout_ms,
-    )
-    return pg.locator("iframe").nth(found.json_value() - 1).element_handle().content_frame()
+    iframes. The first visit to a fresh server loads the atlas, hence the long default timeout. A map
+    replaced by a rerun between finding it and reading its frame is looked for again."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        found = pg.wait_for_function(
+            """legend => [...document.querySelectorAll("iframe")].find(f => {
+                   const doc = f.contentDocument;
+                   return doc && doc.querySelector("path.leaflet-interactive")
+                       && (doc.querySelector(".atlas-legend")?.textContent || "").includes(legend);
+               })""",
+            arg=legend_contains, timeout=max(1.0, (deadline - time.monotonic()) * 1000),
+        )
+        element = found.as_element()
+        frame = element.content_frame() if element is not None else None
+        if frame is not None:
+            return frame
+        assert time.monotonic() < deadline, "the map kept being replaced"
 
 
 def sign_in(pg, url: str, login: str, password: str, *, path: str = "/") -> None:  # type: ignore[no-untyped-def]
