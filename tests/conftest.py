@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -114,6 +115,20 @@ def map_frame(pg, timeout_ms: int = 90000, *, legend_contains: str = ""):  # typ
         if frame is not None:
             return frame
         assert time.monotonic() < deadline, "the map kept being replaced"
+
+
+@contextlib.contextmanager
+def staff_app(tmp: Path, accounts: dict[str, dict[str, object]], log_name: str) -> Iterator[tuple[str, str]]:
+    """The app with its own users file (``accounts``: login -> fields with a plain ``password``, TEST DATA)
+    and its own SQLite store, so a test writes nothing shared; yields (url, store url)."""
+    from mutte_geo.storage.auth import hash_password
+
+    users = tmp / "users.json"
+    users.write_text(json.dumps({"users": {login: {**fields, "password": hash_password(str(fields["password"]))}
+                                           for login, fields in accounts.items()}}), encoding="utf-8")
+    url_db = f"sqlite:///{tmp / 'store.sqlite'}"
+    with running_app(log_name, env={**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}) as url:
+        yield url, url_db
 
 
 def sign_in(pg, url: str, login: str, password: str, *, path: str = "/") -> None:  # type: ignore[no-untyped-def]

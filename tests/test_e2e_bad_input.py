@@ -3,8 +3,6 @@ time, store unchanged), and user text from the URL never turned into links or im
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,11 +11,11 @@ from urllib.parse import quote
 import pytest
 
 from mutte_geo.core.paths import PROJECT_ROOT
-from mutte_geo.storage.auth import hash_password
 from tests.badinput import CASES
 from tests.test_bad_input_corpus import store_hash
 
-from .conftest import running_app, sign_in
+from .conftest import sign_in
+from .conftest import staff_app as staff_app_running
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -35,12 +33,8 @@ PAGE_CASES = {  # corpus file -> what the import page says (Vietnamese)
 @pytest.fixture(scope="module")
 def staff_app(tmp_path_factory) -> Iterator[tuple[str, str, Path]]:  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("badinput")
-    users = tmp / "users.json"
-    users.write_text(json.dumps({"users": {"lan": {"role": "editor", "name": "TEST DATA Lan",
-                                                   "password": hash_password("mat-khau-lan")}}}), encoding="utf-8")
-    url_db = f"sqlite:///{tmp / 'store.sqlite'}"
-    env = {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}
-    with running_app("streamlit_bad_input.log", env=env) as url:
+    lan = {"role": "editor", "name": "TEST DATA Lan", "password": "mat-khau-lan"}  # TEST DATA
+    with staff_app_running(tmp, {"lan": lan}, "streamlit_bad_input.log") as (url, url_db):
         yield url, url_db, tmp
 
 

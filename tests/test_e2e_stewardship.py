@@ -3,8 +3,6 @@ confirmed and shows up in the history."""
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +11,10 @@ from playwright.sync_api import expect
 
 from mutte_geo.core.paths import PROJECT_ROOT
 from mutte_geo.storage.approval import Approvals
-from mutte_geo.storage.auth import User, hash_password
+from mutte_geo.storage.auth import User
 from mutte_geo.storage.store import Store
 
-from .conftest import running_app
+from .conftest import staff_app as staff_app_running
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -26,12 +24,8 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 def staff_app(tmp_path_factory) -> Iterator[tuple[str, str, Path]]:  # type: ignore[no-untyped-def]
     """The app with its own users file and store, so the test writes nothing shared."""
     tmp = tmp_path_factory.mktemp("staff")
-    users = tmp / "users.json"
-    users.write_text(json.dumps({"users": {"lan": {"role": "editor", "name": "Nguyễn Thị Lan",
-                                                   "password": hash_password("mat-khau-lan")}}}), encoding="utf-8")
-    url_db = f"sqlite:///{tmp / 'store.sqlite'}"
-    env = {**os.environ, "MUTTE_USERS_FILE": str(users), "MUTTE_DATABASE_URL": url_db}
-    with running_app("streamlit_stewardship.log", env=env) as url:
+    lan = {"role": "editor", "name": "Nguyễn Thị Lan", "password": "mat-khau-lan"}  # TEST DATA
+    with staff_app_running(tmp, {"lan": lan}, "streamlit_stewardship.log") as (url, url_db):
         yield url, url_db, tmp
 
 
