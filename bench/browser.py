@@ -43,6 +43,7 @@ class Server:
 
     script: str
     script_args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # added to this process' environment
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
     started: float = 0.0
@@ -57,7 +58,8 @@ class Server:
             cmd += ["--", *self.script_args]
         self.started = time.monotonic()
         with log.open("w") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                         env={**os.environ, **self.env})
         return f"http://127.0.0.1:{self.port}"
 
     def wait_healthy(self, timeout: float = 90) -> None:

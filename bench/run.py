@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import geopandas as gpd  # noqa: E402
 import streamlit_folium as sf  # noqa: E402
 
-from bench import layers  # noqa: E402
+from bench import layers, wsload  # noqa: E402
 from bench.browser import Server, Session, launch  # noqa: E402
 from mutte_geo.maps import webmap  # noqa: E402
 from mutte_geo.model.boundaries import simplify_coverage  # noqa: E402
@@ -47,6 +47,8 @@ BUDGETS = {  # (data, measure) -> (limit, unit)
     ("district", "server CPU per change"): (80.0, "ms"),
     ("district", "ws load 10 sessions × 1/s: p95"): (0.5, "s"),
     ("district", "ws load 50 sessions × 1/5 s: p95"): (2.0, "s"),
+    ("district", "  10 sessions × 1/s, 2 replicas behind nginx: p95"): (0.5, "s"),
+    ("district", "  50 sessions × 1/5 s, 2 replicas behind nginx: p95"): (2.0, "s"),
 }
 Row = tuple[str, str, float | None, float | None, str]  # data, measure, atlas, explore(), unit
 rows: list[Row] = []
@@ -409,43 +411,84 @@ def full_gc(runs: int) -> None:
 
 async def ws_load(runs: int, seconds: float) -> None:
     """The real map page against explore() + st_folium (bench/map_app.py), with cheap websocket
-    clients (bench/wsload.py): server CPU per indicator change, and many sessions changing at once."""
-    from bench import wsload
-
-    apps = {"atlas": (Server("app.py"), "map"), "explore": (Server("bench/map_app.py",
-                                                                     ["--data", "district", "--mode", "explore"]), "")}
+    clients (bench/wsload.py): server CPU per indicator change, and many sessions changing at once.
+    Also the app with Streamlit's full collection after every run (runner.postScriptGC, off in
+    .streamlit/config.toml), for its CPU and memory, and two replicas behind nginx (needs PostgreSQL
+    and nginx: ``make postgres proxy``) for the many-session figures."""
+    apps = {"atlas": (Server("app.py"), "map"),
+            "gc": (Server("app.py", env={"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}), "map"),
+            "explore": (Server("bench/map_app.py", ["--data", "district", "--mode", "explore"]), "")}
     results: dict[str, dict[str, float]] = {}
     for mode, (server, page) in apps.items():
         url = server.start(OUT / f"wsload-{mode}.log")
         try:
             server.wait_healthy()
-            client = await wsload.Client.open(url, page=page, label="Chỉ tiêu")
-            assert client.box is not None and server.proc is not None
-            options = client.box.options
-            for i in range(3):  # warm: every page cache filled
-                await client.change(options[(i + 1) % len(options)])
-            before = _cpu_seconds(server.proc.pid)
-            n = max(runs * 4, 20)
-            for i in range(n):
-                await client.change(options[(i + 4) % len(options)])
-            cpu = (_cpu_seconds(server.proc.pid) - before) / n * 1000
-            await client.close()
-            light = await wsload.load(url, sessions=10, every=1.0, seconds=seconds, page=page, label="Chỉ tiêu")
-            heavy = await wsload.load(url, sessions=50, every=5.0, seconds=seconds, page=page, label="Chỉ tiêu")
-            results[mode] = {"cpu": cpu, "p50-10": light.median(), "p95-10": light.p95(),
-                             "p50-50": heavy.median(), "p95-50": heavy.p95(),
-                             "errors": float(len(light.errors) + len(heavy.errors))}
-            for error in [*light.errors, *heavy.errors][:5]:
-                print("   ", mode, error)
+            assert server.proc is not None
+            results[mode] = await _cpu_per_change(url, page, server.proc.pid, max(runs * 20, 100))
+            results[mode]["rss"] = _rss_mb(server.proc.pid)
+            if mode != "gc":
+                results[mode] |= await _sessions(url, page, seconds)
         finally:
             server.stop()
-    ours, peer = results["atlas"], results["explore"]
+    results["replicas"] = await _replica_sessions(seconds)
+    ours, peer, gc_on, two = results["atlas"], results["explore"], results["gc"], results["replicas"]
     record("district", "server CPU per change", ours["cpu"], peer["cpu"], "ms")
-    record("district", "ws load 10 sessions × 1/s: median", ours["p50-10"], peer["p50-10"], "s")
-    record("district", "ws load 10 sessions × 1/s: p95", ours["p95-10"], peer["p95-10"], "s")
-    record("district", "ws load 50 sessions × 1/5 s: median", ours["p50-50"], peer["p50-50"], "s")
-    record("district", "ws load 50 sessions × 1/5 s: p95", ours["p95-50"], peer["p95-50"], "s")
-    record("district", "ws load: errors", ours["errors"], peer["errors"], "count")
+    record("district", "  with the full GC after every run", gc_on["cpu"], peer["cpu"], "ms")
+    record("district", "server RSS after the changes", ours["rss"], peer["rss"], "MB")
+    record("district", "  with the full GC after every run", gc_on["rss"], peer["rss"], "MB")
+    for key, label in (("10", "10 sessions × 1/s"), ("50", "50 sessions × 1/5 s")):
+        for stat in ("median", "p95"):
+            name, base = f"{stat}-{key}", peer[f"{stat}-{key}"]
+            record("district", f"ws load {label}: {stat}", ours[name], base, "s")
+            record("district", f"  {label}, 2 replicas behind nginx: {stat}", two[name], base, "s")
+    record("district", "ws load: errors", ours["errors"] + two["errors"], peer["errors"], "count")
+
+
+async def _warmed(url: str, page: str) -> wsload.Client:
+    """A session that has picked every option once: lazy imports and memoised joins are done."""
+    client = await wsload.Client.open(url, page=page, label="Chỉ tiêu")
+    assert client.box is not None
+    for option in client.box.options:
+        await client.change(option)
+    return client
+
+
+async def _cpu_per_change(url: str, page: str, pid: int, changes: int) -> dict[str, float]:
+    """Server CPU per indicator change of one session cycling through every option."""
+    client = await _warmed(url, page)
+    assert client.box is not None
+    options = client.box.options
+    before = _cpu_seconds(pid)
+    for i in range(changes):
+        await client.change(options[(i + 1) % len(options)])
+    await client.close()
+    return {"cpu": (_cpu_seconds(pid) - before) / changes * 1000}
+
+
+def _rss_mb(pid: int) -> float:
+    line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+async def _sessions(url: str, page: str, seconds: float) -> dict[str, float]:
+    """10 sessions changing every second, then 50 every 5 seconds: median and p95 seconds, errors."""
+    light = await wsload.load(url, sessions=10, every=1.0, seconds=seconds, page=page, label="Chỉ tiêu")
+    heavy = await wsload.load(url, sessions=50, every=5.0, seconds=seconds, page=page, label="Chỉ tiêu")
+    for error in [*light.errors, *heavy.errors][:5]:
+        print("   ", url, error)
+    return {"median-10": light.median(), "p95-10": light.p95(), "median-50": heavy.median(),
+            "p95-50": heavy.p95(), "errors": float(len(light.errors) + len(heavy.errors))}
+
+
+async def _replica_sessions(seconds: float) -> dict[str, float]:
+    """:func:`_sessions` through nginx in front of two replicas (one per core) on PostgreSQL."""
+    from mutte_geo.ui.replicas import cluster
+
+    database = os.environ.get("MUTTE_DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/mutte")
+    with cluster(2, env={**os.environ, "MUTTE_DATABASE_URL": database}) as running:
+        for replica in running.replica_urls:  # warm both: the proxy spreads new sessions over them
+            await (await _warmed(replica, "map")).close()
+        return await _sessions(running.url, "map", seconds)
 
 
 # ------------------------------------------------------------------ report

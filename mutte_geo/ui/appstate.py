@@ -37,9 +37,10 @@ def _load_atlas() -> Atlas:
 
 
 def _keep_long_lived() -> None:
-    """What is alive now (atlases, modules) lives as long as the server: keep it out of the full garbage
-    collection Streamlit runs after every script run (runner.postScriptGC), which otherwise walks this
-    whole heap on each change (100–300 ms here; bench/run.py --ws-load). Called when an atlas is built."""
+    """What is alive now (atlases, modules) lives as long as the server: keep it out of Python's full
+    garbage collections, which otherwise walk this whole heap. Streamlit's own full collection after
+    every script run is off (runner.postScriptGC in .streamlit/config.toml; bench/run.py --ws-load
+    measures both). Called when an atlas is built."""
     gc.collect()
     gc.freeze()
 
