@@ -202,8 +202,8 @@ def test_sidebar_links_carry_the_view_to_every_page(page, app_url, atlas) -> Non
 def test_copy_link_gives_the_full_view(page, app_url, atlas) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{app_url}/map?lang=en&vintage=2025&scheme=natural_breaks&classes=3")
     assert_map_shows(page, atlas, bare(atlas, 2025, lang="en", vintage=2025, scheme="natural_breaks", classes=3))
-    sidebar(page).get_by_text("Link to this view").click()
-    link = sidebar(page).get_by_test_id("stCode").inner_text().strip()
+    sidebar(page).locator("summary", has_text="Link to this view").click()
+    link = sidebar(page).get_by_role("textbox", name="Link to this view").input_value().strip()
     assert urlsplit(link).path == "/map" and urlsplit(link).netloc == urlsplit(app_url).netloc
     assert {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()} == {
         "lang": "en", "vintage": "2025", "indicator": default_indicator(atlas, 2025), "kind": "actual",
