@@ -41,7 +41,8 @@ BUDGETS = {  # (data, measure) -> (limit, unit)
     ("district", "map payload per change"): (150.0, "KB"),
     ("district", "indicator change → painted"): (1.0, "s"),
     ("district", "cold start → first map"): (3.0, "s"),
-    ("district", "HTTP over the wire, first load (nginx gzip)"): (1.5, "MB"),
+    ("district", "HTTP over the wire, first load (nginx)"): (1.5, "MB"),
+    ("district", "  overview page (the default page)"): (1.5, "MB"),
     ("synth-10000", "map payload, first load"): (6000.0, "KB"),
     ("synth-10000", "indicator change → painted"): (4.0, "s"),
     ("district", "server CPU per change"): (80.0, "ms"),
@@ -293,8 +294,9 @@ async def static_limit_changes(runs: int) -> float:
 
 
 async def proxied_first_load() -> None:
-    """The first page load through nginx (``make replicas``: one replica here), which compresses the
-    frontend, against the same load straight from Streamlit (which sends its bundles uncompressed).
+    """The first page load of the map and the overview through nginx (``make replicas``: one replica
+    here), which serves the frontend precompressed, against the same load straight from Streamlit
+    (which sends its bundles uncompressed).
     Needs PostgreSQL and nginx (``make postgres proxy``); MUTTE_DATABASE_URL names another store."""
     from playwright.async_api import async_playwright
 
@@ -306,13 +308,15 @@ async def proxied_first_load() -> None:
         async with async_playwright() as pw:
             browser = await launch(pw)
             for name, url in (("proxy", running.url), ("direct", running.replica_urls[0])):
-                session = await Session.open(browser)
-                await session.page.goto(f"{url}/map?indicator=population")  # options[0]: the cycle starts there
-                await session.wait_painted(None)
-                sizes[name] = session.http_bytes / 1e6
-                await session.close()
+                for page, path in (("map", "/map?indicator=population"), ("overview", "/")):
+                    session = await Session.open(browser)
+                    await session.page.goto(url + path)
+                    await session.wait_painted(None)
+                    sizes[f"{name} {page}"] = session.http_bytes / 1e6
+                    await session.close()
             await browser.close()
-    record("district", "HTTP over the wire, first load (nginx gzip)", sizes["proxy"], sizes["direct"], "MB")
+    record("district", "HTTP over the wire, first load (nginx)", sizes["proxy map"], sizes["direct map"], "MB")
+    record("district", "  overview page (the default page)", sizes["proxy overview"], sizes["direct overview"], "MB")
 
 
 ABLATIONS = {"atlas-svg": "  SVG instead of canvas", "inline": "  whole map re-sent on change"}
