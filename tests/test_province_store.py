@@ -4,15 +4,17 @@ and an editor scoped to a province commune. Accounts, files and submitted values
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from mutte_geo.core.errors import ValidationError
+from mutte_geo.core.errors import DataFileError, ValidationError
 from mutte_geo.maps.view import MapRequest, map_view
 from mutte_geo.model.atlas import Atlas
+from mutte_geo.model.datasetup import sha256_of
 from mutte_geo.model.indicators import UnitsByVintage
-from mutte_geo.model.regions import bundled_values, store_units
+from mutte_geo.model.regions import REGIONS_DIR, bundled_values, store_units
 from mutte_geo.storage.accounts import AccountStore, ScopeError
 from mutte_geo.storage.approval import Approvals, Decision
 from mutte_geo.storage.auth import User
@@ -66,6 +68,19 @@ def test_the_store_holds_the_province_units_in_2025_and_the_district_units_only_
     assert held[2024] == units[2024]
     assert held[2025][SIN_HO].label("vi") == "Xã Sìn Hồ"
     assert held[2025][MUONG_TE] is units[2025][MUONG_TE]  # a district unit keeps its own record
+
+
+def test_a_pack_naming_a_district_code_otherwise_is_refused_naming_the_code(tmp_path: Path,
+                                                                          units: UnitsByVintage) -> None:
+    folder = tmp_path / "regions" / "laichau"
+    shutil.copytree(REGIONS_DIR / "laichau", folder)
+    table, provenance = folder / "lai_chau_units_2025.csv", folder / "PROVENANCE.md"
+    before = sha256_of(table)
+    table.write_text(table.read_text(encoding="utf-8").replace("03433,xã,Bum Tở,", "03433,xã,Bum Tở Mới,"),
+                     encoding="utf-8")
+    provenance.write_text(provenance.read_text(encoding="utf-8").replace(before, sha256_of(table)), encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"03433 xã Bum Tở \(in 'laichau': xã Bum Tở Mới\)"):
+        store_units(units, tmp_path / "regions")
 
 
 def test_a_province_code_is_accepted_for_2025_and_refused_for_2024(store: Store, catalogue,
