@@ -42,7 +42,7 @@ else:
     unit = left.selectbox(gettext(lang, "Unit"), list(own[vintage]), key="edit_unit",
                           format_func=lambda c: region.units[vintage][c].label(lang))
     indicator = None
-period = middle.text_input(gettext(lang, "Period"), value="2024", key="edit_period").strip()
+period = middle.text_input(gettext(lang, "Period"), value=str(vintage), key="edit_period").strip()
 kind = right.selectbox(gettext(lang, "Kind"), list(KINDS), key="edit_kind",
                        format_func=lambda k: kind_label(k, lang))
 source = st.text_input(gettext(lang, "Source of new values (required)"),
