@@ -5,6 +5,7 @@ and an editor scoped to a province commune. Accounts, files and submitted values
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,9 @@ from mutte_geo.model.indicators import UnitsByVintage
 from mutte_geo.model.regions import REGIONS_DIR, bundled_values, store_units
 from mutte_geo.storage.accounts import AccountStore, ScopeError
 from mutte_geo.storage.approval import Approvals, Decision
-from mutte_geo.storage.auth import User
+from mutte_geo.storage.auth import User, visible_catalogue, visible_values
 from mutte_geo.storage.importer import Options
-from mutte_geo.storage.stewardship import atlas_from_store, check_file, open_store, submit
+from mutte_geo.storage.stewardship import atlas_from_store, check_file, confirm, open_store, submit
 from mutte_geo.storage.store import Store
 
 SIN_HO, BINH_LU, LE_LOI, NAM_SO, MUONG_TE = "03478", "03390", "03487", "03613", "03445"  # 2025 communes
@@ -167,3 +168,15 @@ def test_an_editor_scoped_to_a_sin_ho_commune_submits_for_it_and_not_for_a_distr
     own = check(store, f"2025,{SIN_HO},villages,2025,actual,21,TEST DATA\n", catalogue, held, editor)
     assert own.ok and len(submit(store, own, user=editor, units=held)) == 1
     assert Approvals(store).submissions(editor)["unit_code"].tolist() == [SIN_HO]
+
+
+def test_a_sensitive_province_value_stays_out_of_the_province_view_of_a_visitor(
+        store: Store, atlas: Atlas, catalogue, held: UnitsByVintage) -> None:
+    report = check(store, f"2025,{SIN_HO},security_hotspot,2025,actual,yes,TEST DATA\n", catalogue, held)
+    assert report.ok
+    confirm(store, report, user="system")
+    full = atlas_from_store(atlas, store)
+    visitor = replace(full, catalogue=visible_catalogue(full.catalogue, None),
+                      values=visible_values(full.values, visible_catalogue(full.catalogue, None)))
+    assert "security_hotspot" in set(full.in_region("laichau").values["indicator"])
+    assert "security_hotspot" not in set(visitor.in_region("laichau").values["indicator"])
