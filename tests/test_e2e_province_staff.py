@@ -77,6 +77,7 @@ def test_a_sin_ho_editor_imports_its_population_and_the_province_map_shows_it(st
     assert "14.012" not in tooltip  # the pack's figure, replaced by the approved one
     page.screenshot(path=str(ARTIFACTS / "province_staff_map_desktop.png"))
     page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()  # laid out for a phone from the start
     frame = map_frame(page, legend_contains="Dân số")
     assert "14.100" in (frame.evaluate(TOOLTIP_OF, "Sìn Hồ") or "")
     page.locator("iframe").first.scroll_into_view_if_needed()
