@@ -28,7 +28,7 @@ if can(user, "approve"):
     if reload or SHOWN_KEY not in st.session_state:
         st.session_state[SHOWN_KEY] = flow.submissions(user, ("submitted",))
     waiting = st.session_state[SHOWN_KEY]
-    table = submissions_table(waiting, store.current(), atlas.catalogue, atlas.units, lang, display_names())
+    table = submissions_table(waiting, store.current(), atlas.catalogue, atlas.store_units, lang, display_names())
     if table.empty:
         st.info(gettext(lang, "Nothing is waiting for approval."))
     else:
@@ -89,8 +89,8 @@ if can(user, "approve"):
 st.subheader(gettext(lang, "Submitted values and their outcome")
              if can(user, "approve") else gettext(lang, "Values your units submitted"))
 mine = flow.submissions(user, ("submitted", "returned", "approved"))
-st.dataframe(submissions_table(mine.iloc[::-1], store.current(), atlas.catalogue, atlas.units, lang, display_names()),
-             hide_index=True, width="stretch")
+st.dataframe(submissions_table(mine.iloc[::-1], store.current(), atlas.catalogue, atlas.store_units, lang,
+                               display_names()), hide_index=True, width="stretch")
 with st.expander(gettext(lang, "Every step (who, when, what, why)")):
     st.dataframe(approval_steps_table(flow.events(user), atlas.catalogue, lang, display_names()), hide_index=True,
                  width="stretch")

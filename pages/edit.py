@@ -9,7 +9,7 @@ from mutte_geo.storage.auth import own_units
 from mutte_geo.storage.editmerge import conflicts_table, edited_file, merge_edits
 from mutte_geo.storage.stewardship import changes_table, check_file, edit_table, problems_table, submit
 from mutte_geo.storage.store import ConflictError, StoreUnavailable
-from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, region_atlas_or_stop, value_store
 from mutte_geo.ui.authpage import require
 from mutte_geo.ui.markdown import md_escape
 
@@ -18,9 +18,10 @@ SAVED_KEY = "edit_saved"
 lang = current_lang()
 user = require("edit", lang)
 atlas = atlas_or_stop(lang)
+region = region_atlas_or_stop(lang, atlas)  # the sidebar's region: its units are listed
 vintage = current_vintage()
 store = value_store()
-own = own_units(user, atlas.units)
+own = own_units(user, region.units)
 
 st.title(gettext(lang, "Edit values in place"))
 if not own[vintage]:
@@ -39,9 +40,9 @@ if by == "indicator":
     unit = None
 else:
     unit = left.selectbox(gettext(lang, "Unit"), list(own[vintage]), key="edit_unit",
-                          format_func=lambda c: atlas.units[vintage][c].label(lang))
+                          format_func=lambda c: region.units[vintage][c].label(lang))
     indicator = None
-period = middle.text_input(gettext(lang, "Period"), value="2024", key="edit_period").strip()
+period = middle.text_input(gettext(lang, "Period"), value=str(vintage), key="edit_period").strip()
 kind = right.selectbox(gettext(lang, "Kind"), list(KINDS), key="edit_kind",
                        format_func=lambda k: kind_label(k, lang))
 source = st.text_input(gettext(lang, "Source of new values (required)"),
@@ -82,16 +83,17 @@ data = edited_file(merged, vintage=vintage, period=period, kind=kind, source=sou
 if not data:
     st.caption(gettext(lang, "No changes yet."))
     st.stop()
-report = check_file(store, data, gettext(lang, "edit table"), catalogue=atlas.catalogue, units=atlas.units,
+report = check_file(store, data, gettext(lang, "edit table"), catalogue=atlas.catalogue, units=atlas.store_units,
                     user=user)
 if not report.ok:
     st.error(gettext(lang, "There are problems; nothing can be saved yet:"))
     st.dataframe(problems_table(report.problems, lang), hide_index=True, width="stretch")
 elif report.changes:
-    st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.units, lang), hide_index=True, width="stretch")
+    st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.store_units, lang), hide_index=True,
+                 width="stretch")
     if st.button(gettext(lang, "Submit for approval"), type="primary", key="edit_save"):
         try:
-            sent = submit(store, report, user=user, units=atlas.units)
+            sent = submit(store, report, user=user, units=atlas.store_units)
         except ValidationError as exc:
             st.error(gettext(lang, "Nothing was submitted:"))
             st.dataframe(problems_table(exc.problems, lang), hide_index=True, width="stretch")

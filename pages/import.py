@@ -12,7 +12,7 @@ from mutte_geo.storage.auth import own_units
 from mutte_geo.storage.importer import Options, template
 from mutte_geo.storage.stewardship import changes_table, check_file, problems_table, submit
 from mutte_geo.storage.store import StoreUnavailable
-from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, value_store
+from mutte_geo.ui.appstate import atlas_or_stop, current_lang, current_vintage, region_atlas_or_stop, value_store
 from mutte_geo.ui.authpage import require
 from mutte_geo.ui.flash import rerun_with, show_flash
 from mutte_geo.ui.markdown import md_escape
@@ -22,6 +22,7 @@ REPORT_KEY = "import_report"
 lang = current_lang()
 user = require("import", lang)
 atlas = atlas_or_stop(lang)
+region = region_atlas_or_stop(lang, atlas)  # the sidebar's region: its units in the template
 vintage = current_vintage()
 store = value_store()
 
@@ -32,7 +33,7 @@ st.markdown(gettext(lang, "A CSV or XLSX file, **long** (one value per row) or *
 st.caption(gettext(lang, "Values you send wait for an approver (region level); page Review values shows the outcome.")
            + ("" if user.whole_region else gettext(lang, " Your account enters values for: {join}.").format(
                                                join=', '.join(sorted(user.units)))))
-own = own_units(user, atlas.units)
+own = own_units(user, region.units)
 table, notes = template(atlas.catalogue, own, vintage)
 left, right = st.columns(2)
 left.download_button(gettext(lang, "Download CSV template"), to_csv_bytes(table, notes=notes),
@@ -61,7 +62,7 @@ if uploaded is not None:
     held = st.session_state.get(REPORT_KEY)
     if held is None or held[0] != key:
         with st.spinner(gettext(lang, "Checking the file…")):
-            held = (key, check_file(store, data, uploaded.name, catalogue=atlas.catalogue, units=atlas.units,
+            held = (key, check_file(store, data, uploaded.name, catalogue=atlas.catalogue, units=atlas.store_units,
                                     options=options, user=user, isolated=True))
         st.session_state[REPORT_KEY] = held
     report = held[1]
@@ -83,7 +84,7 @@ if uploaded is not None:
         b.metric(gettext(lang, "Changed values"), report.changed_count)
         c.metric(gettext(lang, "Unchanged"), report.unchanged)
         if report.changes:
-            st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.units, lang), hide_index=True,
+            st.dataframe(changes_table(report.changes, atlas.catalogue, atlas.store_units, lang), hide_index=True,
                          width="stretch")
             accepted = True
             if report.unusual:
@@ -95,7 +96,7 @@ if uploaded is not None:
             if st.button(gettext(lang, "Submit for approval"), type="primary", key="import_confirm",
                          disabled=not accepted):
                 try:
-                    sent = submit(store, report, user=user, units=atlas.units)
+                    sent = submit(store, report, user=user, units=atlas.store_units)
                 except ValidationError as exc:
                     st.error(gettext(lang, "The file was not submitted; nothing was written:"))
                     st.dataframe(problems_table(exc.problems, lang), hide_index=True, width="stretch")

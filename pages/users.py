@@ -21,14 +21,15 @@ accounts = account_store()
 st.title(gettext(lang, "User accounts"))
 show_flash()
 
-unit_choices = [REGION] + [f"{v}:{c}" for v in sorted(atlas.units, reverse=True) for c in atlas.units[v]]
+units_held = atlas.store_units  # every unit the value store keeps: the district's and the province's
+unit_choices = [REGION] + [f"{v}:{c}" for v in sorted(units_held, reverse=True) for c in units_held[v]]
 
 
 def unit_label(key: str) -> str:
     if key == REGION:
         return gettext(lang, "Whole region")
     vintage, _, code = key.partition(":")
-    unit = atlas.units[int(vintage)].get(code)
+    unit = units_held[int(vintage)].get(code)
     return f"{unit.label(lang) if unit else code} ({key})"
 
 

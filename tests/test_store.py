@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from mutte_geo.core.paths import PROJECT_ROOT
-from mutte_geo.model.indicators import COLUMNS, load_values
+from mutte_geo.model.indicators import COLUMNS
+from mutte_geo.model.regions import bundled_values, store_units
 from mutte_geo.storage.importer import Options
 from mutte_geo.storage.stewardship import atlas_from_store, check_file, confirm, open_store
 from mutte_geo.storage.store import ConflictError, Store, database_url, metadata
@@ -71,14 +72,14 @@ def test_postgres_url_is_configured_in_ci() -> None:
 
 
 def test_seeded_once_with_the_bundled_values(store: Store, url: str, catalogue, units) -> None:
-    bundled = load_values(catalogue, units)
+    bundled = bundled_values(catalogue, units)
     assert store.version() == 1
     assert keyed(store.current()) == keyed(bundled[list(COLUMNS)])
     [seed] = store.revisions()
     assert (seed.action, seed.user_name) == ("seed", "system")
     again = open_store(catalogue, units, url)
     assert again.version() == 1 and len(again.current()) == len(bundled)
-    values = store.values(catalogue, units)
+    values = store.values(catalogue, store_units(units))
     assert set(values.columns) >= {*COLUMNS, "number", "file", "row"}
     assert values.loc[values["indicator"] == "budget_revenue", "number"].iloc[0] == pytest.approx(28.6)
     assert set(values["file"]) == set(bundled["file"])
@@ -172,7 +173,7 @@ def test_atlas_reads_the_store(atlas, store: Store, catalogue, units) -> None:
 def test_later_edits_of_the_bundled_csvs_reach_the_store_but_never_override_users(
         store: Store, url: str, catalogue, units, tmp_path: Path) -> None:
     import_text(store, WIDE.format(rows="03442,1200,\n"), catalogue, units)
-    bundled = load_values(catalogue, units)
+    bundled = bundled_values(catalogue, units)
     revenue = (bundled["indicator"] == "forest_cover") & (bundled["period"] == "2024") & (bundled["unit_code"] == "107")
     households = (bundled["unit_code"] == "03442") & (bundled["indicator"] == "households")
     bundled.loc[revenue, "value"] = "29.9"  # the lead corrected a figure in the CSV

@@ -109,6 +109,7 @@ def run_import(args: argparse.Namespace) -> int:
     from mutte_geo.core.errors import ValidationError
     from mutte_geo.core.i18n import gettext
     from mutte_geo.model.catalogue import load_catalogue
+    from mutte_geo.model.regions import store_units
     from mutte_geo.model.units import VINTAGES, load_units
     from mutte_geo.storage.importer import Options
     from mutte_geo.storage.stewardship import check_file, open_store, report_lines, submit
@@ -127,6 +128,7 @@ def run_import(args: argparse.Namespace) -> int:
     known, user = _account(store, args)
     if not known:
         return 1
+    units = store_units(units)  # a file may hold values of every unit the store keeps (the province's too)
     options = Options(vintage=args.vintage, period=args.period, kind=args.kind, source=args.source, sheet=args.sheet)
     report = check_file(store, data, args.file.name, catalogue=catalogue, units=units, options=options, user=user)
     ended = _reported(report_lines(report, args.lang), args, ok=report.ok, changes=bool(report.changes))

@@ -16,18 +16,19 @@ from mutte_geo.model.boundaries import load_boundaries, simplify_coverage
 from mutte_geo.model.catalogue import Catalogue, load_catalogue
 from mutte_geo.model.crosswalk import Crosswalk, load_crosswalk
 from mutte_geo.model.datasetup import verify_installed
-from mutte_geo.model.indicators import UnitsByVintage, load_values, period_sort_key
+from mutte_geo.model.indicators import COLUMNS, UnitsByVintage, period_sort_key
 from mutte_geo.model.join import value_text
 from mutte_geo.model.provenance import Provenance
 from mutte_geo.model.reform import derive_values, with_derived
 from mutte_geo.model.regions import (
     RegionPack,
+    bundled_values,
     check_contained,
     default_pack,
     load_pack,
     pack_boundaries,
-    pack_reference_values,
     pack_units,
+    store_units,
 )
 from mutte_geo.model.remarks import Remark, load_remarks
 from mutte_geo.model.units import DISTRICT_CODE, VINTAGES, load_units
@@ -37,7 +38,9 @@ from mutte_geo.model.units import DISTRICT_CODE, VINTAGES, load_units
 class Atlas:
     """Immutable: an atlas with other values is a new instance (:meth:`with_values`), so caches never go stale.
 
-    Boundary layers depend only on units and files, so :meth:`with_values` shares them.
+    Boundary layers depend only on units and files, so :meth:`with_values` shares them. ``values`` are those
+    of ``units``; the store's values of its other units (``store_units``: those of the packs that contain
+    this region) are kept in ``outside`` for :meth:`in_region`.
     """
 
     catalogue: Catalogue
@@ -50,6 +53,9 @@ class Atlas:
     _web_layers: dict[int, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
     remarks: tuple[Remark, ...] = ()
     region: RegionPack = field(default_factory=default_pack)
+    store_units: UnitsByVintage = field(default_factory=dict)  # every unit the value store holds values of
+    outside: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*COLUMNS, "number", "file", "row"]),
+                                  repr=False)
     _regions: dict[str, Atlas] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
@@ -65,22 +71,27 @@ class Atlas:
         catalogue = load_catalogue(indicator_dir)
         layers = {v: load_boundaries(v, units[v], boundary_dir) for v in VINTAGES}
         crosswalk = load_crosswalk(units[2024], units[2025], layers[2024], layers[2025], reference_dir)
-        values = load_values(catalogue, units, indicator_dir)
+        values = bundled_values(catalogue, units, indicator_dir)
         remarks = load_remarks(set(catalogue), indicator_dir)
-        return cls(catalogue, units, derived_values(values, catalogue, crosswalk, units), provenance, crosswalk,
-                   boundary_dir, layers, remarks=remarks)
+        base = cls(catalogue, units, values.iloc[:0], provenance, crosswalk, boundary_dir, layers, remarks=remarks,
+                   store_units=store_units(units))
+        return base.with_values(values)
 
     def with_values(self, values: pd.DataFrame) -> Atlas:
-        """The same atlas over other stored values (2024 values moved onto 2025 again)."""
+        """The same atlas over other stored values (of any of ``store_units``): those of its own units, with
+        the 2024 values moved onto 2025 again, in ``values``; the others in ``outside``."""
         if 2024 not in self.units:
             raise ValueError(f"region '{self.region.id}' is a view of a store atlas: give the values to that atlas")
-        return replace(self, values=derived_values(values, self.catalogue, self.crosswalk, self.units))
+        own = _of_units(values, self.units) | ((values["vintage"] == 2024) & (values["unit_code"] == DISTRICT_CODE))
+        return replace(self, values=derived_values(values[own], self.catalogue, self.crosswalk, self.units),
+                       outside=values[~own])
 
     def in_region(self, region_id: str) -> Atlas:
         """This atlas' values over the units and boundaries of another region pack (computed once per atlas).
 
-        The units the pack shares with this atlas' region (``[contains]``) keep this atlas' values, so a
-        commune's values are the same in both views; the other units get the pack's reference values.
+        All come from the one store: the units the pack shares with this atlas' region (``[contains]``) keep
+        this atlas' values, so a commune's values are the same in both views; the other units get theirs
+        from ``outside`` (of the indicators of this atlas' catalogue only, so a limited atlas stays limited).
         """
         if region_id == self.region.id:
             return self
@@ -145,7 +156,6 @@ class _PackData:
     units: UnitsByVintage
     layers: dict[int, gpd.GeoDataFrame]
     web_layers: dict[int, gpd.GeoDataFrame]
-    reference: dict[tuple, pd.DataFrame] = field(default_factory=dict)  # by shared units, catalogue, columns
 
 
 _pack_data: dict[str, _PackData] = {}
@@ -163,17 +173,25 @@ def _region_atlas(base: Atlas, pack: RegionPack) -> Atlas:
     contained: set[str] = set()
     if pack.contains is not None:
         contained = check_contained(pack, data.units[pack.contains[1]], base.units[pack.contains[1]])
+    unknown = sorted(c for v in pack.vintages for c in data.units[v] if c not in base.store_units.get(v, {}))
+    if unknown:
+        raise DataFileError(f"Region '{pack.id}' has units the value store does not hold ({', '.join(unknown)}): "
+                            f"a region is shown only when it contains '{base.region.id}' ([contains]).")
     values = base.values
     shared = values[values["vintage"].isin(pack.vintages) & values["unit_code"].isin(contained)]
-    key = (frozenset(contained), frozenset(base.catalogue), tuple(shared.columns))
-    if key not in data.reference:  # the same for every store version: computed once
-        reference = [pack_reference_values(pack, v, data.units[v], base.catalogue, skip=contained)
-                     for v in pack.vintages]
-        data.reference[key] = pd.concat(
-            [r.reindex(columns=shared.columns).fillna({c: "" for c in shared.columns if c != "number"})
-             for r in reference], ignore_index=True)
-    return replace(base, units=data.units, values=pd.concat([shared, data.reference[key]], ignore_index=True),
+    outside = base.outside
+    theirs = outside[_of_units(outside, data.units) & outside["indicator"].isin(list(base.catalogue))]
+    return replace(base, units=data.units,
+                   values=pd.concat([shared, theirs.reindex(columns=shared.columns).fillna(
+                       {c: "" for c in shared.columns if c not in theirs.columns})], ignore_index=True),
                    _layers=data.layers, _web_layers=data.web_layers, region=pack)
+
+
+def _of_units(values: pd.DataFrame, units: UnitsByVintage) -> pd.Series:
+    """Which rows of ``values`` are values of ``units`` (by vintage and code)."""
+    keys = [(v, c) for v, by_code in units.items() for c in by_code]
+    rows = pd.MultiIndex.from_arrays([values["vintage"].astype(int), values["unit_code"].astype(str)])
+    return pd.Series(rows.isin(keys), index=values.index)
 
 
 def derived_values(values: pd.DataFrame, catalogue: Catalogue, crosswalk: Crosswalk,

@@ -19,11 +19,11 @@ import geopandas as gpd
 import pandas as pd
 
 from mutte_geo.core.errors import DataFileError, ValidationError
-from mutte_geo.core.paths import DATA_DIR
+from mutte_geo.core.paths import DATA_DIR, INDICATOR_DIR
 from mutte_geo.model.boundaries import read_boundaries
 from mutte_geo.model.catalogue import Catalogue
 from mutte_geo.model.datasetup import sha256_of
-from mutte_geo.model.indicators import validate_table
+from mutte_geo.model.indicators import COLUMNS, UnitsByVintage, find_duplicates, load_values, validate_table
 from mutte_geo.model.provenance import parse_checksums
 from mutte_geo.model.units import Unit, normalise_code
 
@@ -284,7 +284,8 @@ def pack_reference_values(pack: RegionPack, vintage: int, units: dict[str, Unit]
     gaps = {(m.code, m.indicator) for m in pack.gaps}
     flags = {(m.code, m.indicator): m.note for m in pack.flags}
     note = _text(spec.get("note", {"vi": "", "en": ""}), f"{pack.directory / MANIFEST}: reference_values.note")
-    rows, problems = [], []
+    name = f"data/regions/{pack.id}/{path.name}"  # the store's file of these values (history, provenance)
+    rows, table_rows, problems = [], [], []
     for row_no, row in enumerate(table.to_dict("records"), start=2):
         for indicator, column in indicators.items():
             if column not in row:
@@ -302,10 +303,56 @@ def pack_reference_values(pack: RegionPack, vintage: int, units: dict[str, Unit]
                          "period": str(spec["period"]), "kind": spec["kind"], "value": value,
                          "status": "UNCERTAIN" if flag else "VERIFIED", "source": row.get("source", ""),
                          "note": flag.vi if flag else note.vi})
+            table_rows.append(row_no)
     if problems:
         raise DataFileError(f"{path}: " + "; ".join(problems))
-    clean, found = validate_table(pd.DataFrame(rows), file=path.name, catalogue=catalogue, units={vintage: units})
+    clean, found = validate_table(pd.DataFrame(rows, columns=[*COLUMNS]), file=name, catalogue=catalogue,
+                                  units={vintage: units})
     if found:
         raise ValidationError(found)
+    clean["row"] = table_rows  # the row of the units table, as a bundled CSV value names its own
     return clean
+
+
+# --- the one store: the units it holds and the values it is seeded with ---------------------------
+
+def containing_packs(region_id: str = DEFAULT_REGION,
+                     regions_dir: Path = REGIONS_DIR) -> list[tuple[RegionPack, int]]:
+    """The packs whose ``[contains]`` names ``region_id``, each with the vintage it contains: their units
+    are units of the one value store."""
+    packs = [load_pack(r, regions_dir) for r in region_ids(regions_dir) if r != region_id]
+    return [(p, p.contains[1]) for p in packs if p.contains is not None and p.contains[0] == region_id]
+
+
+def store_units(home: UnitsByVintage, regions_dir: Path = REGIONS_DIR) -> UnitsByVintage:
+    """The units the value store accepts values for: the default region's (``home``) and every unit of
+    each pack that contains it, per vintage (a code never crosses vintages: the province adds 2025 units
+    only). A unit known twice must have the same name and type (else a DataFileError naming the code);
+    a home unit keeps its own record."""
+    units = {v: dict(by_code) for v, by_code in home.items()}
+    for pack, contained_vintage in containing_packs(regions_dir=regions_dir):
+        by_vintage = {v: pack_units(pack, v) for v in pack.vintages}
+        check_contained(pack, by_vintage.get(contained_vintage, {}), home.get(contained_vintage, {}))
+        for vintage, theirs in by_vintage.items():
+            held = units.setdefault(vintage, {})
+            check_contained(pack, theirs, {c: held[c] for c in held.keys() & theirs.keys()})
+            units[vintage] = {**theirs, **held}
+    return units
+
+
+def bundled_values(catalogue: Catalogue, home: UnitsByVintage, indicator_dir: Path = INDICATOR_DIR,
+                   regions_dir: Path = REGIONS_DIR) -> pd.DataFrame:
+    """What the app ships and seeds the store with: the value files of ``indicator_dir`` and the official
+    figures of every containing pack's units table (:func:`pack_reference_values`) for the units the
+    default region does not hold itself. Checked over :func:`store_units`; a key given twice is refused."""
+    units = store_units(home, regions_dir)
+    frames = [load_values(catalogue, units, indicator_dir)]
+    for pack, _ in containing_packs(regions_dir=regions_dir):
+        frames += [pack_reference_values(pack, v, units[v], catalogue, skip=set(home.get(v, {})))
+                   for v in pack.vintages]
+    values = pd.concat(frames, ignore_index=True)
+    problems = find_duplicates(values)
+    if problems:
+        raise ValidationError(problems)
+    return values
 

@@ -25,7 +25,8 @@ from mutte_geo.core.i18n import (
 from mutte_geo.core.localtime import local_time_text
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Catalogue, Indicator
-from mutte_geo.model.indicators import COLUMNS, UnitsByVintage, load_values, validate_table
+from mutte_geo.model.indicators import COLUMNS, UnitsByVintage, validate_table
+from mutte_geo.model.regions import bundled_values
 from mutte_geo.model.units import DISTRICT_CODE, DISTRICT_NAME
 from mutte_geo.storage.approval import EVENT_LABELS, Approvals, with_submitted
 from mutte_geo.storage.auth import User
@@ -66,8 +67,9 @@ class ImportReport:
 
 
 def open_store(catalogue: Catalogue, units: UnitsByVintage, url: str | None = None) -> Store:
-    """The configured store: seeded with the bundled CSV values on first use, following later CSV edits."""
-    bundled = load_values(catalogue, units)
+    """The configured store: seeded on first use with the bundled values (the CSV files and the official
+    figures of the region packs that contain the district of ``units``), following later edits of them."""
+    bundled = bundled_values(catalogue, units)
     try:
         store = Store(url)
         if store.version() == 0 and store.seed_if_empty(bundled):
@@ -218,14 +220,14 @@ def shown_value(text: str, lang: str, indicator: Indicator | None = None) -> str
 
 def atlas_from_store(base: Atlas, store: Store) -> Atlas:
     """``base`` with the store's values (and the 2025 values derived from them); layers are shared."""
-    return base.with_values(store.values(base.catalogue, base.units))
+    return base.with_values(store.values(base.catalogue, base.store_units))
 
 
 def atlas_with_submitted(base: Atlas, store: Store, pending: pd.DataFrame, lang: str) -> Atlas:
     """``base`` with the store's values and, in their place, the ``pending`` submissions (marked not approved)."""
     table = with_submitted(store.current(), pending, lang).reset_index(drop=True)
     clean, problems = validate_table(table[list(COLUMNS)].astype({"vintage": str}), file="store",
-                                     catalogue=base.catalogue, units=base.units)
+                                     catalogue=base.catalogue, units=base.store_units)
     if problems:
         raise ValidationError(problems)
     clean["file"] = table["file"].to_numpy()

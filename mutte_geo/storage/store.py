@@ -181,7 +181,8 @@ class Store:
         return pd.DataFrame([dict(r) for r in rows], columns=columns)
 
     def values(self, catalogue: Catalogue, units: UnitsByVintage) -> pd.DataFrame:
-        """The stored values in the form ``Atlas.values`` has (checked again, with ``number``)."""
+        """The stored values in the form ``Atlas.values`` has (checked again over ``units``, the store's
+        units: ``Atlas.store_units``, with ``number``)."""
         stored = self.current()
         table = stored[list(COLUMNS)].astype({"vintage": str})
         clean, problems = validate_table(table, file="store", catalogue=catalogue, units=units)
@@ -221,7 +222,8 @@ class Store:
     # --- writing -------------------------------------------------------------------------------------
 
     def seed_if_empty(self, rows: pd.DataFrame) -> bool:
-        """Store ``rows`` (the bundled CSV values) as the first revision; False when already seeded."""
+        """Store ``rows`` (the bundled values: CSV files, region packs' tables) as the first revision; False
+        when already seeded."""
         changes = [Change((int(r["vintage"]), str(r["unit_code"]), str(r["indicator"]), str(r["period"]),
                            str(r["kind"])), {f: str(r[f]) for f in FIELDS}, None, None, str(r["file"]), int(r["row"]))
                    for r in rows.to_dict("records")]
@@ -237,9 +239,10 @@ class Store:
         return True
 
     def sync_bundled(self, rows: pd.DataFrame) -> int | None:
-        """Bring in changes to the bundled CSVs made after seeding, as a 'bundled' revision.
+        """Bring in changes to the bundled values (CSV files, region packs' tables) made after seeding, as a
+        'bundled' revision.
 
-        Only values still as the system wrote them follow the CSVs; a value a user changed is kept.
+        Only values still as the system wrote them follow the bundled files; a value a user changed is kept.
         """
         written_by_system = select(values_table.c.id, revisions.c.user_name).join(
             revisions, values_table.c.revision_id == revisions.c.id)

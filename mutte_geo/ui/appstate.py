@@ -24,7 +24,8 @@ from mutte_geo.ui.authpage import current_user, include_submitted
 from mutte_geo.ui.markdown import md_escape
 
 logger = logging.getLogger(__name__)
-REGION_PAGES = ("map", "filter")  # pages that show any region; the others show Mường Tè and say so
+REGION_PAGES = ("map", "filter", "import", "edit", "review", "history", "users")  # pages that show any region;
+# the others show Mường Tè and say so
 
 
 @st.cache_resource(show_spinner=False)
