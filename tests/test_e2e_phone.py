@@ -49,6 +49,19 @@ def test_the_map_comes_first_on_a_phone_and_beside_the_controls_on_a_desktop(bro
             return {left: r.left, right: r.right, width: window.innerWidth};
         }""")
         assert 0 <= tip["left"] and tip["right"] <= tip["width"], tip
+        # a tap in the middle of every unit: however wide its tooltip, it stays on the screen
+        tips = frame.evaluate("""() => {
+            const out = [];
+            window.atlasLayer.eachLayer(l => {
+                const tap = {latlng: l.getBounds().getCenter(), originalEvent: new MouseEvent('mouseover')};
+                l.fire('mouseover', tap, true);
+                const r = document.querySelector('.atlas-tooltip').getBoundingClientRect();
+                out.push({code: l.feature.properties.code, left: r.left, right: r.right, width: window.innerWidth});
+                l.fire('mouseout', {originalEvent: new MouseEvent('mouseout')}, true);
+            });
+            return out;
+        }""")
+        assert len(tips) == 14 and all(0 <= t["left"] and t["right"] <= t["width"] for t in tips), tips
         pg.screenshot(path=str(ARTIFACTS / "phone_map.png"))
         options.click()
         expect(pg.get_by_role("combobox", name="Chỉ tiêu", exact=True)).to_be_visible(timeout=WAIT)

@@ -335,6 +335,15 @@ def base_map(
         "layer.bindTooltip(function(l) { return window.atlasTooltip ? window.atlasTooltip(l) : ''; },"
         # 'auto' (Leaflet's default, kept explicit): towards the map's centre, so a tap near an edge stays on screen
         " {sticky: true, direction: 'auto', className: 'atlas-tooltip', opacity: 0.95});"
+        # ... and a tooltip wider than the room on that side (a phone) is shifted back inside the map
+        "function keepTipInside() { var t = layer.getTooltip(), el = t && t.getElement();"
+        " if (!el || !map.hasLayer(t)) { return; } el.style.marginLeft = '';"
+        " var box = el.getBoundingClientRect(), frame = map.getContainer().getBoundingClientRect(), shift = 0;"
+        " if (box.left < frame.left + 4) { shift = frame.left + 4 - box.left; }"
+        " else if (box.right > frame.right - 4) {"
+        "   shift = Math.max(frame.right - 4 - box.right, frame.left + 4 - box.left); }"
+        " if (shift) { el.style.marginLeft = (parseFloat(getComputedStyle(el).marginLeft) || 0) + shift + 'px'; } }"
+        "layer.on('tooltipopen mouseover mousemove', keepTipInside);"
         "layer.on('mouseover', function(e) { e.layer.setStyle({weight: 3, color: '#000000'}); });"
         "layer.on('mouseout', function(e) { layer.resetStyle(e.layer); });"
         "window.atlasLayer = layer;"
