@@ -139,4 +139,10 @@ def sign_in(pg, url: str, login: str, password: str, *, path: str = "/") -> None
     pg.get_by_label("Mật khẩu", exact=True).fill(password)
     pg.get_by_label("Mật khẩu", exact=True).press("Enter")
     expect(pg.get_by_text("Đã đăng nhập")).to_have_count(1, timeout=60000)
+    # the page trades its one-time code for the session cookie in the background: a reload or a link
+    # opened before that would be signed out (a person takes longer than that)
+    deadline = time.monotonic() + 30
+    while not any(c["name"] == "atlas_session" for c in pg.context.cookies()):
+        assert time.monotonic() < deadline, "no session cookie 30 s after signing in"
+        pg.wait_for_timeout(50)
 
