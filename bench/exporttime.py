@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from mutte_geo.exports.formats import export_bytes
-from mutte_geo.maps.printmap import PrintOptions
+from mutte_geo.maps.printoptions import PrintOptions
 from mutte_geo.maps.view import MapRequest, map_view
 from mutte_geo.model.atlas import Atlas
 

@@ -18,7 +18,7 @@ from mutte_geo.analysis.ntm import (
     years,
 )
 from mutte_geo.core.i18n import format_date, gettext
-from mutte_geo.exports.formats import MIME
+from mutte_geo.exports.filenames import MIME
 from mutte_geo.exports.ntmexport import grid_bytes
 from mutte_geo.maps.viewstate import COMMUNE_ORDERS, CRITERION_ORDERS
 from mutte_geo.model.ntm import MET, NOT_MET, set_for_vintage, status_label

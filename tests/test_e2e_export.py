@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from mutte_geo.exports.offline_html import standalone_html
-from mutte_geo.maps.printmap import PrintOptions
+from mutte_geo.maps.printoptions import PrintOptions
 from mutte_geo.maps.view import MapRequest, map_view
 
 from .conftest import ARTIFACTS, map_frame

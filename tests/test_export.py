@@ -20,11 +20,13 @@ from pypdf import PdfReader
 
 from mutte_geo.cli.cli import main
 from mutte_geo.core.errors import ExportError
-from mutte_geo.exports.formats import export_bytes, file_name
+from mutte_geo.exports.filenames import file_name
+from mutte_geo.exports.formats import export_bytes
 from mutte_geo.exports.offline_html import standalone_html
 from mutte_geo.exports.pack import report_pack_pdf, report_pack_zip
 from mutte_geo.maps.classify import NO_DATA_FILL
-from mutte_geo.maps.printmap import PrintOptions, map_figure
+from mutte_geo.maps.printmap import map_figure
+from mutte_geo.maps.printoptions import PrintOptions
 from mutte_geo.maps.view import MapRequest, map_view
 from mutte_geo.model.boundaries import DISTRICT_LAEA
 

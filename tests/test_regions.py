@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from mutte_geo.core.errors import DataFileError
 from mutte_geo.core.paths import DEFAULT_SHARED_DIR
 from mutte_geo.exports.formats import export_bytes
-from mutte_geo.maps.printmap import PrintOptions, default_subtitle
+from mutte_geo.maps.printoptions import PrintOptions, default_subtitle
 from mutte_geo.maps.view import MapRequest, legend_note, map_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.boundaries import DISTRICT_LAEA, coverage_gaps_and_overlaps

@@ -19,7 +19,7 @@ from mutte_geo.exports.comparisons import change_bytes, split_bytes
 from mutte_geo.maps.change import BETTER, NO_CHANGE, WORSE, ChangeRequest, change_view
 from mutte_geo.maps.classify import NO_DATA_FILL, classify_numeric
 from mutte_geo.maps.comparemap import compare_split
-from mutte_geo.maps.printmap import PrintOptions
+from mutte_geo.maps.printoptions import PrintOptions
 from mutte_geo.maps.split import split_legend_entries, split_legend_html, split_maps, split_view
 from mutte_geo.maps.view import MapRequest, map_view
 from mutte_geo.maps.webmap import choropleth_map

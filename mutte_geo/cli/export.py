@@ -13,7 +13,7 @@ import pandas as pd
 from mutte_geo.core.errors import ExportError
 from mutte_geo.exports.formats import FORMATS, PACK_FORMATS, check_request, export_bytes
 from mutte_geo.exports.pack import report_pack_pdf, report_pack_zip
-from mutte_geo.maps.printmap import DPIS, ORIENTATIONS, PAPERS_MM, PrintOptions
+from mutte_geo.maps.printoptions import DPIS, ORIENTATIONS, PAPERS_MM, PrintOptions
 from mutte_geo.maps.view import MapRequest, map_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import KIND_CHOICES, LATEST, kinds_of

@@ -17,7 +17,8 @@ from mutte_geo.core.i18n import N_, format_date, format_period, gettext
 from mutte_geo.exports.access import atlas_for
 from mutte_geo.exports.pdfpage import A4_MM, MARGIN_MM, Page
 from mutte_geo.maps.attentionmap import ATTENTION_LAYERS, ATTENTION_VINTAGE, attention_layer_ids, flagged_units
-from mutte_geo.maps.printmap import FONT, RC, fit_extent, nfc
+from mutte_geo.maps.printmap import FONT, RC, fit_extent
+from mutte_geo.maps.printoptions import nfc
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.boundaries import DISTRICT_LAEA
 from mutte_geo.storage.auth import User

@@ -21,7 +21,8 @@ from mutte_geo.core.i18n import format_date, format_period, gettext, kind_label
 from mutte_geo.exports.access import atlas_for
 from mutte_geo.exports.narrative import units_noun
 from mutte_geo.exports.pdfpage import MARGIN_MM, Page
-from mutte_geo.maps.printmap import FONT, RC, fit_extent, nfc
+from mutte_geo.maps.printmap import FONT, RC, fit_extent
+from mutte_geo.maps.printoptions import nfc
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.boundaries import DISTRICT_LAEA
 from mutte_geo.model.indicators import period_sort_key

@@ -7,7 +7,8 @@ import re
 from dataclasses import replace
 
 from mutte_geo.maps.change import ChangeView, change_subtitle
-from mutte_geo.maps.printmap import PrintOptions, figure_bytes, map_figure
+from mutte_geo.maps.printmap import figure_bytes, map_figure
+from mutte_geo.maps.printoptions import PrintOptions
 from mutte_geo.maps.split import SplitView
 from mutte_geo.maps.splitprint import split_figure
 from mutte_geo.maps.view import MapRequest

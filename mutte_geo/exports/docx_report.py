@@ -34,9 +34,10 @@ from mutte_geo.analysis.targets import atlas_targets, group_by_heading, status_l
 from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import format_date, format_period, gettext, pgettext
 from mutte_geo.exports.access import atlas_for
+from mutte_geo.exports.filenames import report_choices
 from mutte_geo.exports.formats import export_bytes
 from mutte_geo.exports.narrative import draft_indicator, units_noun
-from mutte_geo.maps.printmap import PrintOptions, default_subtitle, source_label, sources_line
+from mutte_geo.maps.printoptions import PrintOptions, default_subtitle, source_label, sources_line
 from mutte_geo.maps.view import MapRequest, map_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import LATEST, RESULT_KINDS
@@ -54,7 +55,6 @@ LANDSCAPE_TEXT_MM = 297 - MARGINS_MM["left"] - MARGINS_MM["right"]
 NTM_MARKS = {MET: ("Đ", "M"), NOT_MET: ("C", "N")}  # (Vietnamese, English) cell marks; empty: not assessed
 TABLE_STYLE = "Table Text"
 TABLE_STYLE_ID = "TableText"  # python-docx derives the id from the name
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,6 @@ class ReportRequest:
     lang: str = "vi"
     title: str | None = None
     export_date: dt.date = field(default_factory=dt.date.today)
-
-
-def report_choices(atlas: Atlas, vintage: int) -> list[str]:
-    """Indicators with at least one actual or estimated value (commune or district) in ``vintage``."""
-    values = atlas.values
-    present = set(values.loc[(values["vintage"] == vintage) & values["kind"].isin(RESULT_KINDS), "indicator"])
-    return [i for i in atlas.catalogue if i in present]
 
 
 def check_indicators(atlas: Atlas, indicators: tuple[str, ...], vintage: int, period: str = LATEST) -> None:

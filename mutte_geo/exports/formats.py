@@ -7,13 +7,12 @@ attribution of ``PROVENANCE.md``.
 
 from __future__ import annotations
 
-import re
-
 from mutte_geo.core.errors import ExportError
 from mutte_geo.exports.layers import export_notes, layer_bytes, map_layer, values_table
 from mutte_geo.exports.offline_html import standalone_html
 from mutte_geo.exports.tables import to_csv_bytes, to_xlsx_bytes
-from mutte_geo.maps.printmap import IMAGE_FORMATS, PrintOptions, figure_bytes, map_figure
+from mutte_geo.maps.printmap import figure_bytes, map_figure
+from mutte_geo.maps.printoptions import IMAGE_FORMATS, PrintOptions
 from mutte_geo.maps.view import MapRequest, MapView, period_choices
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.units import VINTAGES
@@ -21,13 +20,6 @@ from mutte_geo.model.units import VINTAGES
 MAP_FORMATS = (*IMAGE_FORMATS, "html", "csv", "xlsx", "geojson", "gpkg")
 PACK_FORMATS = ("pack-pdf", "pack-zip")
 FORMATS = (*MAP_FORMATS, *PACK_FORMATS)
-MIME = {
-    "png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "html": "text/html",
-    "csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
-    "pack-pdf": "application/pdf", "pack-zip": "application/zip",
-}
-EXTENSIONS = {"pack-pdf": "pdf", "pack-zip": "zip"}
 
 
 def check_request(atlas: Atlas, request: MapRequest) -> None:
@@ -40,16 +32,6 @@ def check_request(atlas: Atlas, request: MapRequest) -> None:
     if request.period not in periods:
         raise ExportError(f"no commune values of '{request.indicator_id}' for period '{request.period}' "
                           f"(vintage {request.vintage}); available: {', '.join(periods)}")
-
-
-def file_name(indicator_id: str, vintage: int, period: str, fmt: str, *, prefix: str = "muongte") -> str:
-    """A file name that names the region (``prefix``) and the boundary vintage (codes are reused across vintages).
-
-    >>> file_name("population", 2024, "latest", "pdf"), file_name("area", 2025, "2025", "png", prefix="laichau")
-    ('muongte_v2024_population_latest.pdf', 'laichau_v2025_area_2025.png')
-    """
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{indicator_id}_{period}")
-    return f"{prefix}_v{vintage}_{safe}.{EXTENSIONS.get(fmt, fmt)}"
 
 
 def export_bytes(

@@ -10,7 +10,7 @@ import pyogrio
 
 from mutte_geo.core.i18n import format_date, gettext
 from mutte_geo.maps.classify import NO_DATA_FILL
-from mutte_geo.maps.printmap import PrintOptions, default_subtitle, default_title, sources_line
+from mutte_geo.maps.printoptions import PrintOptions, default_subtitle, default_title, sources_line
 from mutte_geo.maps.view import MapRequest, MapView
 from mutte_geo.model.atlas import Atlas
 

@@ -15,7 +15,7 @@ from mutte_geo.analysis.overview import gap_text, target_text
 from mutte_geo.analysis.targets import BEHIND, ON_TRACK, TargetRow, atlas_targets, latest_result
 from mutte_geo.core.formatting import format_quantity
 from mutte_geo.core.i18n import format_period, gettext, kind_label
-from mutte_geo.maps.printmap import source_label
+from mutte_geo.maps.printoptions import source_label
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.catalogue import Indicator
 from mutte_geo.model.indicators import LATEST, select

@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 
 from mutte_geo.analysis.ntm import Tracker, grid_table, shares_table
 from mutte_geo.core.i18n import format_date, gettext
-from mutte_geo.maps.printmap import MM, RC, PrintOptions, figure_bytes, nfc
+from mutte_geo.maps.printmap import RC, figure_bytes
+from mutte_geo.maps.printoptions import MM, PrintOptions, nfc
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.ntm import MET, NOT_MET
 

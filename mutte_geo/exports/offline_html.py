@@ -10,7 +10,7 @@ from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import format_date, gettext
 from mutte_geo.core.paths import STATIC_DIR
 from mutte_geo.maps.legend import direction_text, legend_title
-from mutte_geo.maps.printmap import PrintOptions, default_subtitle, default_title, nfc, sources_line
+from mutte_geo.maps.printoptions import PrintOptions, default_subtitle, default_title, nfc, sources_line
 from mutte_geo.maps.view import MapRequest, MapView, legend_note
 from mutte_geo.maps.webmap import LEAFLET_CSS, LEAFLET_JS, choropleth_map, legend_html
 from mutte_geo.model.atlas import Atlas

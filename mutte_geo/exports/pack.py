@@ -13,19 +13,12 @@ from matplotlib.figure import Figure
 
 from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import format_date, gettext
-from mutte_geo.exports.formats import check_request, file_name
+from mutte_geo.exports.filenames import file_name
+from mutte_geo.exports.formats import check_request
 from mutte_geo.exports.layers import values_table
 from mutte_geo.exports.tables import to_csv_bytes
-from mutte_geo.maps.printmap import (
-    MM,
-    RC,
-    PrintOptions,
-    default_subtitle,
-    figure_bytes,
-    map_figure,
-    nfc,
-    source_label,
-)
+from mutte_geo.maps.printmap import RC, figure_bytes, map_figure
+from mutte_geo.maps.printoptions import MM, PrintOptions, default_subtitle, nfc, source_label
 from mutte_geo.maps.view import MapRequest, map_view
 from mutte_geo.model.atlas import Atlas
 

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from mutte_geo.maps.printmap import MM, nfc
+from mutte_geo.maps.printoptions import MM, nfc
 
 A4_MM = (210.0, 297.0)
 MARGIN_MM = 15.0

@@ -10,27 +10,15 @@ from mutte_geo.analysis.ntm import newest_tracker
 from mutte_geo.core.errors import ExportError
 from mutte_geo.exports.brief import brief_pdf
 from mutte_geo.exports.commune_atlas import commune_atlas_pdf
-from mutte_geo.exports.docx_report import DOCX_MIME, ReportRequest, word_report
+from mutte_geo.exports.docx_report import ReportRequest, word_report
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import LATEST
 from mutte_geo.model.ntm import load_criteria_sets, set_for_vintage
 from mutte_geo.storage.auth import User, load_accounts
 
 REPORT_FORMATS = ("docx", "atlas", "brief")
-REPORT_MIME = {"docx": DOCX_MIME, "atlas": "application/pdf", "brief": "application/pdf"}
 
 
-def report_file_name(fmt: str, vintage: int, unit: str | None = None) -> str:
-    """E.g. ``muongte_v2024_report.docx``, ``muongte_v2024_atlas.pdf``, ``muongte_v2024_03433_atlas.pdf``.
-
-    >>> report_file_name("atlas", 2025, "03433")
-    'muongte_v2025_03433_atlas.pdf'
-    """
-    if fmt == "docx":
-        return f"muongte_v{vintage}_report.docx"
-    if fmt == "brief":
-        return "muongte_brief_2025_targets.pdf"
-    return f"muongte_v{vintage}_{unit + '_' if unit else ''}atlas.pdf"
 
 
 def report_bytes(fmt: str, atlas: Atlas, *, user: User | None, indicators: tuple[str, ...] = (), vintage: int = 2024,

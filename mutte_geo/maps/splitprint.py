@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 
 from mutte_geo.core.i18n import gettext
 from mutte_geo.maps.legend import LegendEntry, legend_title
-from mutte_geo.maps.printmap import RC, PrintOptions, _Layout, nfc
+from mutte_geo.maps.printmap import RC, _Layout
+from mutte_geo.maps.printoptions import PrintOptions, nfc
 from mutte_geo.maps.split import SplitView, side_heading, side_note, split_legend_entries, split_title
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.boundaries import DISTRICT_LAEA

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import streamlit as st
 
 from mutte_geo.analysis.filters import MATCH, FilterResult, describe_criteria
 from mutte_geo.core.errors import ExportError
 from mutte_geo.core.i18n import N_, gettext
-from mutte_geo.exports.docx_report import report_choices
-from mutte_geo.exports.formats import MIME, export_bytes, file_name
-from mutte_geo.exports.pack import report_pack_pdf, report_pack_zip
-from mutte_geo.exports.reports import REPORT_MIME, report_bytes, report_file_name
-from mutte_geo.maps.printmap import DPIS, ORIENTATIONS, PrintOptions, default_subtitle, default_title
+from mutte_geo.exports.filenames import MIME, REPORT_MIME, file_name, report_choices, report_file_name
+from mutte_geo.maps.printoptions import DPIS, ORIENTATIONS, PrintOptions, default_subtitle, default_title
 from mutte_geo.maps.view import MapRequest, MapView, map_view
 from mutte_geo.model.atlas import Atlas
 from mutte_geo.model.indicators import LATEST, RESULT_KINDS, kinds_of
@@ -94,7 +92,27 @@ def _digest(text: str | None) -> str:
 
 def _deferred(fmt: str, atlas: Atlas, view: MapView, request: MapRequest, options: PrintOptions
               ) -> Callable[[], bytes]:
-    return lambda: export_bytes(fmt, atlas, view, request=request, options=options)
+    return lambda: _map_file(fmt, atlas, view, request, options)
+
+
+# The modules that make files (matplotlib, python-docx: about a second to import) are imported when a
+# file is made, not when the panel is drawn, so the first map after a server start does not wait for them.
+def _map_file(fmt: str, atlas: Atlas, view: MapView, request: MapRequest, options: PrintOptions) -> bytes:
+    from mutte_geo.exports.formats import export_bytes
+
+    return export_bytes(fmt, atlas, view, request=request, options=options)
+
+
+def _pack_file(fmt: str, atlas: Atlas, requests: list[MapRequest], options: PrintOptions) -> bytes:
+    from mutte_geo.exports.pack import report_pack_pdf, report_pack_zip
+
+    return (report_pack_pdf if fmt == "pdf" else report_pack_zip)(atlas, requests, options)
+
+
+def _report_file(fmt: str, atlas: Atlas, **choices: Any) -> bytes:
+    from mutte_geo.exports.reports import report_bytes
+
+    return report_bytes(fmt, atlas, **choices)
 
 
 def _report_pack(atlas: Atlas, request: MapRequest, options: PrintOptions, *, key: str) -> None:
@@ -112,12 +130,12 @@ def _report_pack(atlas: Atlas, request: MapRequest, options: PrintOptions, *, ke
         sensitive = any(atlas.catalogue[i].sensitive for i in chosen)
         left, right = st.columns(2)
         left.download_button(gettext(lang, "Download PDF (maps + values table)"),
-                             data=sensitive_export(lambda: report_pack_pdf(atlas, requests, pack_options), sensitive,
+                             data=sensitive_export(lambda: _pack_file("pdf", atlas, requests, pack_options), sensitive,
                                                    f"report pack PDF: {', '.join(chosen)}"),
                              file_name=f"{atlas.region.file_prefix}_v{vintage}_report_pack.pdf", mime=MIME["pack-pdf"],
                              on_click="ignore", key=f"{key}_pack_pdf")
         right.download_button(gettext(lang, "Download ZIP of PNGs"),
-                              data=sensitive_export(lambda: report_pack_zip(atlas, requests, pack_options),
+                              data=sensitive_export(lambda: _pack_file("zip", atlas, requests, pack_options),
                                                     sensitive, f"report pack ZIP: {', '.join(chosen)}"),
                               file_name=f"{atlas.region.file_prefix}_v{vintage}_report_pack.zip", mime=MIME["pack-zip"],
                               on_click="ignore", key=f"{key}_pack_zip")
@@ -186,7 +204,7 @@ def _word_report(atlas: Atlas, request: MapRequest, *, key: str) -> None:
         if chosen:
             indicators = tuple(chosen)
             _made_file(gettext(lang, "Make the Word report"),
-                       lambda: report_bytes("docx", atlas, user=user, indicators=indicators, vintage=vintage,
+                       lambda: _report_file("docx", atlas, user=user, indicators=indicators, vintage=vintage,
                                             lang=lang, title=title.strip() or None,
                                             ntm_assessments=ntm_store().assessments()),
                        name=report_file_name("docx", vintage), mime=REPORT_MIME["docx"], key=f"{key}_docx",
@@ -205,7 +223,7 @@ def atlas_download(atlas: Atlas, vintage: int, lang: str, *, code: str | None = 
     units = [code] if code else None
     label = gettext(lang, "Make this unit's atlas page (PDF)") if code else \
         gettext(lang, "Make the atlas of all {n_units} units (PDF)").format(n_units=len(atlas.units[vintage]))
-    _made_file(label, lambda: report_bytes("atlas", atlas, user=user, vintage=vintage, lang=lang, units=units,
+    _made_file(label, lambda: _report_file("atlas", atlas, user=user, vintage=vintage, lang=lang, units=units,
                                            ntm_assessments=ntm_store().assessments()),
                name=report_file_name("atlas", vintage, code), mime=REPORT_MIME["atlas"], key=key, lang=lang,
                choice=(vintage, code, lang, user, ntm_store().store.version()))
@@ -215,6 +233,6 @@ def brief_download(atlas: Atlas, lang: str, *, key: str = "brief") -> None:
     """The overview as a one-page printable brief (counters, attention map, largest gaps)."""
     user = current_user()
     _made_file(gettext(lang, "Make the one-page brief (PDF)"),
-               lambda: report_bytes("brief", atlas, user=user, lang=lang),
+               lambda: _report_file("brief", atlas, user=user, lang=lang),
                name=report_file_name("brief", 2024), mime=REPORT_MIME["brief"], key=key, lang=lang,
                choice=(lang, user))

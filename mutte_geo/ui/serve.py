@@ -41,13 +41,14 @@ def wait_until_healthy(url: str, *, timeout: float = 60) -> None:
 
 
 def _warm_up() -> None:
-    """Import what the pages import and load the atlas while the server starts, so the first visitor
-    does not wait for it. The pages find it in the same ``st.cache_resource``.
+    """Load the atlas while the server starts, so the first visitor does not wait for it. The pages find
+    it in the same ``st.cache_resource``.
 
     Not streamlit_folium: a component declared outside a page's script run is not served (its iframe
-    gets a 404), so the first map page imports it.
+    gets a 404), so the first map page imports it. Not the modules that make files (matplotlib,
+    python-docx): the first export imports them (mutte_geo.ui.exportui).
     """
-    from mutte_geo.ui import appstate, exportui  # noqa: F401  (exportui: matplotlib, print layouts)
+    from mutte_geo.ui import appstate
 
     appstate.warm_up()
 

@@ -9,12 +9,12 @@ from streamlit_folium import st_folium
 
 from mutte_geo.core.i18n import N_, gettext
 from mutte_geo.exports.comparisons import COMPARISON_FORMATS, change_bytes, comparison_file_name, split_bytes
-from mutte_geo.exports.formats import MIME
+from mutte_geo.exports.filenames import MIME
 from mutte_geo.maps.breaks import BreaksError, parse_breaks
 from mutte_geo.maps.breaks import example as breaks_example
 from mutte_geo.maps.change import ChangeView
 from mutte_geo.maps.classify import SCHEME_LABELS, SCHEMES
-from mutte_geo.maps.printmap import ORIENTATIONS, PrintOptions
+from mutte_geo.maps.printoptions import ORIENTATIONS, PrintOptions
 from mutte_geo.maps.split import SplitView, side_heading, side_note, split_legend_html, split_maps
 from mutte_geo.maps.viewstate import ViewState
 from mutte_geo.model.atlas import Atlas
