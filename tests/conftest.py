@@ -131,6 +131,12 @@ def staff_app(tmp: Path, accounts: dict[str, dict[str, object]], log_name: str) 
         yield url, url_db
 
 
+def wait_until_idle(pg, timeout: float = 60000) -> None:  # type: ignore[no-untyped-def]
+    """Until no script run is going on (Streamlit's running icon is gone): a button clicked while the map
+    component's first value starts another run can be overtaken by that run, as a person would see."""
+    expect(pg.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=timeout)
+
+
 def sign_in(pg, url: str, login: str, password: str, *, path: str = "/") -> None:  # type: ignore[no-untyped-def]
     """Sign in through the sidebar's staff form, as a person does, and wait until the app says so."""
     pg.goto(url + path)

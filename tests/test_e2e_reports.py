@@ -12,7 +12,7 @@ from docx import Document
 from mutte_geo.maps.view import default_indicator
 from mutte_geo.model.atlas import Atlas
 
-from .conftest import ARTIFACTS, map_frame
+from .conftest import ARTIFACTS, map_frame, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
@@ -22,6 +22,7 @@ DESKTOP = {"width": 1280, "height": 800}
 def _make_and_download(page, make: str, download: str) -> bytes:  # type: ignore[no-untyped-def]
     button = page.get_by_role("button", name=make)
     button.scroll_into_view_if_needed()
+    wait_until_idle(page)
     button.click()
     link = page.get_by_role("button", name=download)
     link.wait_for(timeout=120000)

@@ -45,7 +45,7 @@ from mutte_geo.core.errors import AtlasError, ValidationError
 from mutte_geo.core.paths import DATA_DIR
 from mutte_geo.model.catalogue import Catalogue
 from mutte_geo.model.indicators import COLUMNS, UnitsByVintage, validate_table
-from mutte_geo.storage import accounts, locks
+from mutte_geo.storage import accounts, audit, locks
 from mutte_geo.storage.importer import FIELDS, KEY, Change
 
 URL_ENV = "MUTTE_DATABASE_URL"
@@ -159,10 +159,10 @@ class Store:
         from mutte_geo.storage import ntmstore  # noqa: F401  its tables are part of the schema (it imports this module)
 
         try:
-            for tables in (metadata, accounts.metadata, locks.metadata):
+            for tables in (metadata, accounts.metadata, locks.metadata, audit.metadata):
                 tables.create_all(self.engine)
         except (IntegrityError, ProgrammingError):  # another process created the tables at the same moment
-            for tables in (metadata, accounts.metadata, locks.metadata):
+            for tables in (metadata, accounts.metadata, locks.metadata, audit.metadata):
                 tables.create_all(self.engine)
 
     # --- reading -------------------------------------------------------------------------------------
