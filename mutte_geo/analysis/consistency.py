@@ -48,7 +48,9 @@ def find_inconsistencies(values: pd.DataFrame, catalogue: Catalogue) -> list[Inc
     """
     found = []
     key = ["vintage", "unit_code", "period", "kind"]
-    by_indicator = {ind: rows.set_index(key) for ind, rows in values.groupby("indicator")}
+    needed = {i for ind in catalogue.values() if ind.ratio_of is not None for i in (ind.id, *ind.ratio_of)}
+    wanted = values[values["indicator"].isin(needed)]  # the ratios and their parts only: this runs at start
+    by_indicator = {ind: rows.set_index(key) for ind, rows in wanted.groupby("indicator")}
     for indicator in catalogue.values():
         if indicator.ratio_of is None or indicator.id not in by_indicator:
             continue

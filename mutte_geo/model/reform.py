@@ -84,25 +84,34 @@ def derive_values(
                                        "trong danh mục", f"{ind.id}: weight '{ind.weight}' is not an indicator id")
                                for ind in bad])
     source = values[(values["vintage"] == 2024) & (values["unit_code"] != DISTRICT_CODE)]
-    index = {(r["unit_code"], r["indicator"], r["period"], r["kind"]): r for r in source.to_dict("records")}
+    source_rows = source.to_dict("records")  # plain dicts: a pandas filter per indicator and commune is slow
+    index = {(r["unit_code"], r["indicator"], r["period"], r["kind"]): r for r in source_rows}
+    by_indicator: dict[str, list[dict]] = {}
+    for r in source_rows:
+        if isinstance(r["period"], str) and isinstance(r["kind"], str):
+            by_indicator.setdefault(r["indicator"], []).append(r)
+    successors = sorted(set(crosswalk.links.values()))
     records = []
     for indicator in catalogue.values():
         if indicator.aggregation == "none":
             continue
-        rows = source[source["indicator"] == indicator.id]
-        for successor in sorted(set(crosswalk.links.values())):
+        rows = by_indicator.get(indicator.id, [])
+        for successor in successors if rows else []:
             members = crosswalk.predecessors(successor)
             complete = not crosswalk.reaches_outside(successor)
-            present = rows[rows["unit_code"].isin(members)]
-            for (period, kind), group in present.groupby(["period", "kind"], sort=True):
-                found = {r["unit_code"]: r for r in group.to_dict("records")}
+            member_set = set(members)
+            groups: dict[tuple[str, str], dict[str, dict]] = {}
+            for r in rows:
+                if r["unit_code"] in member_set:
+                    groups.setdefault((r["period"], r["kind"]), {})[r["unit_code"]] = r
+            for (period, kind), found in sorted(groups.items()):
                 weights = {c: index.get((c, indicator.weight, period, kind)) for c in members}
                 derived = aggregate(indicator, found, members, complete=complete, weights=weights)
                 if derived is None:
                     continue
                 used_rows = [found[c] for c in derived.used]
                 if indicator.aggregation == "weighted_mean":
-                    used_rows += [weights[c] for c in derived.used if weights[c] is not None]
+                    used_rows += [w for c in derived.used if (w := weights[c]) is not None]
                 records.append(_record(indicator, successor, period, kind, derived, used_rows, members,
                                        complete, units_2024))
     return pd.DataFrame.from_records(records, columns=[*COLUMNS, "number", "file", "row", DERIVED_COLUMN])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from dataclasses import replace
 
 import streamlit as st
@@ -79,15 +80,21 @@ def ntm_store() -> NtmStore:
 _by_version: dict[int, tuple[Atlas, Atlas]] = {}
 
 
+_building = threading.Lock()  # the warm-up and the first visitor build it once, not side by side
+
+
 def _atlas_from_store() -> Atlas:
     base, store = _load_atlas(), value_store()
     version = store.version()
     hit = _by_version.get(version)
     if hit is None or hit[0] is not base:
-        hit = (base, atlas_from_store(base, store))
-        _by_version.clear()
-        _by_version[version] = hit
-        _keep_long_lived()
+        with _building:
+            hit = _by_version.get(version)
+            if hit is None or hit[0] is not base:
+                hit = (base, atlas_from_store(base, store))
+                _by_version.clear()
+                _by_version[version] = hit
+                _keep_long_lived()
     return hit[1]
 
 
