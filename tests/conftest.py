@@ -113,6 +113,7 @@ def map_frame(pg, timeout_ms: int = 90000, *, legend_contains: str = ""):  # typ
         element = found.as_element()
         frame = element.content_frame() if element is not None else None
         if frame is not None:
+            wait_until_idle(pg)  # the map's first value may have started a run: a click now could be overtaken
             return frame
         assert time.monotonic() < deadline, "the map kept being replaced"
 

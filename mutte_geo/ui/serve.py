@@ -48,6 +48,13 @@ def _warm_up() -> None:
     gets a 404), so the first map page imports it. Not the modules that make files (matplotlib,
     python-docx): the first export imports them (mutte_geo.ui.exportui).
     """
+    from streamlit.runtime import Runtime, RuntimeState
+
+    # Once the server is up: it answers the first visitor's page at once, and the atlas loads while the
+    # browser starts the frontend. Started before that, the two fight for the interpreter and the first
+    # map comes later (bench/RESULTS.md).
+    while not Runtime.exists() or Runtime.instance().state == RuntimeState.INITIAL:
+        time.sleep(0.02)
     from mutte_geo.ui import appstate
 
     appstate.warm_up()
