@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import os
 import secrets
 import shutil
@@ -48,6 +49,7 @@ FRONTENDS = {  # folder in the cache: (URL path, the files served there)
     "streamlit": ("/static/", Path(streamlit.__file__).parent / "static" / "static"),
     "st_folium": ("/component/streamlit_folium.st_folium/",
                   Path(streamlit_folium.__file__).parent / "frontend" / "build"),
+    "vendor": ("/app/static/vendor/", PROJECT_ROOT / "static" / "vendor"),  # Leaflet (scripts/install_assets.sh)
 }
 FRONTEND_CACHE = PROJECT_ROOT / "build" / "frontend"
 ROUTE_COOKIE = "mutte_route"
@@ -55,14 +57,17 @@ COMPRESSED_TYPES = "text/css application/javascript text/javascript application/
 
 
 def precompressed_frontend(cache: Path = FRONTEND_CACHE) -> Path:
-    """A copy of the frontends (Streamlit's, the map component's) with ``<file>.br`` beside each script,
-    style sheet and JSON file, made once per version (about half a minute on 2 cores): the folder nginx
-    serves them from, one subfolder per entry of FRONTENDS."""
-    folder = cache / "-".join(version(p) for p in ("streamlit", "streamlit-folium"))
+    """A copy of the frontends (Streamlit's, the map component's, the vendored Leaflet) with ``<file>.br``
+    beside each script, style sheet and JSON file, made once per version (about half a minute on 2 cores):
+    the folder nginx serves them from, one subfolder per entry of FRONTENDS."""
+    vendored = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(FRONTENDS["vendor"][1].rglob("*"))
+                                       if f.is_file())).hexdigest()[:12]
+    folder = cache / "-".join([*(version(p) for p in ("streamlit", "streamlit-folium")), vendored])
     done = folder / ".complete"
     if done.exists():
         return folder
-    shutil.rmtree(folder, ignore_errors=True)
+    for older in cache.glob("*"):  # other versions' copies, or a copy left half made
+        shutil.rmtree(older, ignore_errors=True)
     for name, (_, source) in FRONTENDS.items():
         shutil.copytree(source, folder / name)
     files = [f for f in folder.rglob("*") if f.suffix in (".js", ".css", ".json", ".svg") and f.stat().st_size > 1024]
