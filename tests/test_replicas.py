@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mutte_geo.storage.auth import hash_password
-from mutte_geo.ui.replicas import ROUTE_COOKIE, Cluster, cluster
+from mutte_geo.ui.replicas import ROUTE_COOKIE, Cluster, cluster, precompressed_frontend
 
 from .conftest import map_frame, sign_in
 
@@ -95,6 +95,10 @@ def test_the_frontend_is_served_compressed(two_replicas: Cluster) -> None:
     assert gz_headers.get("Content-Encoding") == "gzip"
     assert gzip.decompress(gz) == plain
     assert len(br) < len(gz) < len(plain) / 2
+    # nginx's own precompressed copy (Brotli 11, no upstream), not the replicas' files compressed on the fly
+    assert set(_upstreams(two_replicas, "/" + script.group(1).decode())) == {"-"}
+    copy = precompressed_frontend() / "streamlit" / script.group(1).decode().removeprefix("static/")
+    assert br == copy.with_name(copy.name + ".br").read_bytes()
 
 
 def test_the_map_works_through_the_proxy(two_replicas: Cluster, page) -> None:  # type: ignore[no-untyped-def]

@@ -199,3 +199,12 @@ def test_opening_a_store_creates_every_table_of_its_schema(tmp_path: Path) -> No
     result = subprocess.run([sys.executable, "-c", script, url], capture_output=True, text=True, cwd=PROJECT_ROOT,
                             check=True)
     assert result.stdout.split() == ["[]", "['ntm_assessments',", "'ntm_history',", "'ntm_recognitions']"]
+
+
+def test_a_fresh_store_has_an_empty_audit_log(tmp_path: Path) -> None:
+    # read before the first event is written (a test reading the log of a just-started app did)
+    from mutte_geo.storage import audit
+
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    log = audit.events(store.engine)
+    assert log.empty and list(log.columns) == [c.name for c in audit.audit_events.columns]
