@@ -472,7 +472,7 @@ async def ws_load(runs: int, seconds: float) -> None:
             server.wait_healthy()
             assert server.proc is not None
             results[mode] = await _cpu_per_change(url, page, server.proc.pid, max(runs * 20, 100))
-            results[mode]["rss"] = _rss_mb(server.proc.pid)
+            results[mode]["rss"] = server.rss_mb()
             if mode != "gc":
                 results[mode] |= await _sessions(url, page, seconds)
         finally:
@@ -510,11 +510,6 @@ async def _cpu_per_change(url: str, page: str, pid: int, changes: int) -> dict[s
         await client.change(options[(i + 1) % len(options)])
     await client.close()
     return {"cpu": (_cpu_seconds(pid) - before) / changes * 1000}
-
-
-def _rss_mb(pid: int) -> float:
-    line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
-    return int(line.split()[1]) / 1024
 
 
 async def _sessions(url: str, page: str, seconds: float) -> dict[str, float]:
