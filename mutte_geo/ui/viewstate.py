@@ -35,7 +35,7 @@ from mutte_geo.ui.markdown import md_escape
 
 _VIEW = "_view_state"  # (query parameters, visible indicators) -> the view decoded from them
 _NOTES = "_view_notes"  # what the last switch could not keep, shown once on the next run
-_LAST_CLICK = "_map_last_click"  # the unit last clicked on the map (the map repeats it on every rerun)
+_LAST_CLICK = "_map_last_click"  # (unit last clicked on the map, times written; 0 = in the view): the map repeats it
 _MATCHES = "_unit_search_matches"
 
 
@@ -154,14 +154,20 @@ def view_link(view: ViewState) -> str:
 def select_clicked(code: str | None) -> bool:
     """Make a unit just clicked on the map the view's unit; True if the view changed.
 
-    The map keeps returning its last click on every rerun, so only a new click counts.
+    The map keeps returning its last click on every rerun, so only a new click counts. A click counts
+    as used once the view holds it: a run that wrote it to the URL can be overtaken by a rerun the
+    browser asked for with the old URL, which must write it again (once more at most).
     """
-    if code is None or code == st.session_state.get(_LAST_CLICK):
+    last, tries = st.session_state.get(_LAST_CLICK, (None, 0))
+    if code is None or (code == last and tries == 0):
         return False
-    st.session_state[_LAST_CLICK] = code
     cached = st.session_state.get(_VIEW)
-    if cached is None or cached[1].unit == code:
+    ctx = get_script_run_ctx()
+    if (cached is None or cached[1].unit == code or (ctx is not None and ctx.is_history_navigation)
+            or (code == last and tries >= 2)):
+        st.session_state[_LAST_CLICK] = (code, 0)  # used
         return False
+    st.session_state[_LAST_CLICK] = (code, tries + 1 if code == last else 1)
     change_view(lambda view: replace(view, unit=code))
     return True
 
